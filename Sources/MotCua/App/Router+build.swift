@@ -1,0 +1,29 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// All routes and the middleware in front of them.
+func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ErrorMiddleware(renderer: dependencies.renderer))
+    if let publicDirectory = Bundle.module.url(forResource: "public", withExtension: nil, subdirectory: "Resources") {
+        router.add(middleware: FileMiddleware(
+            publicDirectory.path, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.maxAge(3600), .public])]),
+            searchForIndexHtml: false, logger: dependencies.logger))
+    }
+
+    OperationsController(
+        database: dependencies.database, metrics: dependencies.metrics,
+        openAPIDocument: try OperationsController<AppRequestContext>.bundledOpenAPIDocument()
+    ).addRoutes(to: router)
+    CatalogController(
+        repository: dependencies.catalog, search: dependencies.catalogSearch, fileStore: dependencies.fileStore,
+        renderer: dependencies.renderer
+    ).addRoutes(to: router)
+    CatalogAPIController(repository: dependencies.catalog, search: dependencies.catalogSearch)
+        .addRoutes(to: router.group("api/v1"))
+    return router
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// The public catalog pages: home, list with search and filters, procedure page, template downloads.
+struct CatalogController<Context: RequestContext>: Sendable {
+    let repository: any CatalogRepository
+    let search: CatalogSearch
+    let fileStore: any FileStore
+    let renderer: HTMLRenderer
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/", use: home)
+        router.get("/thu-tuc", use: list)
+        router.get("/thu-tuc/{agency}/{code}", use: show)
+        router.get("/thu-tuc/{agency}/{code}/bieu-mau/{number}", use: downloadTemplate)
+    }
+
+    @Sendable func home(_ request: Request, context: Context) async throws -> HTML {
+        let snapshot = try await search.snapshot()
+        let entries = snapshot.index.entries
+        var perAgency: [String: Int] = [:], perField: [String: Int] = [:]
+        for entry in entries {
+            perAgency[entry.agencyCode, default: 0] += 1
+            perField[entry.fieldCode, default: 0] += 1
+        }
+        let page = HomePage(
+            chrome: PageChrome(title: "Cổng dịch vụ công trực tuyến", section: .home),
+            procedureCount: entries.count,
+            fullOnlineCount: entries.count { $0.onlineLevel == .full },
+            agencyCount: snapshot.agencies.count,
+            agencies: snapshot.agencies.map {
+                AgencyCard(
+                    name: $0.name, province: $0.province,
+                    url: SiteURL.catalog(.init(agencyCode: $0.code)), procedureCount: perAgency[$0.code] ?? 0)
+            },
+            fields: snapshot.fields.compactMap { field in
+                guard let count = perField[field.code] else { return nil }
+                return FieldLink(name: field.name, url: SiteURL.catalog(.init(fieldCode: field.code)), procedureCount: count)
+            })
+        return try renderer.render(page)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> HTML {
+        let query = try CatalogQuery.parse(request.queryValues)
+        let snapshot = try await search.snapshot()
+        let result = snapshot.index.search(query)
+        let first = (query.page - 1) * query.perPage + 1
+        let page = CatalogListPage(
+            chrome: PageChrome(
+                title: query.text.isEmpty ? "Danh mục thủ tục hành chính" : "Tìm kiếm: \(query.text)",
+                section: .catalog, searchText: query.text),
+            searchText: query.text,
+            agencies: snapshot.agencies.map {
+                SelectOption(value: $0.code, label: $0.name, selected: $0.code == query.agencyCode)
+            },
+            fields: snapshot.fields.map {
+                SelectOption(value: $0.code, label: $0.name, selected: $0.code == query.fieldCode)
+            },
+            levels: OnlineLevel.allCases.map {
+                SelectOption(value: $0.rawValue, label: $0.label, selected: $0 == query.onlineLevel)
+            },
+            results: result.items.map(ProcedureRow.init),
+            total: result.total,
+            hasResults: !result.items.isEmpty,
+            anyMatch: result.total > 0,
+            pagination: Pagination(query: query, total: result.total),
+            firstShown: first,
+            lastShown: first + result.items.count - 1,
+            isFiltered: !query.text.isEmpty || query.agencyCode != nil || query.fieldCode != nil || query.onlineLevel != nil)
+        return try renderer.render(page)
+    }
+
+    @Sendable func show(_ request: Request, context: Context) async throws -> HTML {
+        let procedure = try await loadProcedure(context)
+        let tabName = request.queryValues["tab"] ?? ProcedurePage.Tab.general.rawValue
+        guard let tab = ProcedurePage.Tab(rawValue: tabName) else {
+            throw PortalError.notFound("Không có mục \"\(tabName)\" trong trang thủ tục này.")
+        }
+        return try renderer.render(ProcedurePage(procedure: procedure, tab: tab))
+    }
+
+    @Sendable func downloadTemplate(_ request: Request, context: Context) async throws -> Response {
+        let procedure = try await loadProcedure(context)
+        guard let number = context.parameters.get("number", as: Int.self),
+              let template = procedure.formTemplates.first(where: { $0.position == number - 1 })
+        else { throw PortalError.notFound("Không tìm thấy biểu mẫu này.") }
+        let body = try await fileStore.read(sha256: template.sha256)
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: template.contentType,
+                .contentDisposition: ContentDisposition.attachment(fileName: template.fileName),
+                .cacheControl: "public, max-age=3600",
+            ],
+            body: .init(byteBuffer: body))
+    }
+
+    private func loadProcedure(_ context: Context) async throws -> Procedure {
+        let agency = context.parameters.get("agency") ?? ""
+        let code = context.parameters.get("code") ?? ""
+        guard Identifiers.isAgencyCode(agency), Identifiers.isProcedureCode(code),
+              let procedure = try await repository.procedure(agencyCode: agency, code: code)
+        else { throw PortalError.notFound("Không tìm thấy thủ tục hành chính này. Có thể mã thủ tục đã thay đổi; hãy tìm lại trong danh mục.") }
+        return procedure
+    }
+}
+
+enum ContentDisposition {
+    /// `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266 / RFC 5987).
+    static func attachment(fileName: String) -> String {
+        let ascii = VietnameseText.fold(fileName).unicodeScalars
+            .map { $0.isASCII && $0.value >= 0x20 && !"\"\\;".unicodeScalars.contains($0) ? String($0) : "_" }.joined()
+        let encoded = fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: ".-_"))) ?? ascii
+        return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
+    }
+}

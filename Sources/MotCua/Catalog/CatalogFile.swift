@@ -1,0 +1,150 @@
+import Foundation
+
+/// The catalog file as written (docs/catalog-format.md). Everything is optional here so that validation,
+/// not decoding, reports what is missing, with the entry's path.
+struct CatalogFile: Decodable, Sendable {
+    var formatVersion: Int?
+    var agencies: [AgencyEntry]?
+    var fields: [FieldEntry]?
+    var procedures: [ProcedureEntry]?
+
+    struct AgencyEntry: Decodable, Sendable {
+        var code: String?
+        var name: String?
+        var province: String?
+        var address: String?
+        var phone: String?
+        var email: String?
+        var website: String?
+        var bankAccount: BankAccountEntry?
+    }
+
+    struct BankAccountEntry: Decodable, Sendable {
+        var accountNumber: String?
+        var bankName: String?
+        var accountHolder: String?
+    }
+
+    struct FieldEntry: Decodable, Sendable {
+        var code: String?
+        var name: String?
+    }
+
+    struct ProcedureEntry: Decodable, Sendable {
+        var code: String?
+        var name: String?
+        var agencyCode: String?
+        var fieldCode: String?
+        var description: String?
+        var onlineLevel: String?
+        var legacyLevel: Int?
+        var onlineOnly: Bool?
+        var applicantTypes: [String]?
+        var processingDays: Int?
+        var processingTimeNote: String?
+        var fees: [FeeEntry]?
+        var steps: [String]?
+        var requirements: String?
+        var resultName: String?
+        var legalBasis: [LegalEntry]?
+        var requiredDocuments: [DocumentEntry]?
+        var formTemplates: [TemplateEntry]?
+        var resultDelivery: [String]?
+        var formFields: [FormFieldEntry]?
+    }
+
+    struct FeeEntry: Decodable, Sendable {
+        var description: String?
+        var amount: Int64?
+    }
+
+    struct LegalEntry: Decodable, Sendable {
+        var reference: String?
+        var title: String?
+        var issuedOn: String?
+    }
+
+    struct DocumentEntry: Decodable, Sendable {
+        var name: String?
+        var originals: Int?
+        var copies: Int?
+        var mandatory: Bool?
+        var formats: [String]?
+    }
+
+    struct TemplateEntry: Decodable, Sendable {
+        var name: String?
+        var file: String?
+    }
+
+    struct FormFieldEntry: Decodable, Sendable {
+        var key: String?
+        var label: String?
+        var type: String?
+        var required: Bool?
+        var options: [String]?
+        var maxLength: Int?
+    }
+}
+
+/// One thing wrong with a catalog file: where (`procedures[3].fees[0].amount`) and what.
+public struct CatalogProblem: Sendable, Equatable, CustomStringConvertible {
+    public let path: String
+    public let message: String
+    public var description: String { "\(path): \(message)" }
+}
+
+public struct CatalogValidationError: Error, Sendable, CustomStringConvertible {
+    public let problems: [CatalogProblem]
+    public var description: String {
+        "Tệp danh mục có \(problems.count) lỗi:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// A form template file, read and checked, ready to store.
+public struct TemplateUpload: Sendable {
+    var position: Int
+    var name: String
+    var fileName: String
+    var contentType: String
+    var bytes: [UInt8]
+}
+
+/// A procedure that passed validation, with its template files loaded.
+public struct ValidProcedure: Sendable {
+    var code: String
+    var name: String
+    var agencyCode: String
+    var fieldCode: String
+    var description: String
+    var onlineLevel: OnlineLevel
+    var legacyLevel: Int?
+    var onlineOnly: Bool
+    var applicantTypes: [ApplicantType]
+    var processingDays: Int
+    var processingTimeNote: String
+    var fees: [Fee]
+    var steps: [String]
+    var requirements: String
+    var resultName: String
+    var legalBasis: [LegalDocument]
+    var requiredDocuments: [NewRequiredDocument]
+    var templates: [TemplateUpload]
+    var resultDelivery: [DeliveryMethod]
+    var formFields: [FormField]
+}
+
+public struct NewRequiredDocument: Sendable, Equatable {
+    var name: String
+    var originals: Int
+    var copies: Int
+    var mandatory: Bool
+    var formats: [DocumentFormat]
+}
+
+/// A whole catalog file that passed validation: safe to write.
+public struct ValidCatalog: Sendable {
+    var agencies: [Agency]
+    var fields: [Field]
+    var procedures: [ValidProcedure]
+}

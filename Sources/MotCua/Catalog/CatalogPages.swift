@@ -1,0 +1,256 @@
+import Foundation
+
+/// View models of the public catalog pages.
+
+struct SelectOption: Sendable {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
+struct ProcedureRow: Sendable {
+    var url: String
+    var code: String
+    var name: String
+    var agencyName: String
+    var fieldName: String
+    var levelLabel: String
+    var isFullOnline: Bool
+    var onlineOnly: Bool
+    var processingDays: Int
+    var feeText: String
+
+    init(_ summary: ProcedureSummary) {
+        url = SiteURL.procedure(agencyCode: summary.agencyCode, code: summary.code)
+        code = summary.code
+        name = summary.name
+        agencyName = summary.agencyName
+        fieldName = summary.fieldName
+        levelLabel = summary.onlineLevel.label
+        isFullOnline = summary.onlineLevel == .full
+        onlineOnly = summary.onlineOnly
+        processingDays = summary.processingDays
+        feeText = summary.totalFee == 0 ? "Không thu phí" : VietnameseFormat.money(summary.totalFee)
+    }
+}
+
+struct PageLink: Sendable {
+    var number: Int
+    var url: String
+    var current: Bool
+}
+
+struct Pagination: Sendable {
+    var pages: [PageLink]
+    var previousURL: String?
+    var nextURL: String?
+    var show: Bool
+
+    init(query: CatalogSearchIndex.Query, total: Int) {
+        let lastPage = max(1, (total + query.perPage - 1) / query.perPage)
+        let window = max(1, query.page - 2)...min(lastPage, max(query.page + 2, 5))
+        pages = (window.lowerBound <= window.upperBound ? Array(window) : []).map {
+            PageLink(number: $0, url: SiteURL.catalog(query, page: $0), current: $0 == query.page)
+        }
+        previousURL = query.page > 1 && query.page <= lastPage ? SiteURL.catalog(query, page: query.page - 1) : nil
+        nextURL = query.page < lastPage ? SiteURL.catalog(query, page: query.page + 1) : nil
+        show = lastPage > 1
+    }
+}
+
+struct CatalogListPage: PageModel {
+    static let template = "catalog/list"
+    var chrome: PageChrome
+    var searchText: String
+    var agencies: [SelectOption]
+    var fields: [SelectOption]
+    var levels: [SelectOption]
+    var results: [ProcedureRow]
+    var total: Int
+    var hasResults: Bool
+    var anyMatch: Bool
+    var pagination: Pagination
+    var firstShown: Int
+    var lastShown: Int
+    var isFiltered: Bool
+}
+
+struct AgencyCard: Sendable {
+    var name: String
+    var province: String
+    var url: String
+    var procedureCount: Int
+}
+
+struct FieldLink: Sendable {
+    var name: String
+    var url: String
+    var procedureCount: Int
+}
+
+struct HomePage: PageModel {
+    static let template = "home"
+    var chrome: PageChrome
+    var procedureCount: Int
+    var fullOnlineCount: Int
+    var agencyCount: Int
+    var agencies: [AgencyCard]
+    var fields: [FieldLink]
+}
+
+struct InfoRow: Sendable {
+    var label: String
+    var value: String
+}
+
+struct DocumentRow: Sendable {
+    var number: Int
+    var name: String
+    var originals: Int
+    var copies: Int
+    var mandatory: Bool
+    var formats: String
+}
+
+struct LegalRow: Sendable {
+    var reference: String
+    var title: String?
+    var issuedOn: String?
+}
+
+struct TemplateRow: Sendable {
+    var name: String
+    var fileName: String
+    var url: String
+    var sizeText: String
+    var typeText: String
+}
+
+struct StepRow: Sendable {
+    var number: Int
+    var text: String
+}
+
+struct ProcedureTab: Sendable {
+    var label: String
+    var url: String
+    var current: Bool
+}
+
+struct ProcedurePage: PageModel {
+    static let template = "catalog/procedure"
+
+    enum Tab: String, CaseIterable, Sendable {
+        case general = "thong-tin"
+        case process = "quy-trinh"
+        case documents = "ho-so"
+        case legal = "can-cu"
+        case templates = "bieu-mau"
+
+        var label: String {
+            switch self {
+            case .general: "Thông tin chung"
+            case .process: "Quy trình"
+            case .documents: "Hồ sơ cần thiết"
+            case .legal: "Căn cứ pháp lý"
+            case .templates: "Biểu mẫu"
+            }
+        }
+    }
+
+    var chrome: PageChrome
+    var name: String
+    var code: String
+    var agencyName: String
+    var catalogURL: String
+    var tabs: [ProcedureTab]
+    var currentTabLabel: String
+    var isGeneral: Bool
+    var isProcess: Bool
+    var isDocuments: Bool
+    var isLegal: Bool
+    var isTemplates: Bool
+    var general: [InfoRow]
+    /// Optional text is nil when empty: Mustache renders a section for any string, even "".
+    var description: String?
+    var requirements: String?
+    var steps: [StepRow]
+    var documents: [DocumentRow]
+    var legal: [LegalRow]
+    var templates: [TemplateRow]
+    var hasTemplates: Bool
+    var hasLegal: Bool
+
+    init(procedure p: Procedure, tab: Tab) {
+        chrome = PageChrome(title: p.name, section: .catalog)
+        name = p.name
+        code = p.code
+        agencyName = p.agency.name
+        catalogURL = SiteURL.catalog
+        tabs = Tab.allCases.map {
+            ProcedureTab(
+                label: $0.label,
+                url: SiteURL.procedure(agencyCode: p.agency.code, code: p.code, tab: $0 == .general ? nil : $0.rawValue),
+                current: $0 == tab)
+        }
+        currentTabLabel = tab.label
+        isGeneral = tab == .general
+        isProcess = tab == .process
+        isDocuments = tab == .documents
+        isLegal = tab == .legal
+        isTemplates = tab == .templates
+        description = p.description.nonEmpty
+        requirements = p.requirements.nonEmpty
+        var level = p.onlineLevel.label
+        if let legacy = p.legacyLevel { level += " (mức độ \(legacy) theo Nghị định 43/2011/NĐ-CP)" }
+        if p.onlineOnly { level += "; chỉ tiếp nhận trực tuyến" }
+        let fees = p.fees.isEmpty
+            ? "Không thu phí, lệ phí"
+            : p.fees.map { "\($0.description): \(VietnameseFormat.money($0.amount))" }.joined(separator: "; ")
+        var days = "\(p.processingDays) ngày làm việc"
+        if !p.processingTimeNote.isEmpty { days += " (\(p.processingTimeNote))" }
+        general = [
+            InfoRow(label: "Mã thủ tục", value: p.code),
+            InfoRow(label: "Lĩnh vực", value: p.field.name),
+            InfoRow(label: "Cơ quan thực hiện", value: p.agency.name),
+            InfoRow(label: "Mức độ dịch vụ công trực tuyến", value: level),
+            InfoRow(label: "Đối tượng thực hiện", value: p.applicantTypes.map(\.label).joined(separator: ", ")),
+            InfoRow(label: "Thời hạn giải quyết", value: days),
+            InfoRow(label: "Phí, lệ phí", value: fees),
+            InfoRow(label: "Kết quả thực hiện", value: p.resultName.isEmpty ? "—" : p.resultName),
+            InfoRow(label: "Cách thức nhận kết quả", value: p.resultDelivery.map(\.label).joined(separator: "; ")),
+            InfoRow(label: "Địa chỉ tiếp nhận", value: [p.agency.name, p.agency.address].filter { !$0.isEmpty }.joined(separator: ", ")),
+            InfoRow(label: "Điện thoại", value: p.agency.phone.isEmpty ? "—" : p.agency.phone),
+        ]
+        if let bank = p.agency.bankAccount, !p.fees.isEmpty {
+            general.append(InfoRow(
+                label: "Tài khoản nộp phí",
+                value: "\(bank.accountNumber) – \(bank.accountHolder), \(bank.bankName)"))
+        }
+        steps = p.steps.enumerated().map { StepRow(number: $0.offset + 1, text: $0.element) }
+        documents = p.requiredDocuments.map {
+            DocumentRow(
+                number: $0.position + 1, name: $0.name, originals: $0.originals, copies: $0.copies,
+                mandatory: $0.mandatory, formats: $0.formats.map { $0.rawValue.uppercased() }.joined(separator: ", "))
+        }
+        hasLegal = !p.legalBasis.isEmpty
+        hasTemplates = !p.formTemplates.isEmpty
+        legal = p.legalBasis.map { LegalRow(reference: $0.reference, title: $0.title.nonEmpty, issuedOn: $0.issuedOn?.nonEmpty) }
+        templates = p.formTemplates.map {
+            TemplateRow(
+                name: $0.name, fileName: $0.fileName,
+                url: SiteURL.formTemplate(agencyCode: p.agency.code, procedureCode: p.code, position: $0.position),
+                sizeText: Self.sizeText($0.size),
+                typeText: ($0.fileName.split(separator: ".").last.map { String($0).uppercased() }) ?? "")
+        }
+    }
+
+    static func sizeText(_ bytes: Int64) -> String {
+        bytes < 1024 ? "\(bytes) B" : bytes < 1_048_576 ? "\(bytes / 1024) KB" : String(format: "%.1f MB", Double(bytes) / 1_048_576)
+    }
+}
+
+extension String {
+    /// nil for the empty string, for optional template sections.
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,28 @@
+/// What an import changed.
+public struct CatalogImportSummary: Sendable, Equatable {
+    public var agencies: Int
+    public var fields: Int
+    public var proceduresCreated: Int
+    public var proceduresUpdated: Int
+}
+
+/// Storage of the catalog.
+public protocol CatalogRepository: Sendable {
+    func agencies() async throws -> [Agency]
+    func fields() async throws -> [Field]
+    /// Every procedure, summarised for lists and the search index.
+    func summaries() async throws -> [ProcedureSummary]
+    func procedure(agencyCode: String, code: String) async throws -> Procedure?
+    /// A counter that changes whenever the catalog does.
+    func version() async throws -> Int64
+    /// Writes a validated catalog in one transaction: inserts what is new, updates what exists.
+    /// `templates` gives the stored file of each template, keyed by `TemplateKey`.
+    func apply(_ catalog: ValidCatalog, templates: [TemplateKey: StoredFile]) async throws -> CatalogImportSummary
+}
+
+/// Identifies a template of the file being imported.
+public struct TemplateKey: Hashable, Sendable {
+    public var agencyCode: String
+    public var procedureCode: String
+    public var position: Int
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import Mustache
+
+/// A rendered page: `text/html; charset=utf-8` with the given status.
+public struct HTML: ResponseGenerator, Sendable {
+    let body: String
+    var status: HTTPResponse.Status = .ok
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// Common parts of every page: title, which navigation item is current, search text in the header.
+/// Mustache reads stored properties only (through `Mirror`), so flags are stored, not computed.
+public struct PageChrome: Sendable {
+    var title: String
+    var searchText: String
+    var year = Calendar(identifier: .gregorian).component(.year, from: Date())
+    var isHome: Bool
+    var isCatalog: Bool
+
+    enum Section: String, Sendable { case none, home, catalog }
+
+    init(title: String, section: Section = .none, searchText: String = "") {
+        self.title = title
+        self.searchText = searchText
+        self.isHome = section == .home
+        self.isCatalog = section == .catalog
+    }
+}
+
+/// A page's typed view model: the template it renders with and the chrome the layout reads.
+protocol PageModel: Sendable {
+    static var template: String { get }
+    var chrome: PageChrome { get }
+}
+
+/// Renders page view models with the Mustache templates shipped in the package. Templates escape
+/// `{{value}}` by default; none of ours uses triple braces on user data.
+public struct HTMLRenderer: Sendable {
+    let library: MustacheLibrary
+
+    public init(directory: String) async throws {
+        library = try await MustacheLibrary(directory: directory)
+    }
+
+    /// The templates in the package's resources.
+    public static func bundled() async throws -> HTMLRenderer {
+        guard let url = Bundle.module.url(forResource: "Templates", withExtension: nil, subdirectory: "Resources") else {
+            throw RendererError.templatesMissing
+        }
+        return try await HTMLRenderer(directory: url.path)
+    }
+
+    func render<Model: PageModel>(_ model: Model, status: HTTPResponse.Status = .ok) throws -> HTML {
+        guard let text = library.render(model, withTemplate: Model.template) else {
+            throw RendererError.templateMissing(Model.template)
+        }
+        return HTML(body: text, status: status)
+    }
+
+    enum RendererError: Error {
+        case templatesMissing
+        case templateMissing(String)
+    }
+}

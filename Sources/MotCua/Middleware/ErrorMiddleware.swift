@@ -1,0 +1,79 @@
+import Hummingbird
+import Logging
+
+/// Turns every error into an answer people can read: a Vietnamese page, or a problem document under
+/// `/api/`. Unexpected errors are logged with the request id and never shown.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let renderer: HTMLRenderer
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let (status, message, fields) = classify(error, context: context)
+            if request.uri.path.hasPrefix("/api/") {
+                return ProblemDetails(
+                    title: status.reasonPhrase, status: Int(status.code), detail: message, instance: request.uri.path,
+                    errors: fields.isEmpty ? nil : fields
+                ).response()
+            }
+            let page = ErrorPage(
+                chrome: PageChrome(title: ErrorPage.heading(for: status)), status: Int(status.code),
+                heading: ErrorPage.heading(for: status), message: message, requestID: context.id)
+            do {
+                return try renderer.render(page, status: status).response(from: request, context: context)
+            } catch {
+                context.logger.error("Error page failed to render", metadata: ["error": "\(String(reflecting: error))"])
+                return Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: message)))
+            }
+        }
+    }
+
+    private func classify(_ error: any Error, context: Context) -> (HTTPResponse.Status, String, [ProblemDetails.FieldError]) {
+        switch error {
+        case let error as PortalError:
+            return (error.status, error.message, error.fieldErrors)
+        case let error as any HTTPResponseError:
+            return (error.status, ErrorPage.defaultMessage(for: error.status), [])
+        default:
+            context.logger.error("Unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return (.internalServerError, ErrorPage.defaultMessage(for: .internalServerError), [])
+        }
+    }
+}
+
+struct ErrorPage: PageModel {
+    static let template = "error"
+    var chrome: PageChrome
+    var status: Int
+    var heading: String
+    var message: String
+    var requestID: String
+
+    static func heading(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 400: "Yêu cầu không hợp lệ"
+        case 401: "Cần đăng nhập"
+        case 403: "Không có quyền truy cập"
+        case 404: "Không tìm thấy trang"
+        case 405: "Thao tác không được hỗ trợ"
+        case 413: "Dữ liệu gửi lên quá lớn"
+        case 429: "Quá nhiều yêu cầu"
+        default: status.code >= 500 ? "Hệ thống đang gặp sự cố" : "Không thực hiện được yêu cầu"
+        }
+    }
+
+    static func defaultMessage(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 400: "Yêu cầu không hợp lệ. Vui lòng kiểm tra lại thông tin đã nhập."
+        case 401: "Vui lòng đăng nhập để tiếp tục."
+        case 403: "Bạn không có quyền thực hiện thao tác này."
+        case 404: "Trang bạn tìm không tồn tại hoặc đã được chuyển đi."
+        case 405: "Thao tác này không được hỗ trợ tại địa chỉ này."
+        case 413: "Dữ liệu gửi lên vượt quá giới hạn cho phép."
+        case 429: "Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau ít phút."
+        default: "Đã có lỗi xảy ra. Vui lòng thử lại sau; nếu vẫn lỗi, hãy liên hệ bộ phận hỗ trợ và cung cấp mã yêu cầu."
+        }
+    }
+}

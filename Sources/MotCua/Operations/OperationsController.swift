@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+import Logging
+import Prometheus
+
+/// Liveness, readiness, metrics and the API description.
+struct OperationsController<Context: RequestContext>: Sendable {
+    let database: any Database
+    let metrics: PrometheusCollectorRegistry
+    let openAPIDocument: ByteBuffer
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/healthz") { _, _ in HealthDTO(status: "ok") }
+        router.get("/readyz", use: ready)
+        router.get("/metrics", use: metricsText)
+        router.get("/api/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                     body: .init(byteBuffer: openAPIDocument))
+        }
+    }
+
+    @Sendable func ready(_ request: Request, context: Context) async throws -> Response {
+        do {
+            try await database.ping()
+            return try HealthDTO(status: "ok").response(from: request, context: context)
+        } catch {
+            context.logger.warning("Readiness check failed", metadata: ["error": "\(String(reflecting: error))"])
+            return ProblemDetails(
+                title: "Service Unavailable", status: 503, detail: "Cơ sở dữ liệu chưa sẵn sàng.", instance: "/readyz"
+            ).response()
+        }
+    }
+
+    @Sendable func metricsText(_ request: Request, context: Context) async throws -> Response {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(16 * 1024)
+        metrics.emit(into: &buffer)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+    }
+
+    static func bundledOpenAPIDocument() throws -> ByteBuffer {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml", subdirectory: "Resources"),
+              let data = FileManager.default.contents(atPath: url.path)
+        else { throw OperationsError.openAPIMissing }
+        return ByteBuffer(bytes: data)
+    }
+
+    enum OperationsError: Error { case openAPIMissing }
+}
+
+struct HealthDTO: ResponseCodable, Sendable {
+    var status: String
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import SQLKit
+
+/// One append-only schema step. Statements are static DDL (never user input); `DialectTypes` fills in the
+/// few types that differ per engine.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let statements: @Sendable (DialectTypes) -> [String]
+}
+
+/// Applies pending migrations, all of them in one transaction: a failure leaves the schema as it was, and
+/// a second run applies nothing. On PostgreSQL an advisory lock keeps two starting processes from racing.
+public struct Migrator: Sendable {
+    let database: any Database
+    let migrations: [Migration]
+    let logger: Logger
+
+    init(database: any Database, migrations: [Migration] = Migrations.all, logger: Logger) {
+        self.database = database
+        self.migrations = migrations
+        self.logger = logger
+    }
+
+    public init(database: any Database, logger: Logger) {
+        self.init(database: database, migrations: Migrations.all, logger: logger)
+    }
+
+    /// Returns the versions applied by this call.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        let types = DialectTypes(engine: database.engine)
+        let migrations = self.migrations.sorted { $0.version < $1.version }
+        let applied = try await database.transaction { db in
+            if types.engine == .postgres {
+                try await db.raw("SELECT pg_advisory_xact_lock(7202501)").run()
+            }
+            try await db.raw("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_at \(unsafeRaw: types.bigint) NOT NULL
+                )
+                """).run()
+            let done = Set(try await db.raw("SELECT version FROM schema_migrations").all()
+                .map { try $0.decode(column: "version", as: Int.self) })
+            var appliedNow: [Int] = []
+            for migration in migrations where !done.contains(migration.version) {
+                for statement in migration.statements(types) {
+                    try await db.raw("\(unsafeRaw: statement)").run()
+                }
+                try await db.raw("""
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Clock.nowMilliseconds()))
+                    """).run()
+                appliedNow.append(migration.version)
+            }
+            return appliedNow
+        }
+        for version in applied {
+            logger.info("Applied migration", metadata: ["version": "\(version)"])
+        }
+        return applied
+    }
+}
+
+enum Migrations {
+    static let all: [Migration] = [M0001CreateCatalog.migration]
+}
+
+/// Wall-clock helpers: timestamps are stored as Unix milliseconds on both engines.
+enum Clock {
+    static func nowMilliseconds() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded())
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Logging
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import ServiceLifecycle
+
+/// PostgreSQL through PostgresNIO's pooled client. The client must be running (it is a `Service`) for
+/// queries to proceed; `run()` does that.
+public struct PostgresDatabase: Database, Service {
+    public let engine = DatabaseEngine.postgres
+    let client: PostgresClient
+    private let logger: Logger
+
+    public init(url: String, maximumConnections: Int = 20, logger: Logger) throws {
+        var configuration = try Self.configuration(fromURL: url)
+        configuration.options.maximumConnections = maximumConnections
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await body(connection.sql())
+        }
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withTransaction(logger: logger) { connection in
+            try await body(connection.sql())
+        }
+    }
+
+    public func run() async throws {
+        await client.run()
+    }
+
+    /// Parses `postgres://user:password@host:port/database?sslmode=disable|require`.
+    static func configuration(fromURL string: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: string),
+              let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme),
+              let host = components.host, !host.isEmpty
+        else { throw ConfigurationError.invalid("DATABASE_URL", "expected postgres://user:password@host:port/database") }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+        let tls: PostgresClient.Configuration.TLS
+        switch sslMode {
+        case "disable": tls = .disable
+        case "prefer": tls = .prefer(.makeClientConfiguration())
+        default: tls = .require(.makeClientConfiguration())
+        }
+        return PostgresClient.Configuration(
+            host: host,
+            port: components.port ?? 5432,
+            username: components.user?.removingPercentEncoding ?? "postgres",
+            password: components.password?.removingPercentEncoding,
+            database: database.isEmpty ? nil : database,
+            tls: tls
+        )
+    }
+}

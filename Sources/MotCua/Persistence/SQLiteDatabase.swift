@@ -1,0 +1,89 @@
+import Logging
+import NIOCore
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import ServiceLifecycle
+import Synchronization
+
+/// SQLite in WAL mode: one writer connection whose transactions are serialized by a lock, and a few
+/// reader connections used round-robin. Owns its connections and closes them on shutdown (sqlite-nio
+/// traps in debug builds when a connection is left open).
+public final class SQLiteDatabase: Database, Service {
+    public let engine = DatabaseEngine.sqlite
+    private let writer: SQLiteConnection
+    private let readers: [SQLiteConnection]
+    private let writeLock = AsyncLock()
+    private let nextReader = Atomic<Int>(0)
+    private let closed = Mutex(false)
+    private let logger: Logger
+
+    private init(writer: SQLiteConnection, readers: [SQLiteConnection], logger: Logger) {
+        self.writer = writer
+        self.readers = readers
+        self.logger = logger
+    }
+
+    /// Opens (creating if needed) the database file at `path`.
+    public static func open(path: String, readerCount: Int = 4, logger: Logger) async throws -> SQLiteDatabase {
+        let writer = try await openConnection(path: path, logger: logger)
+        // WAL is a property of the file: set it once, on the writer, before readers open.
+        try await writer.sql().raw("PRAGMA journal_mode=WAL").run()
+        try await writer.sql().raw("PRAGMA synchronous=FULL").run()
+        var readers: [SQLiteConnection] = []
+        for _ in 0..<max(1, readerCount) {
+            readers.append(try await openConnection(path: path, logger: logger))
+        }
+        return SQLiteDatabase(writer: writer, readers: readers, logger: logger)
+    }
+
+    private static func openConnection(path: String, logger: Logger) async throws -> SQLiteConnection {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let db = connection.sql()
+        try await db.raw("PRAGMA busy_timeout=10000").run()
+        try await db.raw("PRAGMA foreign_keys=ON").run()
+        return connection
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
+        let connection = readers[abs(index % readers.count)]
+        return try await body(connection.sql())
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await writeLock.withLock {
+            let db = writer.sql()
+            // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a busy file.
+            try await db.raw("BEGIN IMMEDIATE").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                do { try await db.raw("ROLLBACK").run() } catch {
+                    logger.error("SQLite rollback failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                throw error
+            }
+        }
+    }
+
+    /// Closes every connection; safe to call more than once.
+    public func close() async {
+        let alreadyClosed = closed.withLock { closed in
+            defer { closed = true }
+            return closed
+        }
+        guard !alreadyClosed else { return }
+        for connection in readers + [writer] {
+            try? await connection.close()
+        }
+    }
+
+    /// As a service: stay up until shutdown, then close the connections.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await close()
+    }
+}

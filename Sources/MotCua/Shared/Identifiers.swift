@@ -1,0 +1,39 @@
+/// Shapes of the identifiers the portal accepts (SPEC.md, "Identifiers to validate").
+enum Identifiers {
+    /// Decision 20/2020/QĐ-TTg agency code: groups of digits/capitals joined by ".", e.g. `000.00.01.H22`.
+    static func isAgencyCode(_ value: String) -> Bool {
+        let groups = value.split(separator: ".", omittingEmptySubsequences: false)
+        return value.utf8.count <= 32 && groups.count >= 2
+            && groups.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { isDigit($0) || isUpper($0) } }
+    }
+
+    /// National procedure code, e.g. `1.005384`: letters, digits, "." and "-", at most 32.
+    static func isProcedureCode(_ value: String) -> Bool {
+        guard let first = value.utf8.first, isDigit(first) || isUpper(first) || isLower(first) else { return false }
+        return value.utf8.count <= 32
+            && value.utf8.allSatisfy { isDigit($0) || isUpper($0) || isLower($0) || $0 == 0x2E || $0 == 0x2D }
+    }
+
+    /// Lowercase ASCII words joined by "-", e.g. `cong-chuc-vien-chuc`.
+    static func isSlug(_ value: String) -> Bool {
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        return value.utf8.count <= 64
+            && parts.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { isDigit($0) || isLower($0) } }
+    }
+
+    /// A form field key: lowercase ASCII, digits and "_", starting with a letter.
+    static func isFieldKey(_ value: String) -> Bool {
+        guard let first = value.utf8.first, isLower(first) else { return false }
+        return value.utf8.count <= 64 && value.utf8.allSatisfy { isDigit($0) || isLower($0) || $0 == 0x5F }
+    }
+
+    static func isEmail(_ value: String) -> Bool {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        return value.utf8.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+            && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !value.contains(where: \.isWhitespace)
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+    private static func isUpper(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) }
+    private static func isLower(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) }
+}

@@ -1,0 +1,119 @@
+import Crypto
+import Foundation
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Files on local disk under `root`: `objects/ab/cd/<sha256>`, written to `tmp/` first, fsynced, then
+/// renamed into place (and the directory fsynced), so a stored name always means a complete file.
+public struct LocalFileStore: FileStore {
+    let root: URL
+    private let threadPool: NIOThreadPool
+
+    public init(root: URL, threadPool: NIOThreadPool = .singleton) throws {
+        self.root = root
+        self.threadPool = threadPool
+        for directory in ["objects", "tmp"] {
+            try FileManager.default.createDirectory(
+                at: root.appendingPathComponent(directory), withIntermediateDirectories: true)
+        }
+    }
+
+    public func write<Chunks: AsyncSequence & Sendable>(_ chunks: Chunks, maxBytes: Int64) async throws -> StoredFile
+    where Chunks.Element == ByteBuffer {
+        let tempPath = root.appendingPathComponent("tmp/\(UUID().uuidString)").path
+        let descriptor = try await threadPool.runIfActive {
+            let fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw POSIXFailure(operation: "open", code: errno) }
+            return fd
+        }
+        var hasher = SHA256()
+        var size: Int64 = 0
+        do {
+            for try await chunk in chunks {
+                size += Int64(chunk.readableBytes)
+                if size > maxBytes { throw FileStoreError.tooLarge(limit: maxBytes) }
+                chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+                try await threadPool.runIfActive { try Self.writeAll(chunk, to: descriptor) }
+            }
+            try await threadPool.runIfActive {
+                guard fsync(descriptor) == 0 else { throw POSIXFailure(operation: "fsync", code: errno) }
+                close(descriptor)
+            }
+        } catch {
+            close(descriptor)
+            unlink(tempPath)
+            throw error
+        }
+        let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let finalURL = objectURL(sha256: sha)
+        try await threadPool.runIfActive {
+            let directory = finalURL.deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            // Same content already stored: keep the existing file (deduplication).
+            if access(finalURL.path, F_OK) == 0 {
+                unlink(tempPath)
+                return
+            }
+            guard rename(tempPath, finalURL.path) == 0 else { throw POSIXFailure(operation: "rename", code: errno) }
+            Self.fsyncDirectory(directory.path)
+        }
+        return StoredFile(sha256: sha, size: size)
+    }
+
+    public func read(sha256: String) async throws -> ByteBuffer {
+        guard Self.isValidName(sha256) else { throw FileStoreError.invalidName }
+        let path = objectURL(sha256: sha256).path
+        return try await threadPool.runIfActive {
+            guard let data = FileManager.default.contents(atPath: path) else { throw FileStoreError.notFound }
+            return ByteBuffer(bytes: data)
+        }
+    }
+
+    public func exists(sha256: String) async -> Bool {
+        guard Self.isValidName(sha256) else { return false }
+        return access(objectURL(sha256: sha256).path, F_OK) == 0
+    }
+
+    /// Only ever built from a validated hex digest, never from anything a user typed.
+    func objectURL(sha256: String) -> URL {
+        let a = sha256.prefix(2), b = sha256.dropFirst(2).prefix(2)
+        return root.appendingPathComponent("objects/\(a)/\(b)/\(sha256)")
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        name.utf8.count == 64 && name.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    private static func writeAll(_ buffer: ByteBuffer, to descriptor: Int32) throws {
+        try buffer.withUnsafeReadableBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw POSIXFailure(operation: "write", code: errno)
+                }
+                offset += written
+            }
+        }
+    }
+
+    private static func fsyncDirectory(_ path: String) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+}
+
+struct POSIXFailure: Error, CustomStringConvertible {
+    let operation: String
+    let code: Int32
+    var description: String { "\(operation) failed: \(String(cString: strerror(code)))" }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import MotCua
+import Prometheus
+
+/// The entry point: parses the arguments and runs the chosen command. Everything else lives in MotCua.
+@main
+struct MotCuaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "motcua",
+        abstract: "MotCua — cổng dịch vụ công trực tuyến và một cửa điện tử.",
+        subcommands: [Serve.self, Migrate.self, ImportCatalog.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Options every command shares: where the data lives.
+struct StorageOptions: ParsableArguments {
+    @Option(name: .long, help: "Data directory (SQLite database and stored files). Env: MOTCUA_DATA_DIR.")
+    var dataDir: String?
+
+    func configuration() throws -> AppConfiguration {
+        var configuration = try AppConfiguration.fromEnvironment()
+        if let dataDir { configuration.dataDirectory = URL(fileURLWithPath: dataDir, isDirectory: true) }
+        return configuration
+    }
+}
+
+func makeLogger(_ configuration: AppConfiguration, label: String) -> Logger {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardOutput(label: label)
+        handler.logLevel = configuration.logLevel
+        return handler
+    }
+    return Logger(label: label)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start the portal (default).")
+
+    @OptionGroup var storage: StorageOptions
+    @Option(help: "Address to listen on. Env: MOTCUA_HOST.") var host: String?
+    @Option(help: "Port to listen on. Env: MOTCUA_PORT.") var port: Int?
+    @Flag(help: "Do not load the demo catalog into an empty database.") var noDemoData = false
+
+    func run() async throws {
+        var configuration = try storage.configuration()
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        if noDemoData { configuration.loadDemoData = false }
+        let logger = makeLogger(configuration, label: "motcua")
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let app = try await buildApplication(configuration: configuration, metrics: registry, logger: logger)
+        logger.info("MotCua is starting", metadata: [
+            "url": "http://\(configuration.host):\(configuration.port)",
+            "database": "\(configuration.databaseURL == nil ? "sqlite" : "postgres")",
+            "dataDirectory": "\(configuration.dataDirectory.path)",
+        ])
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        let configuration = try storage.configuration()
+        let logger = makeLogger(configuration, label: "motcua.migrate")
+        let opened = try await OpenedDatabase.open(configuration, logger: logger)
+        let applied = try await opened.whileRunning { database in
+            try await Migrator(database: database, logger: logger).migrate()
+        }
+        print(applied.isEmpty ? "Schema is up to date." : "Applied migrations: \(applied.map(String.init).joined(separator: ", "))")
+    }
+}
+
+struct ImportCatalog: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import-catalog",
+        abstract: "Validate a catalog JSON file and import it (all or nothing; re-importing updates).")
+    @OptionGroup var storage: StorageOptions
+    @Argument(help: "The catalog file (see docs/catalog-format.md).") var file: String
+
+    func run() async throws {
+        let configuration = try storage.configuration()
+        let logger = makeLogger(configuration, label: "motcua.import")
+        let opened = try await OpenedDatabase.open(configuration, logger: logger)
+        let url = URL(fileURLWithPath: file)
+        do {
+            let summary = try await opened.whileRunning { database in
+                try await Migrator(database: database, logger: logger).migrate()
+                let files = try LocalFileStore(root: configuration.filesDirectory)
+                return try await CatalogImporter(repository: SQLCatalogRepository(database: database), fileStore: files)
+                    .importFile(at: url)
+            }
+            print("Imported \(file): \(summary.agencies) agencies, \(summary.fields) fields, "
+                + "\(summary.proceduresCreated) new and \(summary.proceduresUpdated) updated procedures.")
+        } catch let error as CatalogValidationError {
+            var standardError = FileHandle.standardError
+            print(error.description, to: &standardError)
+            print("Nothing was imported.", to: &standardError)
+            throw ExitCode(65)
+        }
+    }
+}
+
+extension FileHandle: @retroactive TextOutputStream {
+    public func write(_ string: String) {
+        write(Data(string.utf8))
+    }
+}

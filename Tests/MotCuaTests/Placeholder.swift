@@ -1,0 +1,3 @@
+@testable import MotCua
+import Testing
+@Test func placeholderBuild() { #expect(!MotCuaVersion.string.isEmpty) }

@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# Catalog benchmark: see bench/README.md.
+#
+#   bench/catalog.sh
+#
+# Environment:
+#   BENCH_PROCEDURES=10000   synthetic procedures imported on top of the demo catalog
+#   BENCH_DURATION=15        seconds of load per endpoint (after a 2 s warm-up)
+#   BENCH_CONNECTIONS=32     wrk connections (threads: 2)
+#   BENCH_SKIP_BUILD=1       use the release binary already built
+#   MOTCUA_BIN=PATH          benchmark this binary instead (no build)
+#   BENCH_STRICT=1           exit 1 when an endpoint misses the targets
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+
+N=${BENCH_PROCEDURES:-10000}
+DURATION=${BENCH_DURATION:-15}
+CONNS=${BENCH_CONNECTIONS:-32}
+THREADS=2
+WARMUP=2
+BUILD_TIMEOUT=${BENCH_BUILD_TIMEOUT:-3600}
+# Targets (issue): every catalog endpoint >= 40% of /healthz req/s, p99 < 20 ms at 32 connections.
+MIN_RATIO=0.40
+MAX_P99_MS=20
+
+# The benchmark runs on the SQLite store in a fresh data dir.
+unset DATABASE_URL
+
+WORK_DIR=$(mktemp -d -t motcua-bench.XXXXXX)
+SERVER_PID=""
+
+# shellcheck disable=SC2317  # reached through the trap
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n $SERVER_PID ]]; then stop_pid "$SERVER_PID" 10; fi
+  rm -rf "$WORK_DIR"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+for tool in wrk curl python3; do
+  if ! command -v "$tool" >/dev/null; then
+    case $tool in
+      wrk | curl) apt_install "$tool" ;;
+      *) die "$tool is needed" ;;
+    esac
+  fi
+done
+
+if [[ -n ${MOTCUA_BIN:-} ]]; then
+  BIN=$MOTCUA_BIN
+else
+  if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
+    echo "== Building motcua (release) =="
+    timeout "$BUILD_TIMEOUT" swift build -c release --product motcua
+  fi
+  BIN="$(swift build -c release --show-bin-path)/motcua"
+fi
+[[ -x $BIN ]] || die "no motcua binary at $BIN (build it, or unset BENCH_SKIP_BUILD)"
+
+STAMP=$(date -u +%Y%m%d-%H%M%S)
+OUT=bench/out/catalog-$STAMP
+mkdir -p "$OUT"
+DATA_DIR=$WORK_DIR/data
+mkdir -p "$DATA_DIR"
+PORT=$(free_port)
+BASE=http://127.0.0.1:$PORT
+
+start_server() {
+  "$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA_DIR" >>"$OUT/server.log" 2>&1 &
+  SERVER_PID=$!
+  if ! wait_for_url "$BASE/readyz" 60 "$SERVER_PID"; then
+    tail -n 40 "$OUT/server.log" >&2 || true
+    die "server did not become ready on $BASE (log: $OUT/server.log)"
+  fi
+}
+
+stop_server() {
+  stop_pid "$SERVER_PID" 20
+  SERVER_PID=""
+}
+
+echo "== Preparing data ($N synthetic procedures) =="
+t0=$SECONDS
+# First start: migrations and the shipped demo catalog.
+start_server
+stop_server
+python3 bench/gen_catalog.py "$N" "$WORK_DIR/catalog.json"
+timeout 600 "$BIN" import-catalog --data-dir "$DATA_DIR" "$WORK_DIR/catalog.json" >"$OUT/import.log" 2>&1 \
+  || { tail -n 40 "$OUT/import.log" >&2; die "import-catalog failed (log: $OUT/import.log)"; }
+start_server
+echo "data ready in $((SECONDS - t0))s; server pid $SERVER_PID on $BASE"
+
+# http_status PATH : prints the HTTP status of a GET (no redirects followed).
+http_status() {
+  curl -sS -o /dev/null --max-time 10 -w '%{http_code}' "$BASE$1" || echo 000
+}
+
+require_200() {
+  local status
+  status=$(http_status "$1")
+  [[ $status == 200 ]] || die "GET $1 answered $status, expected 200: not benchmarking a broken endpoint"
+}
+
+# The synthetic procedures must be visible, or the benchmark measures the demo catalog only.
+require_200 "/thu-tuc/000.00.99.H99/9.000000"
+
+# A real procedure page: the first hit of the search API, else a demo procedure.
+PROCEDURE_PATH=$(curl -fsS --max-time 10 "$BASE/api/v1/procedures?q=thi+tuyen+cong+chuc&perPage=1" 2>/dev/null |
+  python3 -c '
+import json, sys, urllib.parse
+try:
+    doc = json.load(sys.stdin)
+except ValueError:
+    sys.exit(0)
+items = doc
+if isinstance(doc, dict):
+    items = next((doc[k] for k in ("items", "data", "procedures", "results") if isinstance(doc.get(k), list)), [])
+if items and isinstance(items[0], dict) and items[0].get("agencyCode") and items[0].get("code"):
+    agency, code = (urllib.parse.quote(str(items[0][k]), safe="") for k in ("agencyCode", "code"))
+    print("/thu-tuc/" + agency + "/" + code)
+' || true)
+if [[ -z $PROCEDURE_PATH ]]; then
+  log "search API gave no procedure: using the demo procedure page"
+  PROCEDURE_PATH=/thu-tuc/000.00.07.H52/1.005384
+fi
+
+ENDPOINTS=(
+  "/healthz"
+  "/thu-tuc?q=c%C3%B4ng+ch%E1%BB%A9c"
+  "$PROCEDURE_PATH"
+  "/api/v1/procedures?q=cong+chuc"
+)
+for path in "${ENDPOINTS[@]}"; do require_200 "$path"; done
+
+# parse_wrk FILE : prints "REQ_PER_SEC P99_MS ERRORS" from wrk --latency output.
+parse_wrk() {
+  awk '
+    function ms(v,   n, u) {
+      n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+      if (u == "us") return n / 1000
+      if (u == "ms") return n
+      if (u == "s")  return n * 1000
+      if (u == "m")  return n * 60000
+      if (u == "h")  return n * 3600000
+      return -1
+    }
+    /^Requests\/sec:/ { rps = $2 }
+    /Latency Distribution/ { dist = 1 }
+    dist && $1 == "99%" { p99 = ms($2); dist = 0 }
+    /Non-2xx or 3xx responses:/ { errors += $NF }
+    /Socket errors:/ {
+      line = $0; sub(/.*Socket errors:/, "", line)
+      k = split(line, parts, ",")
+      for (i = 1; i <= k; i++) { split(parts[i], kv, " "); errors += kv[2] }
+    }
+    END {
+      if (rps == "" || p99 == "") { print "parse-error"; exit 1 }
+      printf "%s %.3f %d\n", rps, p99, errors
+    }' "$1"
+}
+
+echo "== Load: wrk -t$THREADS -c$CONNS -d${DURATION}s --latency (warm-up ${WARMUP}s each) =="
+RESULTS=()
+i=0
+for path in "${ENDPOINTS[@]}"; do
+  i=$((i + 1))
+  raw="$OUT/wrk-$i.txt"
+  timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "$BASE$path" >/dev/null
+  timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$BASE$path" >"$raw"
+  kill -0 "$SERVER_PID" 2>/dev/null || die "server died while loading $path (log: $OUT/server.log)"
+  parsed=$(parse_wrk "$raw") || die "could not read wrk output $raw"
+  RESULTS+=("$path $parsed")
+  echo "$path: $parsed (req/s p99-ms errors)"
+done
+
+read -r _ BASE_RPS _ _ <<<"${RESULTS[0]}"
+TABLE="$OUT/results.md"
+{
+  echo "# Catalog benchmark $STAMP"
+  echo
+  echo "$N synthetic procedures + demo catalog, SQLite, wrk -t$THREADS -c$CONNS -d${DURATION}s on $(nproc) cores."
+  echo
+  echo "| endpoint | req/s | p99 (ms) | ratio to /healthz req/s | errors |"
+  echo "|---|---:|---:|---:|---:|"
+  for r in "${RESULTS[@]}"; do
+    read -r path rps p99 errors <<<"$r"
+    ratio=$(awk -v a="$rps" -v b="$BASE_RPS" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+    # shellcheck disable=SC2016  # backticks are Markdown
+    printf '| `%s` | %.0f | %.2f | %s | %d |\n' "$path" "$rps" "$p99" "$ratio" "$errors"
+  done
+} >"$TABLE"
+
+# Verdict against the targets, for the catalog endpoints (not the baseline).
+MISSES=()
+for r in "${RESULTS[@]:1}"; do
+  read -r path rps p99 errors <<<"$r"
+  awk -v a="$rps" -v b="$BASE_RPS" -v m="$MIN_RATIO" 'BEGIN { exit !(a / b >= m) }' ||
+    MISSES+=("$path: req/s below $(awk -v m="$MIN_RATIO" 'BEGIN { print m * 100 }')% of /healthz")
+  awk -v p="$p99" -v m="$MAX_P99_MS" 'BEGIN { exit !(p < m) }' || MISSES+=("$path: p99 ${p99} ms >= ${MAX_P99_MS} ms")
+  [[ $errors -eq 0 ]] || MISSES+=("$path: $errors errors")
+done
+{
+  echo
+  if ((${#MISSES[@]} == 0)); then
+    echo "Targets met: every catalog endpoint >= 40% of /healthz req/s, p99 < ${MAX_P99_MS} ms, no errors."
+  else
+    echo "Targets missed:"
+    printf -- '- %s\n' "${MISSES[@]}"
+  fi
+} >>"$TABLE"
+
+cp "$TABLE" bench/out/catalog-latest.md
+echo
+cat "$TABLE"
+echo
+echo "raw wrk outputs and server log: $OUT/"
+
+if [[ ${BENCH_STRICT:-0} == 1 && ${#MISSES[@]} -gt 0 ]]; then exit 1; fi
