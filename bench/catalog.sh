@@ -128,7 +128,7 @@ if items and isinstance(items[0], dict) and items[0].get("agencyCode") and items
 ' || true)
 if [[ -z $PROCEDURE_PATH ]]; then
   log "search API gave no procedure: using the demo procedure page"
-  PROCEDURE_PATH=/thu-tuc/000.00.07.H52/1.005384
+  PROCEDURE_PATH=/thu-tuc/000.00.08.H06/1.005384
 fi
 
 ENDPOINTS=(

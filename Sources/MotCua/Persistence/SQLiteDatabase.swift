@@ -76,8 +76,18 @@ public final class SQLiteDatabase: Database, Service {
             return closed
         }
         guard !alreadyClosed else { return }
-        for connection in readers + [writer] {
-            try? await connection.close()
+        // Closing must happen even when the calling task is cancelled (as services are at shutdown).
+        let connections = readers + [writer]
+        await Task.detached {
+            for connection in connections { try? await connection.close() }
+        }.value
+    }
+
+    deinit {
+        // Safety net for a database dropped without `close()` (for example when start-up fails after
+        // opening it): the future keeps each connection alive until it is closed.
+        if !closed.withLock({ $0 }) {
+            for connection in readers + [writer] { _ = connection.close() }
         }
     }
 

@@ -1,0 +1,72 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import MotCua
+
+@Suite("Operations")
+struct OperationsTests {
+    @Test("Health, readiness and metrics")
+    func healthReadyMetrics() async throws {
+        try await TestEnvironment.withApp { client in
+            let health = try await client.execute(uri: "/healthz", method: .get)
+            #expect(health.status == .ok && health.text.contains("ok"))
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .ok)
+            _ = try await client.execute(uri: "/thu-tuc", method: .get)
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            #expect(metrics.status == .ok)
+            #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
+            #expect(metrics.text.contains("hb_requests"))
+        }
+    }
+
+    @Test("Static files are served with the stylesheet")
+    func staticFiles() async throws {
+        try await TestEnvironment.withApp { client in
+            let css = try await client.execute(uri: "/static/css/site.css", method: .get)
+            #expect(css.status == .ok)
+            #expect(css.headers[.contentType]?.hasPrefix("text/css") == true)
+        }
+    }
+
+    @Test("The OpenAPI document describes every API and operations route, and nothing else")
+    func openAPICoversRoutes() async throws {
+        try await TestEnvironment.withDependencies(demoData: false) { dependencies in
+            let router = try buildRouter(dependencies)
+            let served = Set(router.routes.compactMap { route -> String? in
+                let path = route.path.description
+                guard path.hasPrefix("/api/") || ["/healthz", "/readyz", "/metrics"].contains(path) else { return nil }
+                return "\(route.method.rawValue.lowercased()) \(path)"
+            })
+            let documented = Set(try OpenAPIPaths.operations(in: OperationsController<AppRequestContext>.bundledOpenAPIDocument()))
+            #expect(!served.isEmpty)
+            #expect(served == documented, "served but undocumented: \(served.subtracting(documented)); documented but not served: \(documented.subtracting(served))")
+        }
+    }
+}
+
+/// Reads the `paths:` section of our OpenAPI YAML: "  /path:" lines and the "    get:" lines under them.
+enum OpenAPIPaths {
+    static func operations(in document: ByteBuffer) -> [String] {
+        let methods: Set<String> = ["get", "put", "post", "delete", "patch", "head", "options"]
+        var inPaths = false
+        var currentPath: String?
+        var result: [String] = []
+        for line in String(buffer: document).split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "paths:" { inPaths = true; continue }
+            guard inPaths else { continue }
+            if let first = line.first, !first.isWhitespace { break }  // next top-level key
+            if line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") {
+                currentPath = String(line.dropFirst(2).dropLast()).trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+            } else if line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":"), let path = currentPath {
+                let method = line.trimmingCharacters(in: .whitespaces).dropLast()
+                if methods.contains(String(method)) { result.append("\(method) \(path)") }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,61 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOCore
+import Testing
+
+@testable import MotCua
+
+@Suite("File store")
+struct FileStoreTests {
+    private func withStore(_ body: (LocalFileStore, URL) async throws -> Void) async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try await body(try LocalFileStore(root: root), root)
+    }
+
+    @Test("Files are named by their SHA-256 and read back intact")
+    func roundTrip() async throws {
+        try await withStore { store, _ in
+            let bytes = Array("Giấy tiếp nhận hồ sơ".utf8)
+            let stored = try await store.write(bytes: bytes)
+            let expected = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+            #expect(stored.sha256 == expected)
+            #expect(stored.size == Int64(bytes.count))
+            let back = try await store.read(sha256: stored.sha256)
+            #expect(Array(back.readableBytesView) == bytes)
+        }
+    }
+
+    @Test("The same content is stored once, and no temp file is left")
+    func deduplicates() async throws {
+        try await withStore { store, root in
+            let first = try await store.write(bytes: [1, 2, 3])
+            let second = try await store.write(bytes: [1, 2, 3])
+            #expect(first == second)
+            let temps = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("tmp").path)
+            #expect(temps.isEmpty)
+        }
+    }
+
+    @Test("Too much data is refused while streaming and leaves nothing behind")
+    func refusesOversize() async throws {
+        try await withStore { store, root in
+            await #expect(throws: FileStoreError.tooLarge(limit: 4)) {
+                _ = try await store.write(bytes: [1, 2, 3, 4, 5], maxBytes: 4)
+            }
+            let temps = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("tmp").path)
+            #expect(temps.isEmpty)
+        }
+    }
+
+    @Test("Names that are not a SHA-256 digest are never turned into paths", arguments: [
+        "../../etc/passwd", "", "ABCDEF", String(repeating: "g", count: 64), String(repeating: "a", count: 63) + "/",
+    ])
+    func rejectsBadNames(name: String) async throws {
+        try await withStore { store, _ in
+            await #expect(throws: FileStoreError.invalidName) { _ = try await store.read(sha256: name) }
+        }
+    }
+}

@@ -1,3 +1,0 @@
-@testable import MotCua
-import Testing
-@Test func placeholderBuild() { #expect(!MotCuaVersion.string.isEmpty) }
