@@ -51,8 +51,10 @@ public func buildApplication(
     let dependencies = try await AppDependencies(
         configuration: configuration, database: opened.database, metrics: metrics, logger: logger)
     let router = try buildRouter(dependencies)
+    let responder = PortalResponder(
+        inner: router.buildResponder(), errorPages: ErrorPages(renderer: dependencies.renderer))
     var app = Application(
-        router: router,
+        responder: responder,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MotCua"),
         services: [opened.service],
         logger: logger)

@@ -7,8 +7,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
-    router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ErrorMiddleware(renderer: dependencies.renderer))
+    router.add(middleware: ErrorMiddleware(pages: ErrorPages(renderer: dependencies.renderer)))
     if let publicDirectory = Bundle.module.url(forResource: "public", withExtension: nil, subdirectory: "Resources") {
         router.add(middleware: FileMiddleware(
             publicDirectory.path, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.maxAge(3600), .public])]),

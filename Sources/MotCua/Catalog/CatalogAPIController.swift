@@ -22,11 +22,9 @@ struct CatalogAPIController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func show(_ request: Request, context: Context) async throws -> ProcedureDTO {
-        let agency = context.parameters.get("agency") ?? ""
-        let code = context.parameters.get("code") ?? ""
-        guard Identifiers.isAgencyCode(agency), Identifiers.isProcedureCode(code),
+        guard let (agency, code) = CatalogPath.procedureKey(context.parameters),
               let procedure = try await repository.procedure(agencyCode: agency, code: code)
-        else { throw PortalError.notFound("Không tìm thấy thủ tục hành chính \(code) của cơ quan \(agency).") }
+        else { throw PortalError.notFound("Không tìm thấy thủ tục hành chính này.") }
         return ProcedureDTO(procedure)
     }
 

@@ -97,9 +97,7 @@ struct CatalogController<Context: RequestContext>: Sendable {
     }
 
     private func loadProcedure(_ context: Context) async throws -> Procedure {
-        let agency = context.parameters.get("agency") ?? ""
-        let code = context.parameters.get("code") ?? ""
-        guard Identifiers.isAgencyCode(agency), Identifiers.isProcedureCode(code),
+        guard let (agency, code) = CatalogPath.procedureKey(context.parameters),
               let procedure = try await repository.procedure(agencyCode: agency, code: code)
         else { throw PortalError.notFound("Không tìm thấy thủ tục hành chính này. Có thể mã thủ tục đã thay đổi; hãy tìm lại trong danh mục.") }
         return procedure
@@ -113,5 +111,16 @@ enum ContentDisposition {
             .map { $0.isASCII && $0.value >= 0x20 && !"\"\\;".unicodeScalars.contains($0) ? String($0) : "_" }.joined()
         let encoded = fileName.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: ".-_"))) ?? ascii
         return "attachment; filename=\"\(ascii)\"; filename*=UTF-8''\(encoded)"
+    }
+}
+
+/// Reads `{agency}/{code}` path parameters: percent-decoded, and only when they have a valid shape.
+enum CatalogPath {
+    static func procedureKey(_ parameters: Hummingbird.Parameters) -> (agency: String, code: String)? {
+        guard let agency = parameters.get("agency")?.removingPercentEncoding,
+              let code = parameters.get("code")?.removingPercentEncoding,
+              Identifiers.isAgencyCode(agency), Identifiers.isProcedureCode(code)
+        else { return nil }
+        return (agency, code)
     }
 }

@@ -11,8 +11,10 @@ enum CatalogQuery {
     static func parse(_ parameters: QueryValues) throws -> CatalogSearchIndex.Query {
         var query = CatalogSearchIndex.Query()
         var problems: [ProblemDetails.FieldError] = []
-        let text = (parameters["q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.count > maxTextLength {
+        let raw = parameters["q"] ?? ""
+        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Counted in code points before trimming, so combining marks or padding cannot stretch the limit.
+        if raw.unicodeScalars.count > maxTextLength {
             problems.append(.init(name: "q", reason: "Từ khóa tìm kiếm quá dài (tối đa \(maxTextLength) ký tự)."))
         } else {
             query.text = String(text.unicodeScalars.filter { !$0.properties.isNoncharacterCodePoint && $0.value >= 0x20 })

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// The request context of every route.
@@ -6,5 +7,12 @@ public struct AppRequestContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+    }
+
+    /// JSON answers with stable key order and unescaped slashes, like the problem documents.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 }

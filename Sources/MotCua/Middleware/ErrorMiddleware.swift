@@ -4,33 +4,42 @@ import Logging
 /// Turns every error into an answer people can read: a Vietnamese page, or a problem document under
 /// `/api/`. Unexpected errors are logged with the request id and never shown.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    let renderer: HTMLRenderer
+    let pages: ErrorPages
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            let (status, message, fields) = classify(error, context: context)
-            if request.uri.path.hasPrefix("/api/") {
-                return ProblemDetails(
-                    title: status.reasonPhrase, status: Int(status.code), detail: message, instance: request.uri.path,
-                    errors: fields.isEmpty ? nil : fields
-                ).response()
-            }
-            let page = ErrorPage(
-                chrome: PageChrome(title: ErrorPage.heading(for: status)), status: Int(status.code),
-                heading: ErrorPage.heading(for: status), message: message, requestID: context.id)
-            do {
-                return try renderer.render(page, status: status).response(from: request, context: context)
-            } catch {
-                context.logger.error("Error page failed to render", metadata: ["error": "\(String(reflecting: error))"])
-                return Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
-                                body: .init(byteBuffer: ByteBuffer(string: message)))
-            }
+            return pages.response(for: error, request: request, context: context)
+        }
+    }
+}
+
+/// Renders an error as a Vietnamese page or, under `/api/`, a problem document.
+struct ErrorPages: Sendable {
+    let renderer: HTMLRenderer
+
+    func response(for error: any Error, request: Request, context: some RequestContext) -> Response {
+        let (status, message, fields) = classify(error, context: context)
+        if request.uri.path.hasPrefix("/api/") {
+            return ProblemDetails(
+                title: status.reasonPhrase, status: Int(status.code), detail: message, instance: request.uri.path,
+                errors: fields.isEmpty ? nil : fields
+            ).response()
+        }
+        let page = ErrorPage(
+            chrome: PageChrome(title: ErrorPage.heading(for: status)), status: Int(status.code),
+            heading: ErrorPage.heading(for: status), message: message, requestID: context.id)
+        do {
+            return try renderer.render(page, status: status).response(from: request, context: context)
+        } catch {
+            context.logger.error("Error page failed to render", metadata: ["error": "\(String(reflecting: error))"])
+            return Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: message)))
         }
     }
 
-    private func classify(_ error: any Error, context: Context) -> (HTTPResponse.Status, String, [ProblemDetails.FieldError]) {
+    private func classify(_ error: any Error, context: some RequestContext) -> (HTTPResponse.Status, String, [ProblemDetails.FieldError]) {
         switch error {
         case let error as PortalError:
             return (error.status, error.message, error.fieldErrors)

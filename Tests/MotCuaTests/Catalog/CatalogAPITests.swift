@@ -60,6 +60,8 @@ struct CatalogAPITests {
     @Test("Unknown procedures and routes answer with a 404 problem document")
     func notFound() async throws {
         try await TestEnvironment.withApp { client in
+            let encoded = try await client.execute(uri: "/api/v1/procedures/000%2E00%2E08%2EH06/1.005384", method: .get)
+            #expect(encoded.status == .ok)
             for uri in ["/api/v1/procedures/000.00.07.H52/9.999999", "/api/v1/procedures/bad/code", "/api/v1/nothing"] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .notFound, "\(uri)")

@@ -93,9 +93,10 @@ struct CatalogSearchTests {
     func badParameters() async throws {
         try await TestEnvironment.withApp { client in
             let long = String(repeating: "a", count: 10_000)
+            let stretched = "a" + String(repeating: "%CC%81", count: 300)
             for uri in ["/api/v1/procedures?q=\(long)", "/api/v1/procedures?page=0", "/api/v1/procedures?page=-3",
                         "/api/v1/procedures?page=abc", "/api/v1/procedures?perPage=1000", "/api/v1/procedures?level=4",
-                        "/api/v1/procedures?agency=%27%3B%20DROP"] {
+                        "/api/v1/procedures?agency=%27%3B%20DROP", "/api/v1/procedures?q=\(stretched)"] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .badRequest, "\(uri.prefix(60))")
                 #expect(response.headers[.contentType] == "application/problem+json")

@@ -70,3 +70,21 @@ enum OpenAPIPaths {
         return result
     }
 }
+
+@Suite("HTTP methods")
+struct MethodTests {
+    @Test("HEAD answers like GET without a body; other methods on known paths get 405 with Allow")
+    func methods() async throws {
+        try await TestEnvironment.withApp { client in
+            let head = try await client.execute(uri: "/healthz", method: .head)
+            #expect(head.status == .ok && head.body.readableBytes == 0)
+            for uri in ["/api/v1/agencies", "/thu-tuc", "/healthz"] {
+                let post = try await client.execute(uri: uri, method: .post)
+                #expect(post.status == .methodNotAllowed, "\(uri)")
+                #expect(post.headers[.allow] == "GET, HEAD")
+            }
+            let unknown = try await client.execute(uri: "/api/v1/khong-co", method: .delete)
+            #expect(unknown.status == .notFound)
+        }
+    }
+}
