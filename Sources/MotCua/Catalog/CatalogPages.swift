@@ -227,7 +227,10 @@ struct ProcedurePage: PageModel {
                 label: "Tài khoản nộp phí",
                 value: "\(bank.accountNumber) – \(bank.accountHolder), \(bank.bankName)"))
         }
-        steps = p.steps.enumerated().map { StepRow(number: $0.offset + 1, text: $0.element) }
+        // The list numbers the steps; a "Bước 2:" written in the data would number them twice.
+        steps = p.steps.enumerated().map {
+            StepRow(number: $0.offset + 1, text: $0.element.replacing(/^\s*Bước\s*\d+\s*[:.\-–]\s*/, with: ""))
+        }
         documents = p.requiredDocuments.map {
             DocumentRow(
                 number: $0.position + 1, name: $0.name, originals: $0.originals, copies: $0.copies,
@@ -235,7 +238,7 @@ struct ProcedurePage: PageModel {
         }
         hasLegal = !p.legalBasis.isEmpty
         hasTemplates = !p.formTemplates.isEmpty
-        legal = p.legalBasis.map { LegalRow(reference: $0.reference, title: $0.title.nonEmpty, issuedOn: $0.issuedOn?.nonEmpty) }
+        legal = p.legalBasis.map { LegalRow(reference: $0.reference, title: $0.title.nonEmpty, issuedOn: $0.issuedOn.flatMap(VietnameseFormat.date)) }
         templates = p.formTemplates.map {
             TemplateRow(
                 name: $0.name, fileName: $0.fileName,

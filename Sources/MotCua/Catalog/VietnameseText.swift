@@ -31,4 +31,11 @@ enum VietnameseFormat {
         }
         return (amount < 0 ? "-" : "") + grouped + " đ"
     }
+
+    /// "2020-11-27" → "27/11/2020"; anything else is shown as written (nil when empty).
+    static func date(_ iso: String) -> String? {
+        let parts = iso.split(separator: "-")
+        guard parts.count == 3, parts[0].count == 4 else { return iso.isEmpty ? nil : iso }
+        return "\(parts[2])/\(parts[1])/\(parts[0])"
+    }
 }

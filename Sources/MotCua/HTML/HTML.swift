@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import Mustache
@@ -45,8 +46,17 @@ protocol PageModel: Sendable {
 public struct HTMLRenderer: Sendable {
     let library: MustacheLibrary
 
-    public init(directory: String) async throws {
-        library = try await MustacheLibrary(directory: directory)
+    public init(directory: String, assetVersion: String? = nil) async throws {
+        var library = try await MustacheLibrary(directory: directory)
+        // Stylesheet URLs carry a digest of the file, so a new release is never styled by a stale cache.
+        if let assetVersion,
+           let layout = try? String(contentsOfFile: directory + "/layout.mustache", encoding: .utf8)
+        {
+            try library.register(
+                layout.replacingOccurrences(of: "/static/css/site.css", with: "/static/css/site.css?v=\(assetVersion)"),
+                named: "layout")
+        }
+        self.library = library
     }
 
     /// The templates in the package's resources.
@@ -54,7 +64,10 @@ public struct HTMLRenderer: Sendable {
         guard let url = Bundle.module.url(forResource: "Templates", withExtension: nil, subdirectory: "Resources") else {
             throw RendererError.templatesMissing
         }
-        return try await HTMLRenderer(directory: url.path)
+        let css = Bundle.module.url(forResource: "site", withExtension: "css", subdirectory: "Resources/public/css")
+            .flatMap { FileManager.default.contents(atPath: $0.path) }
+        let version = css.map { SHA256.hash(data: $0).prefix(6).map { String(format: "%02x", $0) }.joined() }
+        return try await HTMLRenderer(directory: url.path, assetVersion: version)
     }
 
     func render<Model: PageModel>(_ model: Model, status: HTTPResponse.Status = .ok) throws -> HTML {

@@ -42,7 +42,7 @@ struct CatalogPageTests {
     }
 
     @Test("Procedure page has the five tabs, each with its content", arguments: [
-        ("", "Thời hạn giải quyết"), ("?tab=quy-trinh", "Bước 1"), ("?tab=ho-so", "Bản chính"),
+        ("", "Thời hạn giải quyết"), ("?tab=quy-trinh", "class=\"process-steps\""), ("?tab=ho-so", "Bản chính"),
         ("?tab=can-cu", "Nghị định số 138/2020/NĐ-CP"), ("?tab=bieu-mau", "(DOCX, "),
     ])
     func procedureTabs(tab: String, expected: String) async throws {
@@ -108,6 +108,28 @@ struct CatalogPageTests {
                 #expect(!page.contains("<img src=x"))
                 #expect(!page.contains("<script>alert"))
             }
+        }
+    }
+}
+
+@Suite("Page formatting")
+struct PageFormattingTests {
+    @Test("Steps are numbered once, dates and amounts read the Vietnamese way")
+    func formatting() {
+        #expect(VietnameseFormat.date("2020-11-27") == "27/11/2020")
+        #expect(VietnameseFormat.date("") == nil)
+        #expect(VietnameseFormat.money(100_000) == "100.000 đ")
+        #expect(VietnameseFormat.money(1_500_000) == "1.500.000 đ")
+        #expect(VietnameseFormat.money(0) == "0 đ")
+    }
+
+    @Test("The stylesheet link carries a digest of the file")
+    func assetVersion() async throws {
+        try await TestEnvironment.withApp { client in
+            let html = try await client.execute(uri: "/", method: .get).text
+            #expect(html.contains("/static/css/site.css?v="))
+            let steps = try await client.execute(uri: "/thu-tuc/000.00.08.H06/1.005384?tab=quy-trinh", method: .get).text
+            #expect(!steps.contains("<li>Bước 1"))
         }
     }
 }
