@@ -9,7 +9,7 @@ public struct AppDependencies: Sendable {
     public let database: any Database
     public let fileStore: any FileStore
     public let catalog: any CatalogRepository
-    public let catalogSearch: CatalogSearch
+    public let catalogReader: CatalogReader
     public let importer: CatalogImporter
     public let renderer: HTMLRenderer
     public let metrics: PrometheusCollectorRegistry
@@ -22,8 +22,8 @@ public struct AppDependencies: Sendable {
         self.database = database
         self.fileStore = try LocalFileStore(root: configuration.filesDirectory)
         self.catalog = SQLCatalogRepository(database: database)
-        self.catalogSearch = CatalogSearch(repository: catalog)
-        self.importer = CatalogImporter(repository: catalog, fileStore: fileStore, search: catalogSearch)
+        self.catalogReader = CatalogReader(repository: catalog)
+        self.importer = CatalogImporter(repository: catalog, fileStore: fileStore, reader: catalogReader)
         self.renderer = try await HTMLRenderer.bundled()
         self.metrics = metrics
         self.logger = logger

@@ -18,11 +18,8 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         database: dependencies.database, metrics: dependencies.metrics,
         openAPIDocument: try OperationsController<AppRequestContext>.bundledOpenAPIDocument()
     ).addRoutes(to: router)
-    CatalogController(
-        repository: dependencies.catalog, search: dependencies.catalogSearch, fileStore: dependencies.fileStore,
-        renderer: dependencies.renderer
-    ).addRoutes(to: router)
-    CatalogAPIController(repository: dependencies.catalog, search: dependencies.catalogSearch)
-        .addRoutes(to: router.group("api/v1"))
+    CatalogController(reader: dependencies.catalogReader, fileStore: dependencies.fileStore, renderer: dependencies.renderer)
+        .addRoutes(to: router)
+    CatalogAPIController(reader: dependencies.catalogReader).addRoutes(to: router.group("api/v1"))
     return router
 }

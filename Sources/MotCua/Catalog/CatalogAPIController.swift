@@ -3,8 +3,7 @@ import Hummingbird
 
 /// The catalog as JSON under `/api/v1`.
 struct CatalogAPIController<Context: RequestContext>: Sendable {
-    let repository: any CatalogRepository
-    let search: CatalogSearch
+    let reader: CatalogReader
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("procedures", use: list)
@@ -15,7 +14,7 @@ struct CatalogAPIController<Context: RequestContext>: Sendable {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> ProcedureListDTO {
         let query = try CatalogQuery.parse(request.queryValues)
-        let result = try await search.search(query)
+        let result = try await reader.search(query)
         return ProcedureListDTO(
             items: result.items.map(ProcedureSummaryDTO.init), total: result.total, page: query.page,
             perPage: query.perPage)
@@ -23,17 +22,17 @@ struct CatalogAPIController<Context: RequestContext>: Sendable {
 
     @Sendable func show(_ request: Request, context: Context) async throws -> ProcedureDTO {
         guard let (agency, code) = CatalogPath.procedureKey(context.parameters),
-              let procedure = try await repository.procedure(agencyCode: agency, code: code)
+              let procedure = try await reader.procedure(agencyCode: agency, code: code)
         else { throw PortalError.notFound("Không tìm thấy thủ tục hành chính này.") }
         return ProcedureDTO(procedure)
     }
 
     @Sendable func agencies(_ request: Request, context: Context) async throws -> ItemsDTO<Agency> {
-        ItemsDTO(items: try await search.snapshot().agencies)
+        ItemsDTO(items: try await reader.snapshot().agencies)
     }
 
     @Sendable func fields(_ request: Request, context: Context) async throws -> ItemsDTO<Field> {
-        ItemsDTO(items: try await search.snapshot().fields)
+        ItemsDTO(items: try await reader.snapshot().fields)
     }
 }
 

@@ -4,8 +4,7 @@ import Logging
 
 /// The public catalog pages: home, list with search and filters, procedure page, template downloads.
 struct CatalogController<Context: RequestContext>: Sendable {
-    let repository: any CatalogRepository
-    let search: CatalogSearch
+    let reader: CatalogReader
     let fileStore: any FileStore
     let renderer: HTMLRenderer
 
@@ -17,7 +16,7 @@ struct CatalogController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> HTML {
-        let snapshot = try await search.snapshot()
+        let snapshot = try await reader.snapshot()
         let entries = snapshot.index.entries
         var perAgency: [String: Int] = [:], perField: [String: Int] = [:]
         for entry in entries {
@@ -43,7 +42,7 @@ struct CatalogController<Context: RequestContext>: Sendable {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> HTML {
         let query = try CatalogQuery.parse(request.queryValues)
-        let snapshot = try await search.snapshot()
+        let snapshot = try await reader.snapshot()
         let result = snapshot.index.search(query)
         let first = (query.page - 1) * query.perPage + 1
         let page = CatalogListPage(
@@ -98,7 +97,7 @@ struct CatalogController<Context: RequestContext>: Sendable {
 
     private func loadProcedure(_ context: Context) async throws -> Procedure {
         guard let (agency, code) = CatalogPath.procedureKey(context.parameters),
-              let procedure = try await repository.procedure(agencyCode: agency, code: code)
+              let procedure = try await reader.procedure(agencyCode: agency, code: code)
         else { throw PortalError.notFound("Không tìm thấy thủ tục hành chính này. Có thể mã thủ tục đã thay đổi; hãy tìm lại trong danh mục.") }
         return procedure
     }

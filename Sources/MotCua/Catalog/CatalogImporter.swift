@@ -6,12 +6,12 @@ import Logging
 public struct CatalogImporter: Sendable {
     let repository: any CatalogRepository
     let fileStore: any FileStore
-    let search: CatalogSearch?
+    let reader: CatalogReader?
 
-    public init(repository: any CatalogRepository, fileStore: any FileStore, search: CatalogSearch? = nil) {
+    public init(repository: any CatalogRepository, fileStore: any FileStore, reader: CatalogReader? = nil) {
         self.repository = repository
         self.fileStore = fileStore
-        self.search = search
+        self.reader = reader
     }
 
     public func importFile(at url: URL) async throws -> CatalogImportSummary {
@@ -36,7 +36,7 @@ public struct CatalogImporter: Sendable {
             }
         }
         let summary = try await repository.apply(catalog, templates: stored)
-        search?.invalidate()
+        reader?.invalidate()
         return summary
     }
 

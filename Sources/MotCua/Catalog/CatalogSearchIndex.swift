@@ -61,20 +61,16 @@ struct CatalogSearchIndex: Sendable {
             }
             for index in matches.indices where !hit[index] { matches[index] = false }
         }
-        var selected: [Int] = []
+        // Entries are already in name order; bucketing by name score (capped at one per query word) keeps
+        // that order within each bucket, which is a stable sort in linear time.
+        var buckets = [[Int]](repeating: [], count: words.count + 1)
         for (index, entry) in entries.enumerated() where matches[index] {
             if let agency = query.agencyCode, entry.agencyCode != agency { continue }
             if let field = query.fieldCode, entry.fieldCode != field { continue }
             if let level = query.onlineLevel, entry.onlineLevel != level { continue }
-            selected.append(index)
+            buckets[min(nameScore[index], words.count)].append(index)
         }
-        if !words.isEmpty {
-            // A word may hit several name words by prefix; cap the score at one per query word.
-            selected.sort { a, b in
-                let sa = min(nameScore[a], words.count), sb = min(nameScore[b], words.count)
-                return sa == sb ? a < b : sa > sb
-            }
-        }
+        let selected = Array(buckets.reversed().joined())
         let start = (query.page - 1) * query.perPage
         let items = start < selected.count
             ? selected[start..<min(selected.count, start + query.perPage)].map { entries[$0] }

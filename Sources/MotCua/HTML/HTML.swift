@@ -71,7 +71,7 @@ public struct HTMLRenderer: Sendable {
     }
 
     func render<Model: PageModel>(_ model: Model, status: HTTPResponse.Status = .ok) throws -> HTML {
-        guard let text = library.render(model, withTemplate: Model.template) else {
+        guard let text = library.render(TemplateContext.make(model), withTemplate: Model.template) else {
             throw RendererError.templateMissing(Model.template)
         }
         return HTML(body: text, status: status)

@@ -51,7 +51,7 @@ struct CatalogSearchTests {
                 CatalogFixture.procedure(code: "9.000003", name: "B không liên quan", description: "Không."),
             ]))
             _ = try await dependencies.importer.importFile(at: url)
-            let result = try await dependencies.catalogSearch.search(.init(text: "chung chi luu tru"))
+            let result = try await dependencies.catalogReader.search(.init(text: "chung chi luu tru"))
             #expect(result.items.map(\.code) == ["9.000002", "9.000001"])
             #expect(result.total == 2)
         }

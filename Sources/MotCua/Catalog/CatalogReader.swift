@@ -1,9 +1,11 @@
 import Foundation
 import Synchronization
 
-/// Keeps this process's search index in step with the database: rebuilt when the catalog's version
-/// changes (checked at most once per `recheckInterval`, or at once after an import in this process).
-public final class CatalogSearch: Sendable {
+/// What the public catalog pages read, kept in step with the database: the search index and the
+/// procedure details, rebuilt or dropped when the catalog's version changes (checked at most once per
+/// `recheckInterval`, or at once after an import in this process). The catalog changes only by import,
+/// so reads almost never reach the database.
+public final class CatalogReader: Sendable {
     struct Snapshot: Sendable {
         var version: Int64
         var index: CatalogSearchIndex
@@ -16,6 +18,8 @@ public final class CatalogSearch: Sendable {
     private let recheckInterval: Duration
     private let current = Mutex<Snapshot?>(nil)
     private let rebuildLock = AsyncLock()
+    private let procedures = Mutex<(version: Int64, byKey: [String: Procedure])>((-1, [:]))
+    private let maxCachedProcedures = 4096
 
     public init(repository: any CatalogRepository, recheckInterval: Duration = .seconds(2)) {
         self.repository = repository
@@ -56,5 +60,20 @@ public final class CatalogSearch: Sendable {
 
     func search(_ query: CatalogSearchIndex.Query) async throws -> CatalogSearchIndex.Result {
         try await snapshot().index.search(query)
+    }
+
+    /// One procedure with everything its page shows, from memory when this catalog version was read before.
+    func procedure(agencyCode: String, code: String) async throws -> Procedure? {
+        let version = try await snapshot().version
+        let key = agencyCode + "|" + code
+        if let cached = procedures.withLock({ $0.version == version ? $0.byKey[key] : nil }) {
+            return cached
+        }
+        guard let procedure = try await repository.procedure(agencyCode: agencyCode, code: code) else { return nil }
+        procedures.withLock { cache in
+            if cache.version != version || cache.byKey.count >= maxCachedProcedures { cache = (version, [:]) }
+            cache.byKey[key] = procedure
+        }
+        return procedure
     }
 }

@@ -1,0 +1,192 @@
+"""Helpers shared by the browser journeys: the page types of the portal and small wait/keyboard tools.
+
+Add a page type to PAGES when a feature brings one (account pages, dossier pages, …): the
+accessibility, keyboard and phone-width checks then cover it without further code.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
+
+WAIT = 10  # seconds for anything the page should do
+
+# A procedure of the demo catalog that has every tab filled, including downloadable templates.
+PROCEDURE = "/thu-tuc/000.00.08.H06/1.005384"
+PROCEDURE_URL_RE = re.compile(r"/thu-tuc/[^/?#]+/[^/?#]+(\?.*)?$")
+TABS = [  # (visible name, ?tab= value)
+    ("Thông tin chung", None),
+    ("Quy trình", "quy-trinh"),
+    ("Hồ sơ cần thiết", "ho-so"),
+    ("Căn cứ pháp lý", "can-cu"),
+    ("Biểu mẫu", "bieu-mau"),
+]
+
+
+@dataclass(frozen=True)
+class PageType:
+    id: str
+    path: str
+    # CSS selector that exists only when the page is really this page type (so a check never passes
+    # on the wrong page, e.g. an error page).
+    proof: str
+    h1: str | None = None  # text the h1 must contain
+
+
+PAGES = [
+    PageType("home", "/", "form.search-form #tu-khoa", "Dịch vụ công trực tuyến"),
+    PageType("list", "/thu-tuc", ".procedure-item .procedure-title a", "Danh mục thủ tục hành chính"),
+    PageType("list-search", "/thu-tuc?q=nang+bac+luong", ".procedure-item .procedure-title a"),
+    PageType("list-filtered", "/thu-tuc?agency=000.00.07.H52&field=tien-luong&level=full",
+             ".procedure-item .procedure-title a"),
+    PageType("list-no-results", "/thu-tuc?q=khongcothutucnaonhuvay", ".result-count"),
+    PageType("list-page-2", "/thu-tuc?page=2",
+             'nav[aria-label="Phân trang"] [aria-current="page"]'),
+    *[
+        PageType(f"procedure-{value or 'thong-tin-chung'}",
+                 PROCEDURE + (f"?tab={value}" if value else ""),
+                 'nav.tabs a[aria-current="page"]', "Thủ tục thi tuyển công chức")
+        for _, value in TABS
+    ],
+    PageType("not-found", "/khong-co-trang-nay", ".error-page", "Không tìm thấy trang"),
+]
+
+
+def open_page(driver: WebDriver, base_url: str, page: PageType) -> None:
+    """Loads a page type and checks it is really that page."""
+    driver.get(base_url + page.path)
+    found = driver.find_elements(By.CSS_SELECTOR, page.proof)
+    assert found, f"{page.id}: {page.path} has no {page.proof!r} (title: {driver.title!r})"
+    if page.h1:
+        h1 = driver.find_element(By.TAG_NAME, "h1").text
+        assert page.h1 in h1, f"{page.id}: h1 is {h1!r}, expected it to contain {page.h1!r}"
+
+
+def wait_until(driver: WebDriver, cond: Callable[[WebDriver], object], what: str, timeout: float = WAIT):
+    return WebDriverWait(driver, timeout).until(cond, message=f"timed out after {timeout}s waiting for {what}")
+
+
+def click_and_wait_for_new_page(driver: WebDriver, element: WebElement, what: str) -> None:
+    """Clicks (or submits through) element and waits until the old document is gone."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    wait_until(driver, lambda d: _is_stale(old), what)
+    wait_until(driver, lambda d: d.execute_script("return document.readyState") == "complete", what)
+
+
+def press_and_wait_for_new_page(driver: WebDriver, key: str, what: str) -> None:
+    old = driver.find_element(By.TAG_NAME, "html")
+    ActionChains(driver).send_keys(key).perform()
+    wait_until(driver, lambda d: _is_stale(old), what)
+    wait_until(driver, lambda d: d.execute_script("return document.readyState") == "complete", what)
+
+
+def _is_stale(element: WebElement) -> bool:
+    try:
+        element.is_enabled()
+        return False
+    except Exception:  # noqa: BLE001  StaleElementReferenceException, or the node went away
+        return True
+
+
+def result_count(driver: WebDriver) -> int:
+    """The number in `.result-count` ("Tìm thấy <strong>5</strong> thủ tục"), 0 for the no-result text."""
+    box = driver.find_element(By.CSS_SELECTOR, ".result-count")
+    strong = box.find_elements(By.TAG_NAME, "strong")
+    if not strong:
+        return 0
+    return int(re.sub(r"\D", "", strong[0].text))
+
+
+def result_links(driver: WebDriver) -> list[WebElement]:
+    return driver.find_elements(By.CSS_SELECTOR, ".procedure-item .procedure-title a")
+
+
+# --- keyboard -------------------------------------------------------------------------------
+
+# Describes document.activeElement: what it is, whether it shows a focus indicator, where it is.
+_ACTIVE_JS = r"""
+const el = document.activeElement;
+if (!el || el === document.body || el === document.documentElement) return null;
+const cs = getComputedStyle(el);
+const r = el.getBoundingClientRect();
+const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2;
+const shadow = cs.boxShadow && cs.boxShadow !== 'none';
+let text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ');
+return {
+  idx: el.getAttribute('data-kb-idx'),
+  tag: el.tagName.toLowerCase(), id: el.id, cls: el.className || '',
+  text: text.slice(0, 60), href: el.getAttribute('href'),
+  focusVisible: el.matches(':focus-visible'),
+  indicator: outline || !!shadow,
+  inViewport: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 &&
+              r.top < innerHeight && r.left < innerWidth,
+};
+"""
+
+# Marks every element a keyboard user should be able to reach, returns how many there are.
+_MARK_FOCUSABLE_JS = r"""
+const sel = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), ' +
+            'select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const out = [];
+document.querySelectorAll(sel).forEach((el) => {
+  if (el.getAttribute('tabindex') === '-1') return;
+  const cs = getComputedStyle(el);
+  if (cs.visibility === 'hidden' || cs.display === 'none' || el.closest('[hidden],[inert]')) return;
+  if (!el.getClientRects().length) return;
+  el.setAttribute('data-kb-idx', String(out.length));
+  let text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ');
+  out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' ' + JSON.stringify(text.slice(0, 50)));
+});
+return out;
+"""
+
+
+def describe(active: dict | None) -> str:
+    if active is None:
+        return "<body>"
+    ident = active["tag"] + (f"#{active['id']}" if active["id"] else "")
+    if active["cls"]:
+        ident += "." + ".".join(str(active["cls"]).split())
+    return f"{ident} {active['text']!r}"
+
+
+def active(driver: WebDriver) -> dict | None:
+    return driver.execute_script(_ACTIVE_JS)
+
+
+def tab(driver: WebDriver, shift: bool = False) -> dict | None:
+    chain = ActionChains(driver)
+    if shift:
+        chain.key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT)
+    else:
+        chain.send_keys(Keys.TAB)
+    chain.perform()
+    return active(driver)
+
+
+def mark_focusable(driver: WebDriver) -> list[str]:
+    return driver.execute_script(_MARK_FOCUSABLE_JS)
+
+
+def wait_for_file(directory: Path, timeout: float = 20) -> Path:
+    """Waits until Chromium has finished one download into directory and returns it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = [p for p in directory.iterdir()
+                if p.is_file() and not p.name.endswith((".crdownload", ".tmp")) and not p.name.startswith(".")]
+        partial = [p for p in directory.iterdir() if p.name.endswith(".crdownload")]
+        if done and not partial:
+            return done[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no finished download in {directory} after {timeout}s: {sorted(p.name for p in directory.iterdir())}")
