@@ -136,8 +136,11 @@ ENDPOINTS=(
   "/thu-tuc?q=c%C3%B4ng+ch%E1%BB%A9c"
   "$PROCEDURE_PATH"
   "/api/v1/procedures?q=cong+chuc"
+  # Every request a different URL (bench/uncached.lua): the cost of rendering, with no cache hit.
+  "uncached:/thu-tuc"
+  "uncached:/api/v1/procedures"
 )
-for path in "${ENDPOINTS[@]}"; do require_200 "$path"; done
+for path in "${ENDPOINTS[@]}"; do require_200 "${path#uncached:}"; done
 
 # parse_wrk FILE : prints "REQ_PER_SEC P99_MS ERRORS" from wrk --latency output.
 parse_wrk() {
@@ -172,8 +175,10 @@ i=0
 for path in "${ENDPOINTS[@]}"; do
   i=$((i + 1))
   raw="$OUT/wrk-$i.txt"
-  timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "$BASE$path" >/dev/null
-  timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "$BASE$path" >"$raw"
+  target=("$BASE$path")
+  [[ $path == uncached:* ]] && target=(-s bench/uncached.lua "$BASE${path#uncached:}")
+  timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "${target[@]}" >/dev/null
+  timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "${target[@]}" >"$raw"
   kill -0 "$SERVER_PID" 2>/dev/null || die "server died while loading $path (log: $OUT/server.log)"
   parsed=$(parse_wrk "$raw") || die "could not read wrk output $raw"
   RESULTS+=("$path $parsed")

@@ -22,7 +22,6 @@ Environment:
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import socket
@@ -38,8 +37,8 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = Path(os.environ.get("MOTCUA_BROWSER_ARTIFACTS") or REPO / ".build" / "browser-artifacts")
+from helpers import ARTIFACTS, REPO, artifact_name
+
 CHROMIUM = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 WINDOW = (1280, 800)
@@ -247,10 +246,6 @@ def browser(driver, server, downloads):  # noqa: ARG001  (server: every browser 
 # ---------------------------------------------------------------------------------------------
 
 
-def _artifact_name(nodeid: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", nodeid).strip("_")[:150]
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):  # noqa: ARG001
     outcome = yield
@@ -262,16 +257,17 @@ def pytest_runtest_makereport(item, call):  # noqa: ARG001
     drv = _STATE.get("driver")
     if drv is not None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        base = ARTIFACTS / _artifact_name(item.nodeid)
+        stem = artifact_name(item.nodeid)
+        png, html, console_txt = (ARTIFACTS / f"{stem}{ext}" for ext in (".png", ".html", ".console.txt"))
         try:
             notes.append(f"url: {drv.current_url}")
-            drv.save_screenshot(str(base.with_suffix(".png")))
-            base.with_suffix(".html").write_text(drv.page_source, encoding="utf-8")
+            drv.save_screenshot(str(png))
+            html.write_text(drv.page_source, encoding="utf-8")
             console = [f"{e.get('level')} {e.get('message')}" for e in drv.get_log("browser")]
             if console:
-                base.with_suffix(".console.txt").write_text("\n".join(console) + "\n", encoding="utf-8")
-            notes.append(f"screenshot: {base.with_suffix('.png')}")
-            notes.append(f"page source: {base.with_suffix('.html')}")
+                console_txt.write_text("\n".join(console) + "\n", encoding="utf-8")
+            notes.append(f"screenshot: {png}")
+            notes.append(f"page source: {html}")
             if console:
                 notes.append("browser console:\n  " + "\n  ".join(console[-10:]))
         except Exception as e:  # noqa: BLE001  the browser itself may be what broke

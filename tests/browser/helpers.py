@@ -6,6 +6,7 @@ accessibility, keyboard and phone-width checks then cover it without further cod
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -20,6 +21,14 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
 WAIT = 10  # seconds for anything the page should do
+
+REPO = Path(__file__).resolve().parents[2]
+# Screenshots etc. of failed tests; .build/ is ignored by git.
+ARTIFACTS = Path(os.environ.get("MOTCUA_BROWSER_ARTIFACTS") or REPO / ".build" / "browser-artifacts")
+
+
+def artifact_name(nodeid: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", nodeid).strip("_")[:150]
 
 # A procedure of the demo catalog that has every tab filled, including downloadable templates.
 PROCEDURE = "/thu-tuc/000.00.08.H06/1.005384"
@@ -76,10 +85,17 @@ def wait_until(driver: WebDriver, cond: Callable[[WebDriver], object], what: str
     return WebDriverWait(driver, timeout).until(cond, message=f"timed out after {timeout}s waiting for {what}")
 
 
+def click(driver: WebDriver, element: WebElement) -> None:
+    """Scrolls element to the middle of the window at once (the site scrolls smoothly, which makes
+    WebDriver click where the element is not yet), then clicks it like a person."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
+    element.click()
+
+
 def click_and_wait_for_new_page(driver: WebDriver, element: WebElement, what: str) -> None:
     """Clicks (or submits through) element and waits until the old document is gone."""
     old = driver.find_element(By.TAG_NAME, "html")
-    element.click()
+    click(driver, element)
     wait_until(driver, lambda d: _is_stale(old), what)
     wait_until(driver, lambda d: d.execute_script("return document.readyState") == "complete", what)
 
@@ -108,6 +124,13 @@ def result_count(driver: WebDriver) -> int:
     return int(re.sub(r"\D", "", strong[0].text))
 
 
+def shown_range(driver: WebDriver) -> tuple[int, int] | None:
+    """(first, last) of "đang hiển thị 1–10" in `.result-count`, None when it is not there."""
+    text = driver.find_element(By.CSS_SELECTOR, ".result-count").text
+    m = re.search(r"(\d+)\s*[–-]\s*(\d+)", text)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def result_links(driver: WebDriver) -> list[WebElement]:
     return driver.find_elements(By.CSS_SELECTOR, ".procedure-item .procedure-title a")
 
@@ -120,6 +143,21 @@ const el = document.activeElement;
 if (!el || el === document.body || el === document.documentElement) return null;
 const cs = getComputedStyle(el);
 const r = el.getBoundingClientRect();
+const inViewport = r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 &&
+                   r.top < innerHeight && r.left < innerWidth;
+// Not hidden under something else (a sticky header, a banner): the middle of its first line box
+// must hit the element itself or something inside it.
+let obscuredBy = null;
+const box = el.getClientRects()[0];
+if (inViewport && box) {
+  const x = Math.min(Math.max(box.left + box.width / 2, 0), innerWidth - 1);
+  const y = Math.min(Math.max(box.top + box.height / 2, 0), innerHeight - 1);
+  const hit = document.elementFromPoint(x, y);
+  if (hit && hit !== el && !el.contains(hit) && !hit.contains(el)) {
+    obscuredBy = hit.tagName.toLowerCase() + (hit.id ? '#' + hit.id : '') +
+                 (typeof hit.className === 'string' && hit.className ? '.' + hit.className.trim().split(/\s+/).join('.') : '');
+  }
+}
 const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2;
 const shadow = cs.boxShadow && cs.boxShadow !== 'none';
 let text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ');
@@ -129,8 +167,7 @@ return {
   text: text.slice(0, 60), href: el.getAttribute('href'),
   focusVisible: el.matches(':focus-visible'),
   indicator: outline || !!shadow,
-  inViewport: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 &&
-              r.top < innerHeight && r.left < innerWidth,
+  inViewport, obscuredBy,
 };
 """
 
@@ -172,7 +209,13 @@ def tab(driver: WebDriver, shift: bool = False) -> dict | None:
     else:
         chain.send_keys(Keys.TAB)
     chain.perform()
-    return active(driver)
+    # The page scrolls smoothly (scroll-behavior: smooth) to a newly focused element: give it time.
+    now = active(driver)
+    deadline = time.monotonic() + 2
+    while now is not None and not (now["inViewport"] and not now["obscuredBy"]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+        now = active(driver)
+    return now
 
 
 def mark_focusable(driver: WebDriver) -> list[str]:

@@ -18,8 +18,12 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         database: dependencies.database, metrics: dependencies.metrics,
         openAPIDocument: try OperationsController<AppRequestContext>.bundledOpenAPIDocument()
     ).addRoutes(to: router)
-    CatalogController(reader: dependencies.catalogReader, fileStore: dependencies.fileStore, renderer: dependencies.renderer)
-        .addRoutes(to: router)
-    CatalogAPIController(reader: dependencies.catalogReader).addRoutes(to: router.group("api/v1"))
+    // Public catalog answers do not depend on who asks; one cache serves the pages and the API.
+    let catalogCache = CatalogResponseCache()
+    CatalogController(
+        reader: dependencies.catalogReader, cache: catalogCache, fileStore: dependencies.fileStore,
+        renderer: dependencies.renderer
+    ).addRoutes(to: router)
+    CatalogAPIController(reader: dependencies.catalogReader, cache: catalogCache).addRoutes(to: router.group("api/v1"))
     return router
 }

@@ -4,6 +4,7 @@ import Hummingbird
 /// The catalog as JSON under `/api/v1`.
 struct CatalogAPIController<Context: RequestContext>: Sendable {
     let reader: CatalogReader
+    let cache: CatalogResponseCache
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("procedures", use: list)
@@ -12,19 +13,25 @@ struct CatalogAPIController<Context: RequestContext>: Sendable {
         group.get("fields", use: fields)
     }
 
-    @Sendable func list(_ request: Request, context: Context) async throws -> ProcedureListDTO {
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let query = try CatalogQuery.parse(request.queryValues)
-        let result = try await reader.search(query)
-        return ProcedureListDTO(
-            items: result.items.map(ProcedureSummaryDTO.init), total: result.total, page: query.page,
-            perPage: query.perPage)
+        let snapshot = try await reader.snapshot()
+        return try await cache.response(for: request, version: snapshot.version) {
+            let result = snapshot.index.search(query)
+            return try JSONBody.encode(ProcedureListDTO(
+                items: result.items.map(ProcedureSummaryDTO.init), total: result.total, page: query.page,
+                perPage: query.perPage))
+        }
     }
 
-    @Sendable func show(_ request: Request, context: Context) async throws -> ProcedureDTO {
-        guard let (agency, code) = CatalogPath.procedureKey(context.parameters),
-              let procedure = try await reader.procedure(agencyCode: agency, code: code)
-        else { throw PortalError.notFound("Không tìm thấy thủ tục hành chính này.") }
-        return ProcedureDTO(procedure)
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
+        let version = try await reader.snapshot().version
+        return try await cache.response(for: request, version: version) {
+            guard let (agency, code) = CatalogPath.procedureKey(context.parameters),
+                  let procedure = try await reader.procedure(agencyCode: agency, code: code)
+            else { throw PortalError.notFound("Không tìm thấy thủ tục hành chính này.") }
+            return try JSONBody.encode(ProcedureDTO(procedure))
+        }
     }
 
     @Sendable func agencies(_ request: Request, context: Context) async throws -> ItemsDTO<Agency> {

@@ -5,6 +5,7 @@ import Logging
 /// The public catalog pages: home, list with search and filters, procedure page, template downloads.
 struct CatalogController<Context: RequestContext>: Sendable {
     let reader: CatalogReader
+    let cache: CatalogResponseCache
     let fileStore: any FileStore
     let renderer: HTMLRenderer
 
@@ -15,8 +16,14 @@ struct CatalogController<Context: RequestContext>: Sendable {
         router.get("/thu-tuc/{agency}/{code}/bieu-mau/{number}", use: downloadTemplate)
     }
 
-    @Sendable func home(_ request: Request, context: Context) async throws -> HTML {
+    @Sendable func home(_ request: Request, context: Context) async throws -> Response {
         let snapshot = try await reader.snapshot()
+        return try await cache.response(for: request, version: snapshot.version) {
+            try homePage(snapshot).cacheable
+        }
+    }
+
+    private func homePage(_ snapshot: CatalogReader.Snapshot) throws -> HTML {
         let entries = snapshot.index.entries
         var perAgency: [String: Int] = [:], perField: [String: Int] = [:]
         for entry in entries {
@@ -40,9 +47,15 @@ struct CatalogController<Context: RequestContext>: Sendable {
         return try renderer.render(page)
     }
 
-    @Sendable func list(_ request: Request, context: Context) async throws -> HTML {
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let query = try CatalogQuery.parse(request.queryValues)
         let snapshot = try await reader.snapshot()
+        return try await cache.response(for: request, version: snapshot.version) {
+            try listPage(query, snapshot).cacheable
+        }
+    }
+
+    private func listPage(_ query: CatalogSearchIndex.Query, _ snapshot: CatalogReader.Snapshot) throws -> HTML {
         let result = snapshot.index.search(query)
         let first = (query.page - 1) * query.perPage + 1
         let page = CatalogListPage(
@@ -70,13 +83,16 @@ struct CatalogController<Context: RequestContext>: Sendable {
         return try renderer.render(page)
     }
 
-    @Sendable func show(_ request: Request, context: Context) async throws -> HTML {
-        let procedure = try await loadProcedure(context)
+    @Sendable func show(_ request: Request, context: Context) async throws -> Response {
         let tabName = request.queryValues["tab"] ?? ProcedurePage.Tab.general.rawValue
         guard let tab = ProcedurePage.Tab(rawValue: tabName) else {
-            throw PortalError.notFound("Không có mục \"\(tabName)\" trong trang thủ tục này.")
+            throw PortalError.notFound("Không có mục này trong trang thủ tục.")
         }
-        return try renderer.render(ProcedurePage(procedure: procedure, tab: tab))
+        let version = try await reader.snapshot().version
+        return try await cache.response(for: request, version: version) {
+            let procedure = try await loadProcedure(context)
+            return try renderer.render(ProcedurePage(procedure: procedure, tab: tab)).cacheable
+        }
     }
 
     @Sendable func downloadTemplate(_ request: Request, context: Context) async throws -> Response {

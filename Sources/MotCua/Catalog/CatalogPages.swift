@@ -48,8 +48,10 @@ struct Pagination: Sendable {
 
     init(query: CatalogSearchIndex.Query, total: Int) {
         let lastPage = max(1, (total + query.perPage - 1) / query.perPage)
-        let window = max(1, query.page - 2)...min(lastPage, max(query.page + 2, 5))
-        pages = (window.lowerBound <= window.upperBound ? Array(window) : []).map {
+        // Up to five pages around the current one, clamped to 1...lastPage (the current page may lie beyond).
+        let first = max(1, min(query.page - 2, lastPage - 4))
+        let last = min(lastPage, first + 4)
+        pages = (first...last).map {
             PageLink(number: $0, url: SiteURL.catalog(query, page: $0), current: $0 == query.page)
         }
         previousURL = query.page > 1 && query.page <= lastPage ? SiteURL.catalog(query, page: query.page - 1) : nil

@@ -10,8 +10,6 @@ enum TemplateContext {
         switch value {
         case is String, is Bool, is Int, is Int64, is Double:
             return value
-        case let array as [Any]:
-            return array.map(make)
         default:
             break
         }
@@ -31,6 +29,7 @@ enum TemplateContext {
             }
             return dictionary
         case .collection:
+            // Through the mirror, not `as [Any]`: that cast bridges to NSArray on Linux and was a fifth of a render.
             return mirror.children.map { make($0.value) }
         default:
             return value

@@ -36,6 +36,14 @@ struct CatalogPageTests {
             #expect(all.contains("Tìm thấy <strong>32</strong>"))
             #expect(all.contains("aria-label=\"Phân trang\""))
             #expect(all.contains("href=\"/thu-tuc?page=2\""))
+            // Pages past the end (a hand-edited or stale link) answer normally, with links back.
+            for uri in ["/thu-tuc?page=50", "/thu-tuc?q=thi+tuyen&page=7", "/thu-tuc?q=xyzxyz&page=3", "/thu-tuc?page=100000"] {
+                let beyond = try await client.execute(uri: uri, method: .get)
+                #expect(beyond.status == .ok, "\(uri)")
+            }
+            let beyond = try await client.execute(uri: "/thu-tuc?page=50", method: .get).text
+            #expect(beyond.contains("Trang này không có kết quả"))
+            #expect(beyond.contains("href=\"/thu-tuc?page=2\""))
             let none = try await client.execute(uri: "/thu-tuc?q=xyzxyz", method: .get).text
             #expect(none.contains("Không tìm thấy thủ tục nào phù hợp"))
         }
@@ -85,7 +93,7 @@ struct CatalogPageTests {
         }
     }
 
-    @Test("Text from the catalog is escaped in pages")
+    @Test("Text from the catalog is escaped in pages, and cached pages follow an import by another process")
     func escapesCatalogText() async throws {
         try await TestEnvironment.withConfiguration(demoData: false) { configuration in
             let app = try await buildApplication(configuration: configuration, metrics: TestEnvironment.metrics, logger: TestEnvironment.logger)
@@ -93,6 +101,11 @@ struct CatalogPageTests {
                 CatalogFixture.procedure(name: "<script>alert(1)</script> Thủ tục", description: "\"><img src=x onerror=alert(2)>"),
             ]))
             try await app.test(.router) { client in
+                // Cached while the catalog is empty…
+                let before = try await client.execute(uri: "/thu-tuc", method: .get).text
+                #expect(before.contains("Không tìm thấy thủ tục nào phù hợp"))
+                let apiBefore = try await client.execute(uri: "/api/v1/procedures", method: .get).text
+                #expect(apiBefore.contains("\"total\":0"))
                 // Import through a second set of dependencies on the same storage, as the CLI would.
                 let opened = try await OpenedDatabase.open(configuration, logger: TestEnvironment.logger)
                 try await opened.whileRunning { database in
@@ -103,6 +116,8 @@ struct CatalogPageTests {
                 try await Task.sleep(for: .milliseconds(2100))  // the portal re-checks the catalog version every 2 s
                 let list = try await client.execute(uri: "/thu-tuc", method: .get).text
                 #expect(list.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+                let apiAfter = try await client.execute(uri: "/api/v1/procedures", method: .get).text
+                #expect(apiAfter.contains("\"total\":1"))
                 #expect(!list.contains("<script>alert(1)"))
                 let page = try await client.execute(uri: "/thu-tuc/\(CatalogFixture.agencyCode)/9.000001", method: .get).text
                 #expect(!page.contains("<img src=x"))
@@ -131,5 +146,18 @@ struct PageFormattingTests {
             let steps = try await client.execute(uri: "/thu-tuc/000.00.08.H06/1.005384?tab=quy-trinh", method: .get).text
             #expect(!steps.contains("<li>Bước 1"))
         }
+    }
+}
+
+@Suite("Pagination")
+struct PaginationTests {
+    @Test("The page window stays within the pages that exist", arguments: [
+        (1, 0, [1]), (1, 32, [1, 2]), (2, 32, [1, 2]), (50, 32, [1, 2]), (1, 200, [1, 2, 3, 4, 5]),
+        (7, 200, [5, 6, 7, 8, 9]), (10, 200, [6, 7, 8, 9, 10]), (99, 200, [6, 7, 8, 9, 10]),
+    ])
+    func window(page: Int, total: Int, expected: [Int]) {
+        let pagination = Pagination(query: .init(page: page, perPage: 20), total: total)
+        #expect(pagination.pages.map(\.number) == expected)
+        #expect(pagination.nextURL == nil || page < (total + 19) / 20)
     }
 }
