@@ -113,3 +113,26 @@ struct CatalogSearchTests {
         }
     }
 }
+
+@Suite("Query parameters")
+struct QueryValuesTests {
+    @Test("Form encoding: + is a space, %2B a plus, first value wins, bad escapes are dropped")
+    func decoding() {
+        let values = QueryValues(query: "q=nang+bac+luong&x=1%2B1&q=second&e=&bad=%E0%A4%A&v=c%C3%B4ng")
+        #expect(values["q"] == "nang bac luong")
+        #expect(values["x"] == "1+1")
+        #expect(values["e"] == "")
+        #expect(values["bad"] == "")
+        #expect(values["v"] == "công")
+        #expect(values["missing"] == nil)
+    }
+
+    @Test("The search box shows the words as typed")
+    func searchBoxKeepsText() async throws {
+        try await TestEnvironment.withApp { client in
+            let html = try await client.execute(uri: "/thu-tuc?q=nang+bac+luong", method: .get).text
+            #expect(html.contains("value=\"nang bac luong\""))
+            #expect(!html.contains("nang+bac"))
+        }
+    }
+}
