@@ -14,6 +14,10 @@ public struct AppDependencies: Sendable {
     public let renderer: HTMLRenderer
     public let metrics: PrometheusCollectorRegistry
     public let logger: Logger
+    let accounts: AccountService
+    let apiTokens: APITokenStore
+    let cookies: SessionCookies
+    let mailer: any Mailer
 
     public init(
         configuration: AppConfiguration, database: any Database, metrics: PrometheusCollectorRegistry, logger: Logger
@@ -27,6 +31,35 @@ public struct AppDependencies: Sendable {
         self.renderer = try await HTMLRenderer.bundled()
         self.metrics = metrics
         self.logger = logger
+        self.accounts = AccountService(
+            database: database, hasher: PasswordHasher(cost: configuration.bcryptCost), policy: .bundled(),
+            publicURL: configuration.publicURL, logger: logger)
+        self.apiTokens = APITokenStore(database: database)
+        self.cookies = SessionCookies(secure: configuration.secureCookies)
+        if let smtp = configuration.smtp {
+            let security: SMTPConfiguration.Security =
+                smtp.security == "none" ? .none : smtp.security == "opportunistic" ? .startTLSIfAvailable : .startTLS
+            self.mailer = SMTPMailer(
+                client: SMTPClient(
+                    configuration: SMTPConfiguration(
+                        host: smtp.host, port: smtp.port, security: security, username: smtp.username, password: smtp.password,
+                        heloName: URLComponents(string: configuration.publicURL)?.host ?? "motcua.local"),
+                    logger: logger),
+                from: EmailAddress(address: configuration.mailFrom, name: "Cổng dịch vụ công MotCua"))
+        } else {
+            self.mailer = LogMailer(logger: logger)
+        }
+    }
+
+    /// Delivers the outbox in the background while the portal runs.
+    var outboxDelivery: OutboxDelivery {
+        OutboxDelivery(database: database, mailer: mailer, logger: logger, interval: configuration.outboxInterval)
+    }
+
+    /// What the outbox page says about where mail goes.
+    var mailMode: String {
+        configuration.smtp.map { "Thư được gửi qua máy chủ SMTP \($0.host):\($0.port)." }
+            ?? "Chưa cấu hình máy chủ SMTP: thư được ghi vào nhật ký hệ thống và hiển thị tại đây."
     }
 
     /// Schema first, then the demo catalog into an empty database when configured.
@@ -38,6 +71,30 @@ public struct AppDependencies: Sendable {
                 "agencies": "\(summary.agencies)", "procedures": "\(summary.proceduresCreated)",
             ])
         }
+        if configuration.loadDemoData, try await accounts.users.count() == 0 {
+            try await createDemoStaff()
+        }
+    }
+
+    /// One account per role for each demo agency, plus a system administrator; logins printed once.
+    private func createDemoStaff() async throws {
+        var lines = ["", "Demo staff accounts (shown once; change the passwords in production):"]
+        let (admin, adminPassword) = try await accounts.createStaff(
+            email: "quantri@motcua.demo", name: "Quản trị hệ thống", role: .systemAdmin, agencyCode: nil)
+        lines.append("  \(admin.email)  \(adminPassword)  \(StaffRole.systemAdmin.label)")
+        for agency in try await catalog.agencies() {
+            let suffix = agency.code.split(separator: ".").last.map { String($0).lowercased() } ?? "cq"
+            for (role, prefix, name) in [
+                (StaffRole.receptionist, "tiepnhan", "Cán bộ tiếp nhận"), (.processor, "chuyenvien", "Chuyên viên xử lý"),
+                (.leader, "lanhdao", "Lãnh đạo"), (.agencyAdmin, "quantri", "Quản trị"),
+            ] {
+                let (user, password) = try await accounts.createStaff(
+                    email: "\(prefix).\(suffix)@motcua.demo", name: "\(name) – \(agency.province)", role: role,
+                    agencyCode: agency.code)
+                lines.append("  \(user.email)  \(password)  \(role.label), \(agency.name)")
+            }
+        }
+        print(lines.joined(separator: "\n") + "\n")
     }
 }
 
@@ -52,11 +109,13 @@ public func buildApplication(
         configuration: configuration, database: opened.database, metrics: metrics, logger: logger)
     let router = try buildRouter(dependencies)
     let responder = PortalResponder(
-        inner: router.buildResponder(), errorPages: ErrorPages(renderer: dependencies.renderer))
+        inner: router.buildResponder(),
+        routes: RouteTable(router.routes.map { ($0.path.description, $0.method) }),
+        errorPages: ErrorPages(renderer: dependencies.renderer))
     var app = Application(
         responder: responder,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MotCua"),
-        services: [opened.service],
+        services: [opened.service, dependencies.outboxDelivery],
         logger: logger)
     app.beforeServerStarts {
         try await dependencies.prepare()

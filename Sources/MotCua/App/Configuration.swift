@@ -18,11 +18,34 @@ public struct AppConfiguration: Sendable {
     public var dataDirectory: URL = URL(fileURLWithPath: "data", isDirectory: true)
     /// `postgres://…` selects PostgreSQL; nil means the embedded SQLite database.
     public var databaseURL: String?
-    /// Load the demo catalog into an empty database at start.
+    /// On first start: load the demo catalog, and create one staff account per role for each demo
+    /// agency (their logins are printed).
     public var loadDemoData: Bool = true
     public var logLevel: Logger.Level = .info
+    /// The address people reach the portal at; links in e-mails start with it.
+    public var publicURL: String = "http://127.0.0.1:8080"
+    /// bcrypt cost for passwords (each step doubles the time). 11 keeps a login between 50 and 250 ms on
+    /// the 2-core reference machine (bench/accounts.sh measures it).
+    public var bcryptCost: UInt8 = 11
+    /// SMTP server for outgoing mail; nil writes mail to the log and the administrator's outbox page.
+    public var smtp: SMTPSettings?
+    public var mailFrom: String = "khong-tra-loi@motcua.local"
+    /// How often the outbox is checked for mail to send.
+    public var outboxInterval: Duration = .seconds(2)
+
+    public struct SMTPSettings: Sendable {
+        public var host: String
+        public var port: Int
+        public var username: String?
+        public var password: String?
+        /// "starttls" (required), "opportunistic" or "none".
+        public var security: String
+    }
 
     public init() {}
+
+    /// Cookies carry `Secure` when the portal is served over HTTPS.
+    var secureCookies: Bool { publicURL.lowercased().hasPrefix("https://") }
 
     /// Reads `MOTCUA_HOST`, `MOTCUA_PORT`, `MOTCUA_DATA_DIR`, `DATABASE_URL`, `MOTCUA_DEMO_DATA`, `LOG_LEVEL`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
@@ -49,6 +72,29 @@ public struct AppConfiguration: Sendable {
         if let level = environment["LOG_LEVEL"], let parsed = Logger.Level(rawValue: level.lowercased()) {
             configuration.logLevel = parsed
         }
+        if let url = environment["MOTCUA_PUBLIC_URL"], !url.isEmpty {
+            guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw ConfigurationError.invalid("MOTCUA_PUBLIC_URL", "expected an http:// or https:// address")
+            }
+            configuration.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        if let cost = environment["MOTCUA_BCRYPT_COST"], !cost.isEmpty {
+            guard let value = UInt8(cost), (4...16).contains(value) else {
+                throw ConfigurationError.invalid("MOTCUA_BCRYPT_COST", "expected 4 to 16")
+            }
+            configuration.bcryptCost = value
+        }
+        if let host = environment["MOTCUA_SMTP_HOST"], !host.isEmpty {
+            let port = environment["MOTCUA_SMTP_PORT"].flatMap(Int.init) ?? 587
+            let security = environment["MOTCUA_SMTP_SECURITY"] ?? "starttls"
+            guard ["starttls", "opportunistic", "none"].contains(security) else {
+                throw ConfigurationError.invalid("MOTCUA_SMTP_SECURITY", "expected starttls, opportunistic or none")
+            }
+            configuration.smtp = SMTPSettings(
+                host: host, port: port, username: environment["MOTCUA_SMTP_USERNAME"],
+                password: environment["MOTCUA_SMTP_PASSWORD"], security: security)
+        }
+        if let from = environment["MOTCUA_MAIL_FROM"], !from.isEmpty { configuration.mailFrom = from }
         return configuration
     }
 

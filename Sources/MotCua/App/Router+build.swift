@@ -13,6 +13,9 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
             publicDirectory.path, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.maxAge(3600), .public])]),
             searchForIndexHtml: false, logger: dependencies.logger))
     }
+    router.add(middleware: CSRFMiddleware(cookies: dependencies.cookies))
+    router.add(middleware: SessionMiddleware(
+        sessions: dependencies.accounts.sessions, apiTokens: dependencies.apiTokens, cookies: dependencies.cookies))
 
     OperationsController(
         database: dependencies.database, metrics: dependencies.metrics,
@@ -24,6 +27,16 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         reader: dependencies.catalogReader, cache: catalogCache, fileStore: dependencies.fileStore,
         renderer: dependencies.renderer
     ).addRoutes(to: router)
-    CatalogAPIController(reader: dependencies.catalogReader, cache: catalogCache).addRoutes(to: router.group("api/v1"))
+    let api = router.group("api/v1")
+    CatalogAPIController(reader: dependencies.catalogReader, cache: catalogCache).addRoutes(to: api)
+    AccountAPIController().addRoutes(to: api)
+    AccountController(
+        accounts: dependencies.accounts, apiTokens: dependencies.apiTokens, renderer: dependencies.renderer,
+        cookies: dependencies.cookies
+    ).addRoutes(to: router)
+    AdministrationController(
+        accounts: dependencies.accounts, renderer: dependencies.renderer, catalog: dependencies.catalogReader,
+        database: dependencies.database, mailMode: dependencies.mailMode
+    ).addRoutes(to: router)
     return router
 }

@@ -3,7 +3,8 @@ import Hummingbird
 import Logging
 
 /// The public catalog pages: home, list with search and filters, procedure page, template downloads.
-struct CatalogController<Context: RequestContext>: Sendable {
+struct CatalogController: Sendable {
+    typealias Context = AppRequestContext
     let reader: CatalogReader
     let cache: CatalogResponseCache
     let fileStore: any FileStore
@@ -18,12 +19,31 @@ struct CatalogController<Context: RequestContext>: Sendable {
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
         let snapshot = try await reader.snapshot()
-        return try await cache.response(for: request, version: snapshot.version) {
-            try homePage(snapshot).cacheable
+        return try await answer(request, context, version: snapshot.version) { viewer in
+            try homePage(snapshot, viewer: viewer)
         }
     }
 
-    private func homePage(_ snapshot: CatalogReader.Snapshot) throws -> HTML {
+    /// Visitors who are not signed in all see the same page, served from the cache; a signed-in
+    /// account's page carries its name and sign-out form, so it is rendered for it alone.
+    private func answer(
+        _ request: Request, _ context: Context, version: Int64, render: (Viewer) async throws -> HTML
+    ) async throws -> Response {
+        guard let user = context.identity?.user else {
+            return try await cache.response(for: request, version: version) { try await render(Viewer()).cacheable }
+        }
+        return try await render(Viewer(user: user, csrfToken: context.csrfToken)).response(from: request, context: context)
+    }
+
+    struct Viewer {
+        var user: User?
+        var csrfToken = ""
+        func chrome(_ title: String, _ section: PageChrome.Section, searchText: String = "") -> PageChrome {
+            PageChrome(title: title, section: section, searchText: searchText, user: user, csrfToken: csrfToken)
+        }
+    }
+
+    private func homePage(_ snapshot: CatalogReader.Snapshot, viewer: Viewer) throws -> HTML {
         let entries = snapshot.index.entries
         var perAgency: [String: Int] = [:], perField: [String: Int] = [:]
         for entry in entries {
@@ -31,7 +51,7 @@ struct CatalogController<Context: RequestContext>: Sendable {
             perField[entry.fieldCode, default: 0] += 1
         }
         let page = HomePage(
-            chrome: PageChrome(title: "Cổng dịch vụ công trực tuyến", section: .home),
+            chrome: viewer.chrome("Cổng dịch vụ công trực tuyến", .home),
             procedureCount: entries.count,
             fullOnlineCount: entries.count { $0.onlineLevel == .full },
             agencyCount: snapshot.agencies.count,
@@ -50,18 +70,17 @@ struct CatalogController<Context: RequestContext>: Sendable {
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let query = try CatalogQuery.parse(request.queryValues)
         let snapshot = try await reader.snapshot()
-        return try await cache.response(for: request, version: snapshot.version) {
-            try listPage(query, snapshot).cacheable
+        return try await answer(request, context, version: snapshot.version) { viewer in
+            try listPage(query, snapshot, viewer: viewer)
         }
     }
 
-    private func listPage(_ query: CatalogSearchIndex.Query, _ snapshot: CatalogReader.Snapshot) throws -> HTML {
+    private func listPage(_ query: CatalogSearchIndex.Query, _ snapshot: CatalogReader.Snapshot, viewer: Viewer) throws -> HTML {
         let result = snapshot.index.search(query)
         let first = (query.page - 1) * query.perPage + 1
         let page = CatalogListPage(
-            chrome: PageChrome(
-                title: query.text.isEmpty ? "Danh mục thủ tục hành chính" : "Tìm kiếm: \(query.text)",
-                section: .catalog, searchText: query.text),
+            chrome: viewer.chrome(
+                query.text.isEmpty ? "Danh mục thủ tục hành chính" : "Tìm kiếm: \(query.text)", .catalog, searchText: query.text),
             searchText: query.text,
             agencies: snapshot.agencies.map {
                 SelectOption(value: $0.code, label: $0.name, selected: $0.code == query.agencyCode)
@@ -89,9 +108,9 @@ struct CatalogController<Context: RequestContext>: Sendable {
             throw PortalError.notFound("Không có mục này trong trang thủ tục.")
         }
         let version = try await reader.snapshot().version
-        return try await cache.response(for: request, version: version) {
+        return try await answer(request, context, version: version) { viewer in
             let procedure = try await loadProcedure(context)
-            return try renderer.render(ProcedurePage(procedure: procedure, tab: tab)).cacheable
+            return try renderer.render(ProcedurePage(procedure: procedure, tab: tab, chrome: viewer.chrome(procedure.name, .catalog)))
         }
     }
 

@@ -183,8 +183,8 @@ struct ProcedurePage: PageModel {
     var hasTemplates: Bool
     var hasLegal: Bool
 
-    init(procedure p: Procedure, tab: Tab) {
-        chrome = PageChrome(title: p.name, section: .catalog)
+    init(procedure p: Procedure, tab: Tab, chrome: PageChrome) {
+        self.chrome = chrome
         name = p.name
         code = p.code
         agencyName = p.agency.name

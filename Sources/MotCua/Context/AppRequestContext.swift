@@ -1,12 +1,26 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
-/// The request context of every route.
+/// Who is asking: the account, and the session it came through (nil for an API token).
+public struct Identity: Sendable {
+    public var user: User
+    var sessionHash: String?
+}
+
+/// The request context of every route. `identity` is optional here; protected route groups use
+/// `AuthenticatedContext`, where it is not.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    public var identity: Identity?
+    /// The CSRF token forms of this response must carry (see `CSRFMiddleware`).
+    var csrfToken: String = ""
+    /// The client's address, for throttling and the session list.
+    let clientIP: String
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.clientIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// JSON answers with stable key order and unescaped slashes, like the problem documents.
@@ -16,3 +30,31 @@ public struct AppRequestContext: RequestContext {
         return encoder
     }
 }
+
+/// The context of routes that need a signed-in account: `identity` cannot be missing, so a handler
+/// cannot forget to check it. Entering such a route without one answers "please sign in".
+public struct AuthenticatedContext: ChildRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let identity: Identity
+    var csrfToken: String
+    let clientIP: String
+
+    public init(context: AppRequestContext) throws {
+        guard let identity = context.identity else { throw LoginRequired() }
+        self.coreContext = context.coreContext
+        self.identity = identity
+        self.csrfToken = context.csrfToken
+        self.clientIP = context.clientIP
+    }
+
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    var user: User { identity.user }
+}
+
+/// Thrown when a page needs a signed-in account: pages redirect to the login page, the API answers 401.
+struct LoginRequired: Error {}

@@ -17,21 +17,45 @@ public struct HTML: ResponseGenerator, Sendable {
 }
 
 /// Common parts of every page: title, which navigation item is current, search text in the header.
-/// Mustache reads stored properties only (through `Mirror`), so flags are stored, not computed.
+/// Common parts of every page: title, current navigation item, search text, and who is signed in.
+/// Flags are stored, not computed: templates see stored properties only.
 public struct PageChrome: Sendable {
     var title: String
     var searchText: String
     var year = Calendar(identifier: .gregorian).component(.year, from: Date())
     var isHome: Bool
     var isCatalog: Bool
+    var isAccount: Bool
+    var signedIn: Bool
+    var userName: String?
+    var isStaff: Bool
+    var isAgencyAdmin: Bool
+    var isSystemAdmin: Bool
+    /// For the sign-out form in the header; empty on pages shared by everyone (cached).
+    var csrfToken: String
 
-    enum Section: String, Sendable { case none, home, catalog }
+    enum Section: String, Sendable { case none, home, catalog, account }
 
-    init(title: String, section: Section = .none, searchText: String = "") {
+    init(title: String, section: Section = .none, searchText: String = "", user: User? = nil, csrfToken: String = "") {
         self.title = title
         self.searchText = searchText
         self.isHome = section == .home
         self.isCatalog = section == .catalog
+        self.isAccount = section == .account
+        self.signedIn = user != nil
+        self.userName = user?.displayName
+        self.isStaff = user?.isStaff ?? false
+        self.isAgencyAdmin = user?.role == .agencyAdmin
+        self.isSystemAdmin = user?.role == .systemAdmin
+        self.csrfToken = csrfToken
+    }
+
+    init(title: String, section: Section = .none, searchText: String = "", context: AppRequestContext) {
+        self.init(title: title, section: section, searchText: searchText, user: context.identity?.user, csrfToken: context.csrfToken)
+    }
+
+    init(title: String, section: Section = .none, context: AuthenticatedContext) {
+        self.init(title: title, section: section, user: context.user, csrfToken: context.csrfToken)
     }
 }
 

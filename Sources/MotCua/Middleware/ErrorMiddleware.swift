@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 
@@ -20,6 +21,18 @@ struct ErrorPages: Sendable {
     let renderer: HTMLRenderer
 
     func response(for error: any Error, request: Request, context: some RequestContext) -> Response {
+        if error is LoginRequired {
+            if request.uri.path.hasPrefix("/api/") {
+                var response = ProblemDetails(
+                    title: "Unauthorized", status: 401,
+                    detail: "Cần mã truy cập API hợp lệ trong tiêu đề Authorization: Bearer …", instance: request.uri.path
+                ).response()
+                response.headers[.wwwAuthenticate] = "Bearer"
+                return response
+            }
+            let next = request.uri.description
+            return Response(status: .seeOther, headers: [.location: "/dang-nhap" + SiteURL.encodedQuery([URLQueryItem(name: "next", value: next)])])
+        }
         let (status, message, fields) = classify(error, context: context)
         if request.uri.path.hasPrefix("/api/") {
             return ProblemDetails(

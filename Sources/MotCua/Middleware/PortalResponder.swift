@@ -2,42 +2,59 @@ import HTTPTypes
 import Hummingbird
 
 /// Sits in front of the router, because the router picks a route before its middleware runs:
-/// answers HEAD as GET without a body, gives a known path asked with a method it does not take a 405
-/// with `Allow` instead of a 404, and puts the security headers on every response.
+/// answers HEAD as GET without a body, answers a known path asked with a method it does not take with
+/// 405 and the methods it does take, and puts the security headers on every response.
 struct PortalResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context == AppRequestContext {
     let inner: Inner
+    let routes: RouteTable
     let errorPages: ErrorPages
 
     func respond(to request: Request, context: AppRequestContext) async throws -> Response {
         var response: Response
-        switch request.method {
-        case .head:
+        let allowed = routes.methods(forPath: request.uri.path)
+        if request.method == .head {
             response = try await inner.respond(to: request.withMethod(.get), context: context)
             response.body = .init()
-        case .get:
+        } else if !allowed.isEmpty, !allowed.contains(request.method) {
+            response = errorPages.response(
+                for: PortalError(status: .methodNotAllowed, message: ErrorPage.defaultMessage(for: .methodNotAllowed)),
+                request: request, context: context)
+            let names = (allowed.contains(.get) ? ["GET", "HEAD"] : []) + allowed.filter { $0 != .get }.map(\.rawValue).sorted()
+            response.headers[.allow] = names.joined(separator: ", ")
+        } else {
             response = try await inner.respond(to: request, context: context)
-        default:
-            response = try await inner.respond(to: request, context: context)
-            if response.status == .notFound {
-                // Every route answers GET: a GET that finds something means the path exists.
-                let probe = try await inner.respond(to: request.withMethod(.get, emptyBody: true), context: context)
-                if probe.status != .notFound {
-                    response = errorPages.response(
-                        for: PortalError(status: .methodNotAllowed, message: ErrorPage.defaultMessage(for: .methodNotAllowed)),
-                        request: request, context: context)
-                    response.headers[.allow] = "GET, HEAD"
-                }
-            }
         }
         SecurityHeaders.apply(to: &response, requestID: context.id)
         return response
     }
 }
 
+/// The router's routes as path patterns, to tell which methods a path takes.
+struct RouteTable: Sendable {
+    private let routes: [(segments: [Substring], method: HTTPRequest.Method)]
+
+    init(_ descriptions: [(path: String, method: HTTPRequest.Method)]) {
+        routes = descriptions.map { (Self.segments($0.path), $0.method) }
+    }
+
+    func methods(forPath path: String) -> Set<HTTPRequest.Method> {
+        let parts = Self.segments(path)
+        var methods = Set<HTTPRequest.Method>()
+        for route in routes where route.segments.count == parts.count {
+            if zip(route.segments, parts).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }) { methods.insert(route.method) }
+        }
+        return methods
+    }
+
+    private static func segments(_ path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+    }
+}
+
 extension Request {
-    func withMethod(_ method: HTTPRequest.Method, emptyBody: Bool = false) -> Request {
+    func withMethod(_ method: HTTPRequest.Method) -> Request {
         var head = self.head
         head.method = method
-        return Request(head: head, body: emptyBody ? RequestBody(buffer: ByteBuffer()) : body)
+        return Request(head: head, body: body)
     }
 }

@@ -37,3 +37,27 @@ enum Identifiers {
     private static func isUpper(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) }
     private static func isLower(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) }
 }
+
+extension Identifiers {
+    /// Citizen ID (CCCD): 12 digits.
+    static func isCitizenID(_ value: String) -> Bool {
+        value.utf8.count == 12 && value.utf8.allSatisfy { (0x30...0x39).contains($0) }
+    }
+
+    /// Tax code of an organization: 10 digits, or 10 digits "-" 3 digits for a branch.
+    static func isTaxCode(_ value: String) -> Bool {
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        let digits = { (part: Substring, count: Int) in part.utf8.count == count && part.utf8.allSatisfy { (0x30...0x39).contains($0) } }
+        return (parts.count == 1 && digits(parts[0], 10)) || (parts.count == 2 && digits(parts[0], 10) && digits(parts[1], 3))
+    }
+
+    /// A Vietnamese mobile number as "0xxxxxxxxx" (10 digits), accepting "+84…", spaces, dots and dashes.
+    static func normalizedPhone(_ value: String) -> String? {
+        var digits = value.filter { !" .-()".contains($0) }
+        if digits.hasPrefix("+84") { digits = "0" + digits.dropFirst(3) }
+        guard digits.utf8.count == 10, digits.hasPrefix("0"), digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            return nil
+        }
+        return digits
+    }
+}

@@ -47,6 +47,8 @@ enum TestEnvironment {
         configuration.dataDirectory = directory
         configuration.loadDemoData = demoData
         configuration.port = 0
+        configuration.bcryptCost = 4  // the lowest cost: tests check behaviour, bench/ measures speed
+        configuration.outboxInterval = .milliseconds(100)
         guard let adminURL else { return try await body(configuration) }
 
         let name = "motcua_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()

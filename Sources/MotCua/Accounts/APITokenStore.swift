@@ -1,0 +1,70 @@
+import SQLKit
+
+/// Personal access tokens for the JSON API: shown once when created, stored as SHA-256, revocable.
+struct APITokenStore: Sendable {
+    let database: any Database
+    static let prefix = "mct_"
+
+    struct Token: Sendable, Equatable {
+        var id: Int64
+        var name: String
+        var createdAt: Int64
+        var lastUsedAt: Int64?
+    }
+
+    /// Returns the secret, to show once.
+    func create(userID: Int64, name: String) async throws -> String {
+        let secret = Secrets.random(prefix: Self.prefix)
+        try await database.transaction { db in
+            try await db.raw("""
+                INSERT INTO api_tokens (user_id, name, token_hash, created_at)
+                VALUES (\(bind: userID), \(bind: name), \(bind: Secrets.digest(secret)), \(bind: Clock.nowMilliseconds()))
+                """).run()
+        }
+        return secret
+    }
+
+    func list(userID: Int64) async throws -> [Token] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT id, name, created_at, last_used_at FROM api_tokens
+                WHERE user_id = \(bind: userID) AND revoked_at IS NULL ORDER BY id DESC
+                """).all().map {
+                    Token(id: try $0.decode(column: "id"), name: try $0.decode(column: "name"),
+                          createdAt: try $0.decode(column: "created_at"), lastUsedAt: try $0.decode(column: "last_used_at"))
+                }
+        }
+    }
+
+    /// Revokes one of the account's own tokens; false when there is no such live token.
+    func revoke(id: Int64, userID: Int64) async throws -> Bool {
+        try await database.transaction { db in
+            try await db.raw("""
+                UPDATE api_tokens SET revoked_at = \(bind: Clock.nowMilliseconds())
+                WHERE id = \(bind: id) AND user_id = \(bind: userID) AND revoked_at IS NULL RETURNING id
+                """).first() != nil
+        }
+    }
+
+    func user(forToken secret: String) async throws -> User? {
+        guard secret.hasPrefix(Self.prefix), secret.utf8.count <= 128 else { return nil }
+        let found = try await database.read { db -> (Int64, Int64, Int64?)? in
+            guard let row = try await db.raw("""
+                SELECT id, user_id, last_used_at FROM api_tokens
+                WHERE token_hash = \(bind: Secrets.digest(secret)) AND revoked_at IS NULL
+                """).first()
+            else { return nil }
+            return (try row.decode(column: "id"), try row.decode(column: "user_id"), try row.decode(column: "last_used_at"))
+        }
+        guard let (tokenID, userID, lastUsed) = found,
+              let user = try await UserStore(database: database).user(id: userID), !user.disabled
+        else { return nil }
+        let now = Clock.nowMilliseconds()
+        if now - (lastUsed ?? 0) > 60_000 {
+            try await database.transaction { db in
+                try await db.raw("UPDATE api_tokens SET last_used_at = \(bind: now) WHERE id = \(bind: tokenID)").run()
+            }
+        }
+        return user
+    }
+}

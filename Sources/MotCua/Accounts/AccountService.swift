@@ -1,0 +1,289 @@
+import Foundation
+import Logging
+import SQLKit
+
+/// The account rules: registration, e-mail verification, login with throttling, password reset and
+/// change, staff creation. Every change and the mail it causes are written in one transaction.
+struct AccountService: Sendable {
+    let database: any Database
+    let users: UserStore
+    let sessions: SessionStore
+    let throttle: Throttle
+    let hasher: PasswordHasher
+    let policy: PasswordPolicy
+    let publicURL: String
+    let logger: Logger
+
+    init(database: any Database, hasher: PasswordHasher, policy: PasswordPolicy, publicURL: String, logger: Logger) {
+        self.database = database
+        self.users = UserStore(database: database)
+        self.sessions = SessionStore(database: database)
+        self.throttle = Throttle(database: database)
+        self.hasher = hasher
+        self.policy = policy
+        self.publicURL = publicURL
+        self.logger = logger
+    }
+
+    // MARK: Registration
+
+    enum RegistrationOutcome: Sendable {
+        /// Created, or the address already had an account (its owner is told by mail): the page says the same.
+        case mailSent(email: String)
+        case invalid(FieldErrors)
+    }
+
+    func register(_ form: RegistrationForm) async throws -> RegistrationOutcome {
+        var newUser: NewUser
+        switch form.validate(policy: policy) {
+        case .failure(let errors): return .invalid(errors)
+        case .success(let user): newUser = user
+        }
+        newUser.passwordHash = try await hasher.hash(form.password)
+        let user = newUser
+        let links = publicURL
+        let outcome = try await database.transaction { db -> RegistrationOutcome in
+            if let citizenID = user.citizenID, try await UserStore.citizenIDExists(citizenID, in: db) {
+                var errors = FieldErrors()
+                errors["citizen_id"] = "Số căn cước công dân này đã được dùng cho một tài khoản khác. Nếu đó là bạn, hãy đăng nhập hoặc đặt lại mật khẩu."
+                return .invalid(errors)
+            }
+            if try await UserStore.emailExists(user.email, in: db) {
+                // Same answer as a new account, so the form does not reveal who has one; the owner learns by mail.
+                try await Outbox.enqueue(
+                    to: user.email, subject: "Địa chỉ của bạn đã có tài khoản – Cổng dịch vụ công MotCua",
+                    body: Mail.alreadyRegistered(publicURL: links), in: db)
+                return .mailSent(email: user.email)
+            }
+            let saved = try await UserStore.insert(user, in: db)
+            let token = try await AccountTokens.issue(userID: saved.id, purpose: .verifyEmail, in: db)
+            try await Outbox.enqueue(
+                to: saved.email, subject: "Xác thực địa chỉ thư điện tử – Cổng dịch vụ công MotCua",
+                body: Mail.verification(name: saved.displayName, link: "\(links)/xac-thuc-email?ma=\(token)"), in: db)
+            return .mailSent(email: saved.email)
+        }
+        return outcome
+    }
+
+    /// Verifies the address of the token's account; false when the link is unknown, used or expired.
+    func verifyEmail(token: String) async throws -> Bool {
+        try await database.transaction { db in
+            guard let userID = try await AccountTokens.consume(token, purpose: .verifyEmail, in: db) else { return false }
+            try await UserStore.markVerified(userID: userID, in: db)
+            return true
+        }
+    }
+
+    func isValidToken(_ token: String, purpose: AccountTokenPurpose) async throws -> Bool {
+        try await database.read { try await AccountTokens.peek(token, purpose: purpose, in: $0) != nil }
+    }
+
+    enum ResendOutcome: Sendable, Equatable {
+        case sent
+        case alreadyVerified
+        case throttled(until: Int64)
+    }
+
+    func resendVerification(for user: User) async throws -> ResendOutcome {
+        if user.emailVerified { return .alreadyVerified }
+        let subject = String(user.id)
+        if let until = try await throttle.blockedUntil(Throttle.resendVerification, subject: subject) {
+            return .throttled(until: until)
+        }
+        try await throttle.record(Throttle.resendVerification, subject: subject)
+        let links = publicURL
+        try await database.transaction { db in
+            let token = try await AccountTokens.issue(userID: user.id, purpose: .verifyEmail, in: db)
+            try await Outbox.enqueue(
+                to: user.email, subject: "Xác thực địa chỉ thư điện tử – Cổng dịch vụ công MotCua",
+                body: Mail.verification(name: user.displayName, link: "\(links)/xac-thuc-email?ma=\(token)"), in: db)
+        }
+        return .sent
+    }
+
+    // MARK: Login
+
+    enum LoginOutcome: Sendable {
+        case success(user: User, sessionSecret: String)
+        /// Wrong e-mail or password: deliberately the same answer for both.
+        case invalid
+        case locked(until: Int64)
+    }
+
+    func login(email: String, password: String, ip: String, userAgent: String) async throws -> LoginOutcome {
+        let account = UserStore.normalizedEmail(email)
+        if let until = try await throttle.blockedUntil(Throttle.loginPerAccount, subject: account) {
+            return .locked(until: until)
+        }
+        if let until = try await throttle.blockedUntil(Throttle.loginPerIP, subject: ip) {
+            return .locked(until: until)
+        }
+        let found = try await users.credentials(email: account)
+        // Check a decoy hash when there is no account, so both answers take the same time.
+        let matches = try await hasher.verify(password, hash: found?.passwordHash ?? PasswordHasher.decoyHash)
+        guard let found, matches, !found.user.disabled else {
+            try await throttle.record(Throttle.loginPerAccount, subject: account)
+            try await throttle.record(Throttle.loginPerIP, subject: ip)
+            return .invalid
+        }
+        try await throttle.clear(Throttle.loginPerAccount, subject: account)
+        let secret = try await sessions.create(userID: found.user.id, ip: ip, userAgent: userAgent)
+        return .success(user: found.user, sessionSecret: secret)
+    }
+
+    // MARK: Passwords
+
+    /// Sends a reset link when the address has an account. Says nothing either way.
+    func requestPasswordReset(email: String) async throws {
+        let account = UserStore.normalizedEmail(email)
+        guard Identifiers.isEmail(account),
+              try await throttle.blockedUntil(Throttle.passwordReset, subject: account) == nil
+        else { return }
+        try await throttle.record(Throttle.passwordReset, subject: account)
+        guard let found = try await users.credentials(email: account), !found.user.disabled else { return }
+        let links = publicURL
+        try await database.transaction { db in
+            let token = try await AccountTokens.issue(userID: found.user.id, purpose: .resetPassword, in: db)
+            try await Outbox.enqueue(
+                to: found.user.email, subject: "Đặt lại mật khẩu – Cổng dịch vụ công MotCua",
+                body: Mail.passwordReset(name: found.user.displayName, link: "\(links)/dat-lai-mat-khau?ma=\(token)"), in: db)
+        }
+    }
+
+    enum PasswordOutcome: Sendable, Equatable {
+        case done
+        case invalidToken
+        case wrongCurrentPassword
+        case rejected(FieldErrors)
+    }
+
+    /// Sets a new password from a reset link and ends every session of the account.
+    func resetPassword(token: String, password: String, confirmation: String) async throws -> PasswordOutcome {
+        guard let userID = try await database.read({ try await AccountTokens.peek(token, purpose: .resetPassword, in: $0) }),
+              let user = try await users.user(id: userID)
+        else { return .invalidToken }
+        if let errors = newPasswordErrors(password, confirmation, email: user.email) { return .rejected(errors) }
+        let hash = try await hasher.hash(password)
+        return try await database.transaction { db in
+            guard try await AccountTokens.consume(token, purpose: .resetPassword, in: db) == userID else { return .invalidToken }
+            try await UserStore.setPassword(userID: userID, hash: hash, in: db)
+            // A reset link proves the mailbox: the address counts as verified.
+            try await UserStore.markVerified(userID: userID, in: db)
+            try await SessionStore.deleteAll(userID: userID, in: db)
+            try await Outbox.enqueue(
+                to: user.email, subject: "Mật khẩu của bạn đã được thay đổi – Cổng dịch vụ công MotCua",
+                body: Mail.passwordChanged(name: user.displayName), in: db)
+            return .done
+        }
+    }
+
+    /// Changes the password of a signed-in account; other sessions end, this one stays.
+    func changePassword(user: User, current: String, new: String, confirmation: String, keepingSession: String?) async throws -> PasswordOutcome {
+        guard let hash = try await users.passwordHash(userID: user.id), try await hasher.verify(current, hash: hash) else {
+            return .wrongCurrentPassword
+        }
+        if let errors = newPasswordErrors(new, confirmation, email: user.email) { return .rejected(errors) }
+        let newHash = try await hasher.hash(new)
+        try await database.transaction { db in
+            try await UserStore.setPassword(userID: user.id, hash: newHash, in: db)
+            try await SessionStore.deleteAll(userID: user.id, keeping: keepingSession, in: db)
+            try await Outbox.enqueue(
+                to: user.email, subject: "Mật khẩu của bạn đã được thay đổi – Cổng dịch vụ công MotCua",
+                body: Mail.passwordChanged(name: user.displayName), in: db)
+        }
+        return .done
+    }
+
+    private func newPasswordErrors(_ password: String, _ confirmation: String, email: String) -> FieldErrors? {
+        var errors = FieldErrors()
+        if let problem = policy.problem(password: password, email: email) {
+            errors["password"] = problem
+        } else if password != confirmation {
+            errors["password_confirmation"] = "Mật khẩu nhập lại không khớp."
+        }
+        return errors.isEmpty ? nil : errors
+    }
+
+    // MARK: Staff
+
+    /// Creates a staff account (verified: an administrator vouches for the address). Returns the password,
+    /// generated when none is given, to hand over once.
+    func createStaff(email: String, name: String, role: StaffRole, agencyCode: String?, password: String? = nil) async throws -> (User, String) {
+        guard Identifiers.isEmail(email) else { throw AccountError.invalid("Địa chỉ thư điện tử không hợp lệ.") }
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else {
+            throw AccountError.invalid("Vui lòng nhập họ và tên (tối đa 100 ký tự).")
+        }
+        if role != .systemAdmin && agencyCode == nil { throw AccountError.invalid("Cán bộ phải thuộc một cơ quan.") }
+        let password = password ?? Self.generatedPassword()
+        if let problem = policy.problem(password: password, email: email) { throw AccountError.invalid(problem) }
+        let hash = try await hasher.hash(password)
+        let user = try await database.transaction { db -> User in
+            if try await UserStore.emailExists(email, in: db) { throw AccountError.duplicateEmail }
+            return try await UserStore.insert(NewUser(
+                kind: .staff, email: email, passwordHash: hash, displayName: name, role: role,
+                agencyCode: role == .systemAdmin ? nil : agencyCode, emailVerified: true), in: db)
+        }
+        return (user, password)
+    }
+
+    /// A readable random password: four groups of letters and digits.
+    static func generatedPassword() -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in String((0..<4).map { _ in alphabet.randomElement(using: &generator)! }) }
+            .joined(separator: "-")
+    }
+}
+
+/// The texts of the portal's e-mails.
+enum Mail {
+    static func verification(name: String, link: String) -> String {
+        """
+        Xin chào \(name),
+
+        Bạn vừa đăng ký tài khoản trên Cổng dịch vụ công MotCua. Vui lòng mở liên kết sau để xác thực địa chỉ thư điện tử (liên kết có hiệu lực trong 24 giờ và chỉ dùng được một lần):
+
+        \(link)
+
+        Nếu bạn không đăng ký, hãy bỏ qua thư này.
+
+        Cổng dịch vụ công MotCua
+        """
+    }
+
+    static func alreadyRegistered(publicURL: String) -> String {
+        """
+        Xin chào,
+
+        Có người vừa dùng địa chỉ thư điện tử này để đăng ký tài khoản trên Cổng dịch vụ công MotCua, nhưng địa chỉ này đã có tài khoản. Không có gì thay đổi.
+
+        Nếu bạn quên mật khẩu, hãy đặt lại tại: \(publicURL)/quen-mat-khau
+
+        Cổng dịch vụ công MotCua
+        """
+    }
+
+    static func passwordReset(name: String, link: String) -> String {
+        """
+        Xin chào \(name),
+
+        Chúng tôi nhận được yêu cầu đặt lại mật khẩu cho tài khoản của bạn. Mở liên kết sau để đặt mật khẩu mới (có hiệu lực trong 1 giờ, dùng một lần):
+
+        \(link)
+
+        Nếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu của bạn không thay đổi.
+
+        Cổng dịch vụ công MotCua
+        """
+    }
+
+    static func passwordChanged(name: String) -> String {
+        """
+        Xin chào \(name),
+
+        Mật khẩu tài khoản của bạn trên Cổng dịch vụ công MotCua vừa được thay đổi, và các phiên đăng nhập khác đã được đăng xuất. Nếu không phải bạn thực hiện, hãy đặt lại mật khẩu ngay và liên hệ bộ phận hỗ trợ.
+
+        Cổng dịch vụ công MotCua
+        """
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import HummingbirdBcrypt
+import NIOPosix
+
+/// bcrypt, run on the thread pool: it is slow by design and must not stall the event loops.
+struct PasswordHasher: Sendable {
+    let cost: UInt8
+
+    func hash(_ password: String) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    func verify(_ password: String, hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+
+    /// A fixed hash to check against when the account does not exist, so that a login takes the same
+    /// time either way and does not reveal which e-mail addresses have accounts.
+    static let decoyHash = Bcrypt.hash("không có tài khoản này", cost: 4)
+}
+
+/// The password rules: at least 10 characters, not the e-mail address, not a well-known password.
+struct PasswordPolicy: Sendable {
+    let common: Set<String>
+    static let minimumLength = 10
+    static let maximumLength = 200
+
+    static func bundled() -> PasswordPolicy {
+        let url = Bundle.module.url(forResource: "common-passwords", withExtension: "txt", subdirectory: "Resources/Accounts")
+        let text = url.flatMap { try? String(contentsOf: $0, encoding: .utf8) } ?? ""
+        return PasswordPolicy(common: Set(text.split(whereSeparator: \.isNewline).map { $0.lowercased() }))
+    }
+
+    /// A Vietnamese message for the first rule broken, or nil when the password is acceptable.
+    func problem(password: String, email: String) -> String? {
+        if password.count < Self.minimumLength {
+            return "Mật khẩu phải có ít nhất \(Self.minimumLength) ký tự."
+        }
+        if password.count > Self.maximumLength {
+            return "Mật khẩu dài quá \(Self.maximumLength) ký tự."
+        }
+        let lowered = password.lowercased()
+        let emailLowered = email.lowercased()
+        if !emailLowered.isEmpty,
+           lowered == emailLowered || lowered == emailLowered.split(separator: "@").first.map(String.init)
+        {
+            return "Mật khẩu không được trùng với địa chỉ thư điện tử."
+        }
+        if common.contains(lowered) {
+            return "Mật khẩu này quá phổ biến và dễ bị đoán. Vui lòng chọn mật khẩu khác."
+        }
+        return nil
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// An agency administrator manages the agency's staff; the system administrator reads the outbox.
+struct AdministrationController: Sendable {
+    let accounts: AccountService
+    let renderer: HTMLRenderer
+    let catalog: CatalogReader
+    let database: any Database
+    let mailMode: String
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        let admin = router.group("quan-tri", context: AuthenticatedContext.self)
+        admin.get("can-bo", use: staffPage)
+        admin.post("can-bo", use: createStaff)
+        admin.post("can-bo/{id}/khoa", use: disableStaff)
+        admin.post("can-bo/{id}/mo-khoa", use: enableStaff)
+        admin.get("thu-dien", use: outbox)
+    }
+
+    /// The agency the signed-in administrator manages, or 403.
+    private func managedAgency(_ context: AuthenticatedContext) throws -> String {
+        guard context.user.role == .agencyAdmin, let agency = context.user.agencyCode else {
+            throw PortalError(status: .forbidden, message: "Chỉ quản trị viên của cơ quan mới được quản lý cán bộ.")
+        }
+        return agency
+    }
+
+    @Sendable func staffPage(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+        try await renderStaff(context, agencyCode: try managedAgency(context))
+    }
+
+    private func renderStaff(
+        _ context: AuthenticatedContext, agencyCode: String, form: QueryValues? = nil, created: (String, String)? = nil,
+        problem: String? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> HTML {
+        let agencyName = try await catalog.snapshot().agencies.first { $0.code == agencyCode }?.name ?? agencyCode
+        let staff = try await accounts.users.staff(agencyCode: agencyCode).map {
+            StaffRow(id: $0.id, name: $0.displayName, email: $0.email, role: $0.role?.label ?? "", disabled: $0.disabled,
+                     canToggle: $0.id != context.user.id, csrfToken: context.csrfToken)
+        }
+        let chosenRole = form?["role"]
+        return try renderer.render(
+            StaffPage(
+                chrome: PageChrome(title: "Quản lý cán bộ", context: context), csrfToken: context.csrfToken,
+                agencyName: agencyName, staff: staff,
+                fields: [
+                    FormInput("name", "Họ và tên", value: form?["name"] ?? "", autocomplete: "off", maxLength: 100),
+                    FormInput("email", "Thư điện tử công vụ", type: "email", value: form?["email"] ?? "", autocomplete: "off", maxLength: 254),
+                ],
+                roles: StaffRole.agencyRoles.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == chosenRole) },
+                createdEmail: created?.0, createdPassword: created?.1, problem: problem),
+            status: status)
+    }
+
+    @Sendable func createStaff(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+        let agency = try managedAgency(context)
+        let values = try await request.formValues()
+        guard let role = values["role"].flatMap(StaffRole.init(rawValue:)), StaffRole.agencyRoles.contains(role) else {
+            return try await renderStaff(context, agencyCode: agency, form: values, problem: "Vai trò không hợp lệ.", status: .unprocessableContent)
+        }
+        do {
+            let (user, password) = try await accounts.createStaff(
+                email: (values["email"] ?? "").trimmingCharacters(in: .whitespaces),
+                name: (values["name"] ?? "").trimmingCharacters(in: .whitespaces), role: role, agencyCode: agency)
+            return try await renderStaff(context, agencyCode: agency, created: (user.email, password))
+        } catch AccountError.duplicateEmail {
+            return try await renderStaff(context, agencyCode: agency, form: values,
+                                         problem: "Địa chỉ thư điện tử này đã có tài khoản.", status: .conflict)
+        } catch AccountError.invalid(let message) {
+            return try await renderStaff(context, agencyCode: agency, form: values, problem: message, status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func disableStaff(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try await setDisabled(true, context: context)
+    }
+
+    @Sendable func enableStaff(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try await setDisabled(false, context: context)
+    }
+
+    private func setDisabled(_ disabled: Bool, context: AuthenticatedContext) async throws -> Response {
+        let agency = try managedAgency(context)
+        // Only staff of the administrator's own agency, and never the administrator's own account.
+        guard let id = context.parameters.get("id", as: Int64.self), id != context.user.id,
+              let target = try await accounts.users.user(id: id), target.isStaff, target.agencyCode == agency
+        else { throw PortalError.notFound("Không tìm thấy cán bộ này trong cơ quan của bạn.") }
+        try await accounts.users.setDisabled(userID: id, disabled: disabled)
+        return Response(status: .seeOther, headers: [.location: "/quan-tri/can-bo"])
+    }
+
+    @Sendable func outbox(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+        guard context.user.role == .systemAdmin else {
+            throw PortalError(status: .forbidden, message: "Chỉ quản trị hệ thống mới xem được hộp thư đi.")
+        }
+        let messages = try await Outbox.recent(limit: 100, in: database).map {
+            OutboxRow(createdAt: VietnameseFormat.dateTime($0.createdAt), recipient: $0.recipient, subject: $0.subject,
+                      status: ["pending": "Đang chờ gửi", "sent": "Đã gửi", "failed": "Gửi thất bại"][$0.status] ?? $0.status,
+                      lastError: $0.lastError, body: $0.bodyText)
+        }
+        return try renderer.render(OutboxPage(
+            chrome: PageChrome(title: "Hộp thư đi", context: context), modeText: mailMode, messages: messages))
+    }
+}
+
+/// The signed-in account over the API (token authentication).
+struct AccountAPIController: Sendable {
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.group("me", context: AuthenticatedContext.self).get(use: me)
+    }
+
+    @Sendable func me(_ request: Request, context: AuthenticatedContext) async throws -> MeDTO {
+        let user = context.user
+        return MeDTO(kind: user.kind, email: user.email, displayName: user.displayName, emailVerified: user.emailVerified,
+                     role: user.role, agencyCode: user.agencyCode)
+    }
+}
+
+struct MeDTO: ResponseCodable, Sendable {
+    var kind: AccountKind
+    var email: String
+    var displayName: String
+    var emailVerified: Bool
+    var role: StaffRole?
+    var agencyCode: String?
+}
