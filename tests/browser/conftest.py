@@ -1,13 +1,21 @@
 """Browser suite of MotCua: fixtures shared by every journey.
 
-A REAL `motcua serve` (SQLite, fresh temp data dir, free port on 127.0.0.1, demo catalog) and ONE
-headless Debian Chromium, both started once per session and stopped at its end (the server by its PID).
+A REAL `motcua serve` (SQLite, fresh temp data dir, free port on 127.0.0.1, demo catalog) that sends
+its mail over SMTP to a REAL SMTP sink (aiosmtpd, writing a Maildir), and ONE headless Debian Chromium,
+all started once per session and stopped at its end (the server and the sink by their PIDs).
 
 Fixtures:
-  server    -> Server(url, pid, log): the running portal; server.url + "/thu-tuc" etc.
-  driver    -> the session's Chromium (selenium WebDriver); prefer `browser` in tests
-  browser   -> the same driver, reset for each test: 1280x800 window, no cookies, empty downloads dir
-  downloads -> Path of the directory Chromium saves downloads into (emptied before each test)
+  server      -> Server(url, pid, log, maildir): the running portal; server.url + "/thu-tuc" etc.;
+                 server.log holds everything it printed (stdout and stderr)
+  mailbox     -> MailSink: mailbox.wait_for("a@b.vn") -> Mail(to, subject, text, links) delivered to
+                 the sink (waits up to 15 s; each message is handed out once)
+  demo_logins -> {email: DemoLogin(email, password, role)}: the demo staff accounts the server printed
+                 on its first start; demo_logins.agency_admin("Sơn La"), demo_logins.system_admin()
+  users       -> {"citizen" | "agency_admin" | "system_admin": Credentials}: accounts for pages behind
+                 a login (the citizen is registered and verified once per session, over HTTP)
+  driver      -> the session's Chromium (selenium WebDriver); prefer `browser` in tests
+  browser     -> the same driver, reset for each test: 1280x800 window, no cookies, empty downloads dir
+  downloads   -> Path of the directory Chromium saves downloads into (emptied before each test)
 
 When a test fails, a screenshot, the page source, the URL and the browser console go to
 .build/browser-artifacts/ (ignored by git; override with MOTCUA_BROWSER_ARTIFACTS), and the tail of the
@@ -21,14 +29,22 @@ Environment:
 
 from __future__ import annotations
 
+import email
+import email.policy
+import html
+import http.cookiejar
+import mailbox as maildir_lib
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +53,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from helpers import ARTIFACTS, REPO, artifact_name
+from helpers import ARTIFACTS, REPO, Credentials, artifact_name
 
 CHROMIUM = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -91,6 +107,7 @@ class Server:
     url: str
     pid: int
     log: Path
+    maildir: Path | None = None
 
     def tail(self, lines: int = 30) -> str:
         try:
@@ -133,20 +150,88 @@ def _stop(proc: subprocess.Popen, seconds: float = 10) -> None:
         proc.wait()
 
 
+def _wait_port(proc: subprocess.Popen, port: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                if s.recv(64).startswith(b"220"):
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+@dataclass
+class SmtpSink:
+    host: str
+    port: int
+    pid: int
+    maildir: Path
+    log: Path
+
+
 @pytest.fixture(scope="session")
-def server():
+def smtp_sink():
+    """A real SMTP server (aiosmtpd) on a free port that stores every message in a Maildir."""
+    try:
+        import aiosmtpd  # noqa: F401
+    except ImportError:
+        pytest.exit("aiosmtpd is missing: run tests/browser/run.sh (it installs requirements.txt)", returncode=2)
+    work = Path(tempfile.mkdtemp(prefix="motcua-smtp."))
+    maildir = work / "Maildir"
+    log_path = work / "smtp.log"
+    proc = None
+    port = 0
+    for _ in range(3):
+        port = _free_port()
+        with open(log_path, "ab") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+                 "-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            )
+        if _wait_port(proc, port, 20):
+            break
+        _stop(proc, 5)
+        proc = None
+    if proc is None:
+        tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
+        shutil.rmtree(work, ignore_errors=True)
+        pytest.exit(f"the SMTP sink (aiosmtpd) did not start; its log:\n{tail}", returncode=2)
+    try:
+        yield SmtpSink("127.0.0.1", port, proc.pid, maildir, log_path)
+    finally:
+        _stop(proc)
+        if _STATE.get("failed") and log_path.exists():
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            shutil.copy(log_path, ARTIFACTS / "smtp.log")
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server(smtp_sink):
     binary = _motcua_bin()
     if not os.access(binary, os.X_OK):
         pytest.exit(f"motcua binary not found or not executable: {binary} (set MOTCUA_BIN)", returncode=2)
     work = Path(tempfile.mkdtemp(prefix="motcua-browser."))
     log_path = work / "server.log"
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # SQLite
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("MOTCUA_SMTP_")}  # SQLite
+    env.update({
+        "MOTCUA_SMTP_HOST": smtp_sink.host,
+        "MOTCUA_SMTP_PORT": str(smtp_sink.port),
+        "MOTCUA_SMTP_SECURITY": "none",
+    })
     proc = None
     url = ""
     # A free port can be taken between choosing and binding it: a few tries.
     for _ in range(3):
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
+        env["MOTCUA_PUBLIC_URL"] = url  # the links in the mail point at this server
         with open(log_path, "ab") as log:
             proc = subprocess.Popen(
                 [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(work / "data")],
@@ -161,7 +246,7 @@ def server():
         shutil.rmtree(work, ignore_errors=True)
         pytest.exit(f"motcua serve did not become ready; server log:\n{tail}", returncode=2)
 
-    srv = Server(url=url, pid=proc.pid, log=log_path)
+    srv = Server(url=url, pid=proc.pid, log=log_path, maildir=smtp_sink.maildir)
     _STATE["server"] = srv
     try:
         yield srv
@@ -172,6 +257,219 @@ def server():
             shutil.copy(log_path, ARTIFACTS / "server.log")
         _STATE.pop("server", None)
         shutil.rmtree(work, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Mail and accounts
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    text: str
+    links: tuple[str, ...]
+
+    def link(self, path: str) -> str:
+        """The one link of the mail whose path is `path` (e.g. "/xac-thuc-email")."""
+        found = [u for u in self.links if urllib.parse.urlsplit(u).path == path]
+        assert len(found) == 1, f"expected one {path} link in the mail {self.subject!r}, got {self.links}:\n{self.text}"
+        return found[0]
+
+
+class MailSink:
+    """Reads what the SMTP sink received. Each message is handed out once (per session)."""
+
+    def __init__(self, maildir: Path):
+        self.maildir = maildir
+        self._taken: set[str] = set()
+
+    def _messages(self):
+        if not (self.maildir / "new").is_dir():
+            return []
+        box = maildir_lib.Maildir(str(self.maildir), create=False)
+        out = []
+        for key in box.keys():
+            try:
+                raw = box.get_bytes(key)
+            except (KeyError, FileNotFoundError):
+                continue  # moved under our feet
+            out.append((key, email.message_from_bytes(raw, policy=email.policy.default)))
+        # Oldest first: Maildir names start with the delivery time.
+        out.sort(key=lambda km: km[0])
+        return out
+
+    def all(self) -> list[Mail]:
+        return [self._mail(msg) for _, msg in self._messages()]
+
+    @staticmethod
+    def _mail(msg) -> Mail:
+        body = msg.get_body(preferencelist=("plain",))
+        text = body.get_content() if body is not None else ""
+        text = text.replace("\r\n", "\n")
+        links = tuple(html.unescape(u) for u in re.findall(r"https?://[^\s<>\"']+", text))
+        return Mail(to=str(msg["To"]), subject=str(msg["Subject"]), text=text, links=links)
+
+    def wait_for(self, to: str, timeout: float = 15, subject: str | None = None) -> Mail:
+        """The oldest message to `to` not handed out yet (optionally with `subject` in its subject)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for key, msg in self._messages():
+                if key in self._taken:
+                    continue
+                mail = self._mail(msg)
+                rcpts = {a.strip().lower() for a in (mail.to + "," + str(msg.get("X-RcptTo", ""))).split(",")}
+                if to.lower() not in rcpts:
+                    continue
+                if subject and subject not in mail.subject:
+                    continue
+                self._taken.add(key)
+                return mail
+            if time.monotonic() >= deadline:
+                seen = [(m.to, m.subject) for m in self.all()]
+                raise AssertionError(f"no mail to {to}{f' about {subject!r}' if subject else ''} within {timeout}s; "
+                                     f"the sink has: {seen}")
+            time.sleep(0.25)
+
+
+@pytest.fixture(scope="session")
+def mailbox(server) -> MailSink:
+    return MailSink(server.maildir)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+    role: str  # as printed, e.g. "Quản trị cơ quan, Sở Nội vụ tỉnh Sơn La"
+
+
+class DemoLogins(dict):
+    def agency_admin(self, province: str) -> DemoLogin:
+        return self._one(lambda d: d.role.startswith("Quản trị cơ quan") and d.role.endswith(province),
+                         f"agency admin of {province}")
+
+    def system_admin(self) -> DemoLogin:
+        return self._one(lambda d: d.role == "Quản trị hệ thống", "system admin")
+
+    def _one(self, pred, what: str) -> DemoLogin:
+        found = [d for d in self.values() if pred(d)]
+        assert len(found) == 1, f"expected one {what} among the demo logins, got {found or list(self.values())}"
+        return found[0]
+
+
+# "  quantri.h52@motcua.demo  Abcd-Efgh-Ijkl-Mnop  Quản trị cơ quan, Sở Nội vụ tỉnh Sơn La"
+_DEMO_LINE = re.compile(r"^\s+(\S+@\S+)\s{2,}(\S+)\s{2,}(\S.*?)\s*$")
+
+
+@pytest.fixture(scope="session")
+def demo_logins(server) -> DemoLogins:
+    """The demo staff accounts the server printed (stdout) on its first start, by email."""
+    logins = DemoLogins()
+    deadline = time.monotonic() + 10
+    while True:
+        text = server.log.read_text(encoding="utf-8", errors="replace")
+        if "Demo staff accounts" in text:
+            section = text.split("Demo staff accounts", 1)[1].splitlines()[1:]
+            for line in section:
+                m = _DEMO_LINE.match(line)
+                if not m:
+                    if logins:
+                        break
+                    continue
+                logins[m.group(1)] = DemoLogin(m.group(1), m.group(2), m.group(3))
+        if logins or time.monotonic() >= deadline:
+            break
+        time.sleep(0.2)
+    assert logins, "the server printed no demo staff accounts; log:\n" + server.tail(40)
+    return logins
+
+
+class HttpClient:
+    """A cookie-keeping HTTP client for setting things up without the browser (no redirects followed)."""
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):  # noqa: ARG002
+            return None
+
+    def __init__(self, base_url: str):
+        self.base = base_url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), self._NoRedirect)
+
+    def request(self, path: str, form: dict | None = None) -> tuple[int, str, dict]:
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        try:
+            with self.opener.open(self.base + path, data=data, timeout=15) as resp:
+                return resp.status, resp.read().decode("utf-8", "replace"), dict(resp.headers)
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode("utf-8", "replace"), dict(e.headers)
+
+    def csrf(self, path: str) -> str:
+        status, body, _ = self.request(path)
+        assert status == 200, f"GET {path}: {status}"
+        m = re.search(r'name="_csrf" value="([^"]+)"', body)
+        assert m, f"no _csrf field on {path}"
+        return m.group(1)
+
+    def post_form(self, path: str, form: dict, page: str | None = None) -> tuple[int, str, dict]:
+        return self.request(path, {"_csrf": self.csrf(page or path), **form})
+
+    def cookie(self, name: str) -> str | None:
+        return next((c.value for c in self.jar if c.name == name), None)
+
+
+def _sign_in_http(base_url: str, who: Credentials) -> dict[str, str]:
+    client = HttpClient(base_url)
+    status, body, headers = client.post_form("/dang-nhap", {"email": who.email, "password": who.password})
+    assert status == 303 and client.cookie("motcua_session"), \
+        f"signing {who.email} in over HTTP answered {status} {headers.get('Location')}: {body[:300]}"
+    return {c.name: c.value for c in client.jar}
+
+
+@pytest.fixture(scope="session")
+def users(server, mailbox, demo_logins) -> dict[str, Credentials]:
+    """Accounts for the pages behind a login. The citizen is registered and verified over HTTP here and
+    used by nothing else (journeys that change passwords or sign out everywhere make their own)."""
+    citizen = Credentials("citizen.a11y@example.vn", "Hoa-sen-no-2026", "Trần Thị Kiểm Thử")
+    client = HttpClient(server.url)
+    status, body, _ = client.post_form("/dang-ky", {
+        "kind": "individual", "full_name": citizen.name, "citizen_id": "001190000001",
+        "date_of_birth": "1990-05-17", "phone": "0912000001", "email": citizen.email,
+        "address": "12 Chu Văn An, Thành phố Sơn La", "password": citizen.password,
+        "password_confirmation": citizen.password,
+    })
+    assert status == 200 and "Kiểm tra hộp thư" in body, f"registering {citizen.email} answered {status}: {body[:500]}"
+    link = mailbox.wait_for(citizen.email).link("/xac-thuc-email")
+    token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["ma"][0]
+    status, body, _ = client.post_form("/xac-thuc-email", {"ma": token}, page="/xac-thuc-email?ma=" + token)
+    assert status in (200, 303), f"verifying {citizen.email} answered {status}: {body[:300]}"
+    agency, system = demo_logins.agency_admin("Sơn La"), demo_logins.system_admin()
+    return {
+        "citizen": citizen,
+        "agency_admin": Credentials(agency.email, agency.password, agency.role),
+        "system_admin": Credentials(system.email, system.password, system.role),
+    }
+
+
+@pytest.fixture(scope="session")
+def _session_cookies(server, users) -> dict[str, dict[str, str]]:
+    """Signed-in cookies per user, made once over HTTP (no password typing, no bcrypt per test)."""
+    return {who: _sign_in_http(server.url, cred) for who, cred in users.items()}
+
+
+@pytest.fixture
+def sign_in_as(browser, server, _session_cookies):
+    """sign_in_as("citizen"): puts that user's session cookies into the (fresh) browser."""
+    host = urllib.parse.urlsplit(server.url).hostname
+
+    def sign_in(who: str) -> None:
+        for name, value in _session_cookies[who].items():
+            browser.execute_cdp_cmd("Network.setCookie", {
+                "name": name, "value": value, "domain": host, "path": "/", "httpOnly": True, "sameSite": "Lax",
+            })
+    return sign_in
 
 
 # ---------------------------------------------------------------------------------------------

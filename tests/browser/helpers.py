@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -43,6 +43,13 @@ TABS = [  # (visible name, ?tab= value)
 
 
 @dataclass(frozen=True)
+class Credentials:
+    email: str
+    password: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class PageType:
     id: str
     path: str
@@ -50,6 +57,11 @@ class PageType:
     # on the wrong page, e.g. an error page).
     proof: str
     h1: str | None = None  # text the h1 must contain
+    # Pages behind a login: who is signed in ("citizen", "agency_admin", "system_admin": the keys of
+    # the `users` fixture). The checks take the fixture `sign_in_as` for these.
+    user: str | None = None
+    # Something to do after loading path, to reach the state to check (e.g. submit a form with errors).
+    then: Callable[[WebDriver], None] | None = field(default=None, compare=False, repr=False)
 
 
 PAGES = [
@@ -68,12 +80,40 @@ PAGES = [
         for _, value in TABS
     ],
     PageType("not-found", "/khong-co-trang-nay", ".error-page", "Không tìm thấy trang"),
+    # Accounts
+    PageType("register-individual", "/dang-ky", "form[action='/dang-ky'] #citizen-id", "Đăng ký tài khoản"),
+    PageType("register-organization", "/dang-ky?loai=to-chuc", "form[action='/dang-ky'] #tax-code",
+             "Đăng ký tài khoản"),
+    PageType("register-with-errors", "/dang-ky", ".has-error .field-error", "Đăng ký tài khoản",
+             then=lambda d: submit_register_with_errors(d)),
+    PageType("sign-in", "/dang-nhap", "form[action='/dang-nhap'] #password", "Đăng nhập"),
+    PageType("forgot-password", "/quen-mat-khau", "form[action='/quen-mat-khau'] #email", "Quên mật khẩu"),
+    PageType("account", "/tai-khoan", "form[action='/dang-xuat']", "Tài khoản của bạn", user="citizen"),
+    PageType("staff-admin", "/quan-tri/can-bo", "form[action='/quan-tri/can-bo'] #vai-tro",
+             "Cán bộ của Sở Nội vụ tỉnh Sơn La", user="agency_admin"),
+    PageType("outbox", "/quan-tri/thu-dien", ".data-table", "Hộp thư đi", user="system_admin"),
 ]
 
 
-def open_page(driver: WebDriver, base_url: str, page: PageType) -> None:
-    """Loads a page type and checks it is really that page."""
+def submit_register_with_errors(driver: WebDriver) -> None:
+    """On /dang-ky: a CCCD of 5 digits and passwords that differ, submitted (the server answers 422)."""
+    for field_id, value in (("full-name", "Nguyễn Văn Lỗi"), ("citizen-id", "12345"), ("phone", "0912345678"),
+                            ("email", "loi@example.vn"), ("address", "1 Tô Hiệu, Sơn La"),
+                            ("password", "Hoa-sen-no-2026"), ("password-confirmation", "Hoa-sen-no-2027")):
+        driver.find_element(By.ID, field_id).send_keys(value)
+    button = driver.find_element(By.CSS_SELECTOR, "form[action='/dang-ky'] button[type=submit]")
+    click_and_wait_for_new_page(driver, button, "the register form with errors")
+
+
+def open_page(driver: WebDriver, base_url: str, page: PageType,
+              sign_in_as: Callable[[str], None] | None = None) -> None:
+    """Loads a page type (signed in as page.user first, when it has one) and checks it is really that page."""
+    if page.user:
+        assert sign_in_as is not None, f"{page.id} needs a signed-in {page.user}: pass the sign_in_as fixture"
+        sign_in_as(page.user)
     driver.get(base_url + page.path)
+    if page.then:
+        page.then(driver)
     found = driver.find_elements(By.CSS_SELECTOR, page.proof)
     assert found, f"{page.id}: {page.path} has no {page.proof!r} (title: {driver.title!r})"
     if page.h1:

@@ -15,7 +15,8 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     }
     router.add(middleware: CSRFMiddleware(cookies: dependencies.cookies))
     router.add(middleware: SessionMiddleware(
-        sessions: dependencies.accounts.sessions, apiTokens: dependencies.apiTokens, cookies: dependencies.cookies))
+        sessions: dependencies.accounts.sessions, apiTokens: dependencies.apiTokens, cookies: dependencies.cookies,
+        errorPages: ErrorPages(renderer: dependencies.renderer)))
 
     OperationsController(
         database: dependencies.database, metrics: dependencies.metrics,

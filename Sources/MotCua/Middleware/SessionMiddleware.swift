@@ -11,6 +11,7 @@ struct SessionMiddleware: RouterMiddleware {
     let sessions: SessionStore
     let apiTokens: APITokenStore
     let cookies: SessionCookies
+    let errorPages: ErrorPages
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -30,8 +31,18 @@ struct SessionMiddleware: RouterMiddleware {
             context.identity = Identity(user: user, sessionHash: session.idHash)
             return try await next(request, context)
         }
-        var response = try await next(request, context)
-        response.setCookie(cookies.expired(Self.cookieName))
+        // Unknown or expired: answer as for a visitor, and clear the cookie even when that answer is an error
+        // (such as the redirect to the login page).
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = errorPages.response(for: error, request: request, context: context)
+        }
+        // …unless the answer starts a new session itself (a login with a stale cookie still in the browser).
+        if !response.headers[values: .setCookie].contains(where: { $0.hasPrefix(Self.cookieName + "=") }) {
+            response.setCookie(cookies.expired(Self.cookieName))
+        }
         return response
     }
 

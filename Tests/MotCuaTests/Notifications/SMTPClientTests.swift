@@ -397,7 +397,8 @@ struct SMTPClientIntegrationTests {
 // MARK: - Test server
 
 /// One aiosmtpd process owned by one test: started on a free loopback port, stopped by PID.
-private struct SMTPTestServer {
+/// A real SMTP server (aiosmtpd) on loopback for a test; also used by the account mail tests.
+struct SMTPTestServer: Sendable {
     static var python: String? {
         guard let path = ProcessInfo.processInfo.environment["SMTP_TEST_PYTHON"], !path.isEmpty,
             FileManager.default.isExecutableFile(atPath: path)
