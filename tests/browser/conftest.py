@@ -13,6 +13,8 @@ Fixtures:
                  on its first start; demo_logins.agency_admin("Sơn La"), demo_logins.system_admin()
   users       -> {"citizen" | "agency_admin" | "system_admin": Credentials}: accounts for pages behind
                  a login (the citizen is registered and verified once per session, over HTTP)
+  new_citizen -> new_citizen(email) registers and verifies an individual account over HTTP: Credentials
+  sign_in_as  -> sign_in_as("citizen"): the browser gets that user's session cookies (no typing)
   driver      -> the session's Chromium (selenium WebDriver); prefer `browser` in tests
   browser     -> the same driver, reset for each test: 1280x800 window, no cookies, empty downloads dir
   downloads   -> Path of the directory Chromium saves downloads into (emptied before each test)
@@ -428,26 +430,45 @@ def _sign_in_http(base_url: str, who: Credentials) -> dict[str, str]:
     return {c.name: c.value for c in client.jar}
 
 
-@pytest.fixture(scope="session")
-def users(server, mailbox, demo_logins) -> dict[str, Credentials]:
-    """Accounts for the pages behind a login. The citizen is registered and verified over HTTP here and
-    used by nothing else (journeys that change passwords or sign out everywhere make their own)."""
-    citizen = Credentials("citizen.a11y@example.vn", "Hoa-sen-no-2026", "Trần Thị Kiểm Thử")
-    client = HttpClient(server.url)
+_CITIZEN_SEQ = iter(range(1, 10_000))
+
+
+def register_citizen(base_url: str, mailbox: MailSink, email: str, password: str = "Hoa-sen-no-2026",
+                     name: str = "Trần Thị Kiểm Thử", verify: bool = True) -> Credentials:
+    """Registers an individual account over HTTP (the form's POST, with its CSRF token), and verifies its
+    address with the link of the real mail unless verify=False."""
+    n = next(_CITIZEN_SEQ)
+    client = HttpClient(base_url)
     status, body, _ = client.post_form("/dang-ky", {
-        "kind": "individual", "full_name": citizen.name, "citizen_id": "001190000001",
-        "date_of_birth": "1990-05-17", "phone": "0912000001", "email": citizen.email,
-        "address": "12 Chu Văn An, Thành phố Sơn La", "password": citizen.password,
-        "password_confirmation": citizen.password,
+        "kind": "individual", "full_name": name, "citizen_id": f"0011900{n:05d}",
+        "date_of_birth": "1990-05-17", "phone": f"0912{n:06d}", "email": email,
+        "address": "12 Chu Văn An, Thành phố Sơn La", "password": password, "password_confirmation": password,
     })
-    assert status == 200 and "Kiểm tra hộp thư" in body, f"registering {citizen.email} answered {status}: {body[:500]}"
-    link = mailbox.wait_for(citizen.email).link("/xac-thuc-email")
-    token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["ma"][0]
-    status, body, _ = client.post_form("/xac-thuc-email", {"ma": token}, page="/xac-thuc-email?ma=" + token)
-    assert status in (200, 303), f"verifying {citizen.email} answered {status}: {body[:300]}"
+    assert status == 200 and "Kiểm tra hộp thư" in body, f"registering {email} answered {status}: {body[:500]}"
+    link = mailbox.wait_for(email, subject="Xác thực").link("/xac-thuc-email")
+    if verify:
+        token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["ma"][0]
+        status, body, _ = client.post_form("/xac-thuc-email", {"ma": token}, page="/xac-thuc-email?ma=" + token)
+        assert status in (200, 303), f"verifying {email} answered {status}: {body[:300]}"
+    return Credentials(email, password, name)
+
+
+@pytest.fixture(scope="session")
+def new_citizen(server, mailbox):
+    """new_citizen("x@example.vn") -> Credentials of a verified individual account registered over HTTP."""
+    def make(email: str, password: str = "Hoa-sen-no-2026", name: str = "Trần Thị Kiểm Thử",
+             verify: bool = True) -> Credentials:
+        return register_citizen(server.url, mailbox, email, password, name, verify)
+    return make
+
+
+@pytest.fixture(scope="session")
+def users(new_citizen, demo_logins) -> dict[str, Credentials]:
+    """Accounts for the pages behind a login. The citizen is used by nothing else (journeys that change
+    passwords or sign out everywhere make their own with new_citizen)."""
     agency, system = demo_logins.agency_admin("Sơn La"), demo_logins.system_admin()
     return {
-        "citizen": citizen,
+        "citizen": new_citizen("citizen.a11y@example.vn"),
         "agency_admin": Credentials(agency.email, agency.password, agency.role),
         "system_admin": Credentials(system.email, system.password, system.role),
     }

@@ -273,3 +273,64 @@ def wait_for_file(directory: Path, timeout: float = 20) -> Path:
             return done[0]
         time.sleep(0.1)
     raise AssertionError(f"no finished download in {directory} after {timeout}s: {sorted(p.name for p in directory.iterdir())}")
+
+
+# --- forms and accounts ---------------------------------------------------------------------
+
+
+def response_status(driver: WebDriver) -> int | None:
+    """HTTP status of the document now shown (Navigation Timing; Chromium ≥ 109), None if unknown."""
+    status = driver.execute_script(
+        "const n = performance.getEntriesByType('navigation')[0]; return n ? n.responseStatus : null")
+    return int(status) if status else None
+
+
+def type_date(element: WebElement, iso: str) -> None:
+    """Types an ISO date (YYYY-MM-DD) into an <input type=date> like a person, in the browser's
+    day/month/year order, and checks that the input's value became that date."""
+    year, month, day = iso.split("-")
+    for order in ((day, month, year), (month, day, year), (year, month, day)):
+        element.send_keys("".join(order))
+        if element.get_attribute("value") == iso:
+            return
+        element.clear()
+    raise AssertionError(f"could not type {iso} into the date input (value: {element.get_attribute('value')!r})")
+
+
+def field_error(driver: WebDriver, input_id: str) -> str:
+    """The `.field-error` text shown with the input (empty when none), checking that it is tied to the input
+    (aria-invalid, aria-describedby) and sits in the same .form-field."""
+    field = driver.find_element(By.ID, input_id)
+    box = field.find_element(By.XPATH, "ancestor::div[contains(concat(' ', normalize-space(@class), ' '), ' form-field ')][1]")
+    errors = box.find_elements(By.CSS_SELECTOR, ".field-error")
+    if not errors:
+        return ""
+    err = errors[0]
+    assert field.get_attribute("aria-invalid") == "true", f"#{input_id} shows an error but is not aria-invalid"
+    described = (field.get_attribute("aria-describedby") or "").split()
+    assert err.get_attribute("id") and err.get_attribute("id") in described, \
+        f"#{input_id}: its error {err.get_attribute('id')!r} is not in aria-describedby {described}"
+    assert err.is_displayed(), f"#{input_id}: the error is not visible"
+    return err.text
+
+
+def main_text(driver: WebDriver) -> str:
+    return driver.find_element(By.TAG_NAME, "main").text
+
+
+def h1(driver: WebDriver) -> str:
+    return driver.find_element(By.TAG_NAME, "h1").text
+
+
+def assert_no_blocking_axe(driver: WebDriver, what: str) -> None:
+    """axe-core WCAG 2.1 A/AA on the page now shown: no serious or critical violation."""
+    from selenium_axe_python import Axe  # noqa: PLC0415  (only the journeys that check need it)
+
+    axe = Axe(driver)
+    axe.inject()
+    results = axe.run(options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+    blocking = [
+        f"[{v['impact']}] {v['id']}: {v['help']} at " + ", ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:5])
+        for v in results["violations"] if v.get("impact") in ("serious", "critical")
+    ]
+    assert not blocking, f"{what} ({driver.current_url}): " + "; ".join(blocking)
