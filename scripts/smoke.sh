@@ -46,6 +46,7 @@ check "API answers" bash -c "curl -fsS '$URL/api/v1/procedures?perPage=1' | grep
 check "404 page in Vietnamese" bash -c "curl -sS '$URL/khong-co' | grep -q 'Không tìm thấy trang'"
 check "metrics exported" bash -c "curl -fsS '$URL/metrics' | grep -q 'hb_requests'"
 check "first start migrated and loaded the demo catalog" grep -q "Loaded the demo catalog" "$WORK/server.log"
+check "demo staff logins printed at start" grep -q "quantri.h52@motcua.demo" "$WORK/server.log"
 stop_with_sigterm
 start
 check "second start applies no migration" test "$(grep -c 'Applied migration' "$WORK/server.log")" -eq 1
@@ -71,4 +72,11 @@ sed 's/"not a code"/"000.00.00.H00"/; s/"name": ""/"name": "Thủ tục thử"/;
   "$WORK/catalog/bad.json" >"$WORK/catalog/good.json"
 check "good catalog imports" bash -c "'$BIN' import-catalog --data-dir '$WORK/data' '$WORK/catalog/good.json' | grep -q '1 new'"
 check "re-import updates" bash -c "'$BIN' import-catalog --data-dir '$WORK/data' '$WORK/catalog/good.json' | grep -q '0 new and 1 updated'"
+# create-user: staff account with a generated password; a second time is refused.
+check "create-user prints a generated password" bash -c "'$BIN' create-user --data-dir '$WORK/data' --email cv.moi@sonla.gov.vn \
+  --name 'Lò Thị Mai' --role processor --agency 000.00.07.H52 | grep -q 'Password (shown once)'"
+rc=0
+"$BIN" create-user --data-dir "$WORK/data" --email cv.moi@sonla.gov.vn --name X --role processor --agency 000.00.07.H52 \
+  >/dev/null 2>&1 || rc=$?
+check "create-user refuses a taken e-mail (exit 65, got $rc)" test "$rc" -eq 65
 echo "smoke: all checks passed"

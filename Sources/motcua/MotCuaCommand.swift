@@ -12,7 +12,7 @@ struct MotCuaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "motcua",
         abstract: "MotCua — cổng dịch vụ công trực tuyến và một cửa điện tử.",
-        subcommands: [Serve.self, Migrate.self, ImportCatalog.self],
+        subcommands: [Serve.self, Migrate.self, ImportCatalog.self, CreateUser.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -111,5 +111,43 @@ struct ImportCatalog: AsyncParsableCommand {
 extension FileHandle: @retroactive TextOutputStream {
     public func write(_ string: String) {
         write(Data(string.utf8))
+    }
+}
+
+struct CreateUser: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create-user",
+        abstract: "Create a staff account (receptionist, processor, leader, agency_admin, system_admin).")
+    @OptionGroup var storage: StorageOptions
+    @Option(help: "E-mail address (the login).") var email: String
+    @Option(help: "Full name.") var name: String
+    @Option(help: "receptionist | processor | leader | agency_admin | system_admin") var role: String
+    @Option(help: "Agency code, e.g. 000.00.07.H52 (not for system_admin).") var agency: String?
+    @Option(help: "Password; generated and printed when omitted.") var password: String?
+
+    func run() async throws {
+        guard let staffRole = StaffRole(rawValue: role) else {
+            throw ValidationError("Unknown role '\(role)'. Use one of: \(StaffRole.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        if staffRole == .systemAdmin && agency != nil { throw ValidationError("A system administrator belongs to no agency.") }
+        if staffRole != .systemAdmin && agency == nil { throw ValidationError("--agency is required for role \(role).") }
+        let configuration = try storage.configuration()
+        let logger = makeLogger(configuration, label: "motcua.create-user")
+        let opened = try await OpenedDatabase.open(configuration, logger: logger)
+        let created = try await opened.whileRunning { database in
+            try await Migrator(database: database, logger: logger).migrate()
+            return try await StaffAccounts.create(
+                database: database, configuration: configuration, logger: logger, email: email, name: name, role: staffRole,
+                agencyCode: agency, password: password)
+        }
+        switch created {
+        case .success(let password):
+            print("Created \(staffRole.rawValue) \(email)\(agency.map { " in \($0)" } ?? "").")
+            if self.password == nil { print("Password (shown once): \(password)") }
+        case .failure(let message):
+            var standardError = FileHandle.standardError
+            print(message, to: &standardError)
+            throw ExitCode(65)
+        }
     }
 }

@@ -53,6 +53,18 @@ struct LoginTests {
         }
     }
 
+    @Test("Many failures from one address lock logins from it, whatever the account")
+    func throttlingPerIP() async throws {
+        try await TestEnvironment.withAppAndDatabase(demoData: false) { browser, _, _ in
+            try await browser.post("/dang-ky", Citizen.form())
+            for attempt in 0..<Throttle.loginPerIP.limit {
+                _ = try await browser.post("/dang-nhap", ["email": "doan\(attempt)@example.vn", "password": "sai-mat-khau-0"])
+            }
+            let locked = try await browser.post("/dang-nhap", ["email": "an.nguyen@example.vn", "password": Citizen.password])
+            #expect(locked.status == .tooManyRequests)
+        }
+    }
+
     @Test("Forged, idle and too-old session cookies open nothing and are cleared")
     func sessionExpiry() async throws {
         try await TestEnvironment.withAppAndDatabase(demoData: false) { browser, _, database in
