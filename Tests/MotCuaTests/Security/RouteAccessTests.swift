@@ -1,0 +1,118 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import MotCua
+
+/// Who may use each route. Every route the router has must be listed here: a new route without a rule
+/// fails `everyRouteHasARule`, so access is decided on purpose, never by accident.
+enum RouteAccess: Equatable {
+    /// Anyone, signed in or not.
+    case everyone
+    /// A signed-in account (pages) or a valid API token (API).
+    case signedIn
+    /// A signed-in staff member with one of these roles.
+    case role(Set<StaffRole>)
+}
+
+let routeRules: [String: RouteAccess] = [
+    "GET /": .everyone,
+    "GET /thu-tuc": .everyone,
+    "GET /thu-tuc/{agency}/{code}": .everyone,
+    "GET /thu-tuc/{agency}/{code}/bieu-mau/{number}": .everyone,
+    "GET /healthz": .everyone,
+    "GET /readyz": .everyone,
+    "GET /metrics": .everyone,
+    "GET /api/openapi.yaml": .everyone,
+    "GET /api/v1/procedures": .everyone,
+    "GET /api/v1/procedures/{agency}/{code}": .everyone,
+    "GET /api/v1/agencies": .everyone,
+    "GET /api/v1/fields": .everyone,
+    "GET /api/v1/me": .signedIn,
+    "GET /dang-ky": .everyone,
+    "POST /dang-ky": .everyone,
+    "GET /xac-thuc-email": .everyone,
+    "POST /xac-thuc-email": .everyone,
+    "GET /dang-nhap": .everyone,
+    "POST /dang-nhap": .everyone,
+    "POST /dang-xuat": .everyone,
+    "GET /quen-mat-khau": .everyone,
+    "POST /quen-mat-khau": .everyone,
+    "GET /dat-lai-mat-khau": .everyone,
+    "POST /dat-lai-mat-khau": .everyone,
+    "GET /tai-khoan": .signedIn,
+    "POST /tai-khoan/ho-so": .signedIn,
+    "POST /tai-khoan/mat-khau": .signedIn,
+    "POST /tai-khoan/dang-xuat-noi-khac": .signedIn,
+    "POST /tai-khoan/gui-lai-xac-thuc": .signedIn,
+    "POST /tai-khoan/token": .signedIn,
+    "POST /tai-khoan/token/{id}/thu-hoi": .signedIn,
+    "GET /quan-tri/can-bo": .role([.agencyAdmin]),
+    "POST /quan-tri/can-bo": .role([.agencyAdmin]),
+    "POST /quan-tri/can-bo/{id}/khoa": .role([.agencyAdmin]),
+    "POST /quan-tri/can-bo/{id}/mo-khoa": .role([.agencyAdmin]),
+    "GET /quan-tri/thu-dien": .role([.systemAdmin]),
+]
+
+@Suite("Route access")
+struct RouteAccessTests {
+    static func routes() async throws -> [String] {
+        try await TestEnvironment.withDependencies(demoData: false) { dependencies in
+            try buildRouter(dependencies).routes.map { "\($0.method.rawValue) \($0.path.description)" }
+        }
+    }
+
+    @Test("Every route has an access rule, and every rule a route")
+    func everyRouteHasARule() async throws {
+        let routes = Set(try await Self.routes())
+        #expect(routes.subtracting(routeRules.keys).isEmpty, "routes without a rule: \(routes.subtracting(routeRules.keys).sorted())")
+        #expect(Set(routeRules.keys).subtracting(routes).isEmpty, "rules without a route: \(Set(routeRules.keys).subtracting(routes).sorted())")
+    }
+
+    /// A concrete URI for a route pattern: path parameters get values that exist in the demo data.
+    static func uri(for pattern: String) -> String {
+        pattern
+            .replacingOccurrences(of: "{agency}", with: "000.00.08.H06")
+            .replacingOccurrences(of: "{code}", with: "1.005384")
+            .replacingOccurrences(of: "{number}", with: "1")
+            .replacingOccurrences(of: "{id}", with: "1")
+    }
+
+    @Test("Anonymous visitors, citizens and staff of the wrong role are refused everywhere a rule says so")
+    func deniedAccess() async throws {
+        try await TestEnvironment.withAppAndDatabase { browser, mail, database in
+            // Anonymous.
+            for (route, rule) in routeRules where rule != .everyone {
+                let parts = route.split(separator: " ", maxSplits: 1)
+                let uri = Self.uri(for: String(parts[1]))
+                let response = parts[0] == "GET" ? try await browser.get(uri) : try await browser.post(uri, [:])
+                if uri.hasPrefix("/api/") {
+                    #expect(response.status == .unauthorized, "anonymous \(route)")
+                } else {
+                    #expect(response.status == .seeOther && response.headers[.location]?.hasPrefix("/dang-nhap") == true, "anonymous \(route)")
+                }
+            }
+            // A signed-in citizen, and a receptionist: refused on every role route.
+            try await Citizen.registerAndSignIn(browser, mail: mail)
+            let accounts = AccountService(database: database, hasher: PasswordHasher(cost: 4), policy: .bundled(),
+                                          publicURL: "http://127.0.0.1:8080", logger: TestEnvironment.logger)
+            _ = try await accounts.createStaff(email: "tn@example.vn", name: "Tiếp nhận", role: .receptionist,
+                                              agencyCode: "000.00.07.H52", password: "Tiep-nhan-2026-x")
+            for login in [nil, ("tn@example.vn", "Tiep-nhan-2026-x")] as [(String, String)?] {
+                if let (email, password) = login {
+                    try await browser.post("/dang-nhap", ["email": email, "password": password])
+                }
+                for (route, rule) in routeRules {
+                    guard case .role = rule else { continue }
+                    let parts = route.split(separator: " ", maxSplits: 1)
+                    let uri = Self.uri(for: String(parts[1]))
+                    let response = parts[0] == "GET" ? try await browser.get(uri) : try await browser.post(uri, [:])
+                    #expect(response.status == .forbidden, "\(login?.0 ?? "citizen") \(route)")
+                }
+            }
+        }
+    }
+}
