@@ -18,6 +18,7 @@ public struct AppDependencies: Sendable {
     let apiTokens: APITokenStore
     let cookies: SessionCookies
     let mailer: any Mailer
+    let dossiers: DossierService
 
     public init(
         configuration: AppConfiguration, database: any Database, metrics: PrometheusCollectorRegistry, logger: Logger
@@ -35,6 +36,7 @@ public struct AppDependencies: Sendable {
             database: database, hasher: PasswordHasher(cost: configuration.bcryptCost), policy: .bundled(),
             publicURL: configuration.publicURL, logger: logger)
         self.apiTokens = APITokenStore(database: database)
+        self.dossiers = DossierService(database: database, catalog: catalogReader, publicURL: configuration.publicURL)
         self.cookies = SessionCookies(secure: configuration.secureCookies)
         if let smtp = configuration.smtp {
             let security: SMTPConfiguration.Security =

@@ -35,6 +35,10 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         accounts: dependencies.accounts, apiTokens: dependencies.apiTokens, renderer: dependencies.renderer,
         cookies: dependencies.cookies
     ).addRoutes(to: router)
+    LookupController(
+        store: DossierStore(database: dependencies.database), throttle: Throttle(database: dependencies.database),
+        renderer: dependencies.renderer
+    ).addRoutes(to: router, api: api)
     AdministrationController(
         accounts: dependencies.accounts, renderer: dependencies.renderer, catalog: dependencies.catalogReader,
         database: dependencies.database, mailMode: dependencies.mailMode

@@ -26,6 +26,7 @@ public struct PageChrome: Sendable {
     var isHome: Bool
     var isCatalog: Bool
     var isAccount: Bool
+    var isLookup: Bool
     var signedIn: Bool
     var userName: String?
     var isStaff: Bool
@@ -34,7 +35,7 @@ public struct PageChrome: Sendable {
     /// For the sign-out form in the header; empty on pages shared by everyone (cached).
     var csrfToken: String
 
-    enum Section: String, Sendable { case none, home, catalog, account }
+    enum Section: String, Sendable { case none, home, catalog, account, lookup }
 
     init(title: String, section: Section = .none, searchText: String = "", user: User? = nil, csrfToken: String = "") {
         self.title = title
@@ -42,6 +43,7 @@ public struct PageChrome: Sendable {
         self.isHome = section == .home
         self.isCatalog = section == .catalog
         self.isAccount = section == .account
+        self.isLookup = section == .lookup
         self.signedIn = user != nil
         self.userName = user?.displayName
         self.isStaff = user?.isStaff ?? false

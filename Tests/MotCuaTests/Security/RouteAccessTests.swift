@@ -32,6 +32,8 @@ let routeRules: [String: RouteAccess] = [
     "GET /api/v1/agencies": .everyone,
     "GET /api/v1/fields": .everyone,
     "GET /api/v1/me": .signedIn,
+    "GET /tra-cuu": .everyone,
+    "GET /api/v1/dossiers/lookup": .everyone,
     "GET /dang-ky": .everyone,
     "POST /dang-ky": .everyone,
     "GET /xac-thuc-email": .everyone,

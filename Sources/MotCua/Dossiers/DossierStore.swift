@@ -1,0 +1,131 @@
+import Foundation
+import SQLKit
+
+/// Dossiers in SQL. Status changes go through `DossierStateMachine` in `DossierService`; this store only
+/// writes the status it is given, together with the history entry that explains it.
+struct DossierStore: Sendable {
+    let database: any Database
+
+    static let columns = """
+        d.id, d.code, d.procedure_id, p.code AS procedure_code, p.name AS procedure_name, a.code AS agency_code,
+        a.name AS agency_name, d.applicant_id, d.status, d.channel, d.request_summary, d.form_values,
+        d.delivery_method, d.delivery_address, d.created_at, d.submitted_at, d.due_at
+        """
+    static let joins = "FROM dossiers d JOIN procedures p ON p.id = d.procedure_id JOIN agencies a ON a.id = d.agency_id"
+
+    func dossier(id: Int64) async throws -> Dossier? {
+        try await database.read { try await Self.dossier(id: id, in: $0) }
+    }
+
+    static func dossier(id: Int64, in db: any SQLDatabase) async throws -> Dossier? {
+        try await db.raw("SELECT \(unsafeRaw: columns) \(unsafeRaw: joins) WHERE d.id = \(bind: id)").first().map(dossier(from:))
+    }
+
+    func dossiers(applicantID: Int64, status: DossierStatus? = nil, limit: Int = 100) async throws -> [Dossier] {
+        try await database.read { db in
+            if let status {
+                return try await db.raw("""
+                    SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.joins)
+                    WHERE d.applicant_id = \(bind: applicantID) AND d.status = \(bind: status.rawValue)
+                    ORDER BY d.id DESC LIMIT \(bind: limit)
+                    """).all().map(Self.dossier(from:))
+            }
+            return try await db.raw("""
+                SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.joins)
+                WHERE d.applicant_id = \(bind: applicantID) ORDER BY d.id DESC LIMIT \(bind: limit)
+                """).all().map(Self.dossier(from:))
+        }
+    }
+
+    func publicStatus(code: String) async throws -> PublicDossierStatus? {
+        try await database.read { db in
+            guard let row = try await db.raw("""
+                SELECT d.code, p.name AS procedure_name, a.name AS agency_name, d.status, d.submitted_at, d.due_at
+                \(unsafeRaw: Self.joins) WHERE d.code = \(bind: code)
+                """).first()
+            else { return nil }
+            let status = DossierStatus(rawValue: try row.decode(column: "status", as: Int.self)) ?? .registered
+            return PublicDossierStatus(
+                code: try row.decode(column: "code"), procedureName: try row.decode(column: "procedure_name"),
+                agencyName: try row.decode(column: "agency_name"), status: status, statusLabel: status.label,
+                submittedAt: try row.decode(column: "submitted_at"), dueAt: try row.decode(column: "due_at"))
+        }
+    }
+
+    func attachments(dossierID: Int64) async throws -> [DossierAttachment] {
+        try await database.read { try await Self.attachments(dossierID: dossierID, in: $0) }
+    }
+
+    static func attachments(dossierID: Int64, in db: any SQLDatabase) async throws -> [DossierAttachment] {
+        try await db.raw("""
+            SELECT id, document_position, sha256, size_bytes, content_type, display_name FROM dossier_attachments
+            WHERE dossier_id = \(bind: dossierID) ORDER BY document_position, id
+            """).all().map { row in
+                DossierAttachment(
+                    id: try row.decode(column: "id"), documentPosition: try row.decode(column: "document_position"),
+                    sha256: try row.decode(column: "sha256"), size: try row.decode(column: "size_bytes"),
+                    contentType: try row.decode(column: "content_type"), displayName: try row.decode(column: "display_name"))
+            }
+    }
+
+    func events(dossierID: Int64) async throws -> [DossierEvent] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT at, actor_id, action, from_status, to_status, note FROM dossier_events
+                WHERE dossier_id = \(bind: dossierID) ORDER BY at, id
+                """).all().map { row in
+                    DossierEvent(
+                        at: try row.decode(column: "at"), actorID: try row.decode(column: "actor_id"),
+                        action: try row.decode(column: "action"),
+                        from: DossierStatus(rawValue: try row.decode(column: "from_status")) ?? .draft,
+                        to: DossierStatus(rawValue: try row.decode(column: "to_status")) ?? .draft,
+                        note: try row.decode(column: "note"))
+                }
+        }
+    }
+
+    /// The next code for the agency's day; the row lock taken by the upsert keeps concurrent submissions apart.
+    static func allocateCode(agencyID: Int64, agencyCode: String, day: String, in db: any SQLDatabase) async throws -> String {
+        guard let row = try await db.raw("""
+            INSERT INTO dossier_sequences (agency_id, day, last_value) VALUES (\(bind: agencyID), \(bind: day), 1)
+            ON CONFLICT (agency_id, day) DO UPDATE SET last_value = dossier_sequences.last_value + 1
+            RETURNING last_value
+            """).first()
+        else { throw DossierError.notSaved }
+        return DossierCode.make(agencyCode: agencyCode, day: day, sequence: try row.decode(column: "last_value"))
+    }
+
+    static func recordEvent(
+        dossierID: Int64, actorID: Int64?, action: DossierAction, from: DossierStatus, to: DossierStatus, note: String = "",
+        in db: any SQLDatabase
+    ) async throws {
+        try await db.raw("""
+            INSERT INTO dossier_events (dossier_id, at, actor_id, action, from_status, to_status, note)
+            VALUES (\(bind: dossierID), \(bind: Clock.nowMilliseconds()), \(bind: actorID), \(bind: action.rawValue),
+                \(bind: from.rawValue), \(bind: to.rawValue), \(bind: note))
+            """).run()
+    }
+
+    static func dossier(from row: any SQLRow) throws -> Dossier {
+        let values: [String: String] = try JSONColumn.decode(row, "form_values")
+        return Dossier(
+            id: try row.decode(column: "id"), code: try row.decode(column: "code"),
+            procedureID: try row.decode(column: "procedure_id"), procedureCode: try row.decode(column: "procedure_code"),
+            procedureName: try row.decode(column: "procedure_name"), agencyCode: try row.decode(column: "agency_code"),
+            agencyName: try row.decode(column: "agency_name"), applicantID: try row.decode(column: "applicant_id"),
+            status: DossierStatus(rawValue: try row.decode(column: "status")) ?? .draft,
+            channel: DossierChannel(rawValue: try row.decode(column: "channel")) ?? .online,
+            requestSummary: try row.decode(column: "request_summary"), formValues: values,
+            deliveryMethod: try row.decode(column: "delivery_method", as: String?.self).flatMap(DeliveryMethod.init(rawValue:)),
+            deliveryAddress: try row.decode(column: "delivery_address"), createdAt: try row.decode(column: "created_at"),
+            submittedAt: try row.decode(column: "submitted_at"), dueAt: try row.decode(column: "due_at"))
+    }
+}
+
+enum DossierError: Error, Equatable, Sendable {
+    case notSaved
+    case notFound
+    /// A rule refused the request; the message is Vietnamese and safe to show.
+    case refused(String)
+    case invalidFields(FieldErrors)
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# API fuzzing of MotCua: schemathesis against a real `motcua serve`, checked against the portal's own
+# OpenAPI document (/api/openapi.yaml). Fails on any 5xx and on any response the document does not
+# describe (status, content type, headers, body schema), plus schemathesis' other checks (`--checks all`).
+#
+#   tests/api/run.sh [SCHEMATHESIS-ARGS...]     e.g. --seed 42, --max-failures 1, --phases coverage
+#
+# Installs what it needs when missing: a venv in .venv/ (shared with the browser suite) with
+# tests/api/requirements.txt. Starts the server on a free port of 127.0.0.1 with a temp data dir
+# (SQLite, demo catalog), signs up a citizen and makes two API tokens over the HTML forms
+# (tests/api/tokens.py), revokes one, then runs schemathesis twice:
+#   1. with the valid token, loading the document from the server (every phase, `--mode all`);
+#   2. with the revoked token, from the same document: every operation under /api/ must answer the
+#      documented 401.
+# The server is stopped by its PID at the end, whatever happens. The last line says how many test
+# cases ran; the exit status is schemathesis' (the first non-zero one; 124 when out of time).
+#
+# Environment:
+#   MOTCUA_BIN      the motcua binary to serve (default: $(swift build --show-bin-path)/motcua)
+#   FUZZ_EXAMPLES   test cases per operation and phase (default 40)
+#   FUZZ_TIMEOUT    seconds for both schemathesis runs together (default 300)
+#   PYTHON          interpreter for a new venv (default python3)
+# Hypothesis' example database (failures found before are tried first) is .build/api-fuzz/examples.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+
+VENV=.venv
+REQS=tests/api/requirements.txt
+STAMP=$VENV/.api-requirements.sha256
+EXAMPLES=${FUZZ_EXAMPLES:-40}
+BUDGET=${FUZZ_TIMEOUT:-300}
+ARTIFACTS=.build/api-fuzz
+
+t0=$SECONDS
+make_venv() {
+  log "== Creating $VENV =="
+  rm -rf "$VENV"
+  if ! "${PYTHON:-python3}" -m venv "$VENV" 2>/dev/null; then
+    # Debian's python3 makes venvs only with python3-venv.
+    rm -rf "$VENV"
+    apt_install python3-venv || die "could not install python3-venv"
+    "${PYTHON:-python3}" -m venv "$VENV" || die "could not create $VENV"
+  fi
+}
+# A venv whose interpreter is gone (made by another python) is made again.
+if ! "$VENV/bin/python" -c '' 2>/dev/null; then make_venv; fi
+want=$(sha256sum "$REQS" | cut -d' ' -f1)
+if [[ ! -f $STAMP || $(cat "$STAMP") != "$want" ]] || ! "$VENV/bin/python" -c 'import schemathesis, requests' 2>/dev/null; then
+  log "== Installing $REQS into $VENV =="
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQS" || die "pip install failed"
+  echo "$want" >"$STAMP"
+fi
+if ((SECONDS - t0 > 1)); then log "API fuzzing set up in $((SECONDS - t0))s"; fi
+
+if [[ -z ${MOTCUA_BIN:-} ]]; then
+  MOTCUA_BIN="$(swift build --show-bin-path)/motcua"
+fi
+[[ -x $MOTCUA_BIN ]] || die "no motcua binary at $MOTCUA_BIN (build first, or set MOTCUA_BIN)"
+
+export PYTHONDONTWRITEBYTECODE=1
+unset DATABASE_URL
+WORK=$(mktemp -d -t motcua-api-fuzz.XXXXXX)
+SERVER_PID=""
+FUZZ_PID=""
+TAIL_PID=""
+# shellcheck disable=SC2317  # reached through the trap
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n $FUZZ_PID ]]; then stop_pid "$FUZZ_PID" 10; fi
+  if [[ -n $TAIL_PID ]]; then stop_pid "$TAIL_PID" 2; fi
+  if [[ -n $SERVER_PID ]]; then stop_pid "$SERVER_PID" 10; fi
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+server_log_tail() {
+  echo "-- last lines of the server log --"
+  tail -n 30 "$WORK/server.log" || true
+}
+
+PORT=$(free_port)
+URL="http://127.0.0.1:$PORT"
+"$MOTCUA_BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$WORK/data" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+if ! wait_for_url "$URL/readyz" 60 "$SERVER_PID"; then
+  server_log_tail
+  die "the server did not become ready"
+fi
+log "server $MOTCUA_BIN up on $URL (pid $SERVER_PID)"
+
+read -r TOKEN REVOKED < <("$VENV/bin/python" tests/api/tokens.py "$URL") || true
+if [[ ${TOKEN:-} != mct_* || ${REVOKED:-} != mct_* ]]; then
+  server_log_tail
+  die "could not make the API tokens"
+fi
+# The document as served; the second run loads it from here, since with a revoked token the server
+# refuses to serve it (401, as documented).
+curl -fsS --max-time 10 "$URL/api/openapi.yaml" -o "$WORK/openapi.yaml" || die "could not fetch $URL/api/openapi.yaml"
+
+mkdir -p "$ARTIFACTS"
+DEADLINE=$((SECONDS + BUDGET))
+CASES=()
+RC=0
+
+# fuzz NAME LOG SCHEMATHESIS-ARGS... : one schemathesis run under what is left of the time budget, in
+# the background so that a SIGTERM to this script is handled at once (the trap stops it).
+fuzz() {
+  local name=$1 out=$2 left rc=0 n
+  shift 2
+  left=$((DEADLINE - SECONDS))
+  if ((left < 10)); then left=10; fi
+  echo
+  echo "== schemathesis: $name =="
+  timeout --kill-after=10 "$left" "$VENV/bin/schemathesis" run "$@" \
+    --checks all --max-examples "$EXAMPLES" --generation-database "$ARTIFACTS/examples" \
+    "${EXTRA_ARGS[@]}" </dev/null >"$out" 2>&1 &
+  FUZZ_PID=$!
+  tail -n +1 -s 0.2 --pid="$FUZZ_PID" -f "$out" &
+  TAIL_PID=$!
+  wait "$FUZZ_PID" || rc=$?
+  wait "$TAIL_PID" 2>/dev/null || true
+  FUZZ_PID="" TAIL_PID=""
+  if [[ $rc -eq 124 || $rc -eq 137 ]]; then echo "!! $name: stopped after the time budget (FUZZ_TIMEOUT=$BUDGET s)"; fi
+  # schemathesis' summary, e.g. "290 generated, 290 passed, 2 skipped" or "81 generated, 5 found ..."
+  n=$(grep -aoE '[0-9]+ generated' "$out" | tail -n1 | grep -oE '[0-9]+' || true)
+  CASES+=("${n:-?} $name")
+  if [[ $RC -eq 0 && $rc -ne 0 ]]; then RC=$rc; fi
+}
+
+EXTRA_ARGS=("$@")
+fuzz "valid token" "$WORK/valid.log" "$URL/api/openapi.yaml" -H "Authorization: Bearer $TOKEN"
+# Every operation answers 401 here: schemathesis' "authentication failed" warning is expected.
+fuzz "revoked token" "$WORK/revoked.log" "$WORK/openapi.yaml" --url "$URL" -H "Authorization: Bearer $REVOKED" \
+  --warnings off
+
+if [[ $RC -ne 0 ]]; then server_log_tail; fi
+total=0
+for c in "${CASES[@]}"; do
+  n=${c%% *}
+  if [[ $n == "?" ]]; then total="?"; break; fi
+  total=$((total + n))
+done
+parts=$(printf '%s, ' "${CASES[@]}")
+echo
+echo "API fuzzing: $total test cases (${parts%, }), exit $RC, $((SECONDS - t0))s"
+exit "$RC"
