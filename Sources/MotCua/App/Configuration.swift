@@ -30,6 +30,9 @@ public struct AppConfiguration: Sendable {
     /// SMTP server for outgoing mail; nil writes mail to the log and the administrator's outbox page.
     public var smtp: SMTPSettings?
     public var mailFrom: String = "khong-tra-loi@motcua.local"
+    /// Upload limits for dossier files (`MOTCUA_MAX_FILE_MB`, `MOTCUA_MAX_DOSSIER_MB`).
+    public var maxFileBytes: Int64 = 20 * 1_048_576
+    public var maxDossierBytes: Int64 = 100 * 1_048_576
     /// How often the outbox is checked for mail to send.
     public var outboxInterval: Duration = .seconds(2)
 
@@ -95,6 +98,13 @@ public struct AppConfiguration: Sendable {
                 password: environment["MOTCUA_SMTP_PASSWORD"], security: security)
         }
         if let from = environment["MOTCUA_MAIL_FROM"], !from.isEmpty { configuration.mailFrom = from }
+        for (name, keyPath) in [("MOTCUA_MAX_FILE_MB", \AppConfiguration.maxFileBytes), ("MOTCUA_MAX_DOSSIER_MB", \.maxDossierBytes)] {
+            guard let text = environment[name], !text.isEmpty else { continue }
+            guard let megabytes = Int64(text), (1...10_000).contains(megabytes) else {
+                throw ConfigurationError.invalid(name, "expected a number of megabytes from 1 to 10000")
+            }
+            configuration[keyPath: keyPath] = megabytes * 1_048_576
+        }
         return configuration
     }
 

@@ -35,6 +35,11 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         accounts: dependencies.accounts, apiTokens: dependencies.apiTokens, renderer: dependencies.renderer,
         cookies: dependencies.cookies
     ).addRoutes(to: router)
+    DossierAPIController(
+        service: dependencies.dossiers, fileStore: dependencies.fileStore,
+        limits: UploadLimits(maxFileBytes: dependencies.configuration.maxFileBytes,
+                             maxDossierBytes: dependencies.configuration.maxDossierBytes)
+    ).addRoutes(to: api)
     LookupController(
         store: DossierStore(database: dependencies.database), throttle: Throttle(database: dependencies.database),
         renderer: dependencies.renderer

@@ -15,9 +15,11 @@ public enum FileStoreError: Error, Equatable {
 /// Content-addressed file storage. Files are written completely and durably before they get their
 /// name, so a reader never sees half a file and a crash leaves at most a temp file behind.
 public protocol FileStore: Sendable {
-    /// Streams `chunks` to storage, failing with `tooLarge` as soon as more than `maxBytes` arrive.
-    func write<Chunks: AsyncSequence & Sendable>(_ chunks: Chunks, maxBytes: Int64) async throws -> StoredFile
-        where Chunks.Element == ByteBuffer
+    /// Streams `chunks` to storage, failing with `tooLarge` as soon as more than `maxBytes` arrive. `accept`
+    /// sees the first and last bytes before the file gets its name; when it throws, nothing is kept.
+    func write<Chunks: AsyncSequence & Sendable>(
+        _ chunks: Chunks, maxBytes: Int64, accept: @Sendable (ContentSniffer.Sample) throws -> Void
+    ) async throws -> StoredFile where Chunks.Element == ByteBuffer
     /// Reads a whole (small) file.
     func read(sha256: String) async throws -> ByteBuffer
     func exists(sha256: String) async -> Bool
@@ -25,7 +27,12 @@ public protocol FileStore: Sendable {
 
 extension FileStore {
     public func write(bytes: [UInt8], maxBytes: Int64 = .max) async throws -> StoredFile {
-        try await write(SingleChunk(buffer: ByteBuffer(bytes: bytes)), maxBytes: maxBytes)
+        try await write(SingleChunk(buffer: ByteBuffer(bytes: bytes)), maxBytes: maxBytes, accept: { _ in })
+    }
+
+    public func write<Chunks: AsyncSequence & Sendable>(_ chunks: Chunks, maxBytes: Int64) async throws -> StoredFile
+    where Chunks.Element == ByteBuffer {
+        try await write(chunks, maxBytes: maxBytes, accept: { _ in })
     }
 }
 

@@ -24,8 +24,9 @@ public struct LocalFileStore: FileStore {
         }
     }
 
-    public func write<Chunks: AsyncSequence & Sendable>(_ chunks: Chunks, maxBytes: Int64) async throws -> StoredFile
-    where Chunks.Element == ByteBuffer {
+    public func write<Chunks: AsyncSequence & Sendable>(
+        _ chunks: Chunks, maxBytes: Int64, accept: @Sendable (ContentSniffer.Sample) throws -> Void
+    ) async throws -> StoredFile where Chunks.Element == ByteBuffer {
         let tempPath = root.appendingPathComponent("tmp/\(UUID().uuidString)").path
         let descriptor = try await threadPool.runIfActive {
             let fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -34,13 +35,16 @@ public struct LocalFileStore: FileStore {
         }
         var hasher = SHA256()
         var size: Int64 = 0
+        var sample = ContentSniffer.Sample()
         do {
             for try await chunk in chunks {
                 size += Int64(chunk.readableBytes)
                 if size > maxBytes { throw FileStoreError.tooLarge(limit: maxBytes) }
                 chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+                sample.add(chunk.readableBytesView)
                 try await threadPool.runIfActive { try Self.writeAll(chunk, to: descriptor) }
             }
+            try accept(sample)
             try await threadPool.runIfActive {
                 guard fsync(descriptor) == 0 else { throw POSIXFailure(operation: "fsync", code: errno) }
                 close(descriptor)

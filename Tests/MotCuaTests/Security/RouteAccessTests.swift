@@ -33,6 +33,13 @@ let routeRules: [String: RouteAccess] = [
     "GET /api/v1/fields": .everyone,
     "GET /api/v1/me": .signedIn,
     "GET /tra-cuu": .everyone,
+    "GET /api/v1/dossiers": .signedIn,
+    "POST /api/v1/dossiers": .signedIn,
+    "GET /api/v1/dossiers/{id}": .signedIn,
+    "PUT /api/v1/dossiers/{id}/documents/{position}/files": .signedIn,
+    "POST /api/v1/dossiers/{id}/submit": .signedIn,
+    "POST /api/v1/dossiers/{id}/withdraw": .signedIn,
+    "GET /api/v1/dossiers/{id}/attachments/{attachment}": .signedIn,
     "GET /api/v1/dossiers/lookup": .everyone,
     "GET /dang-ky": .everyone,
     "POST /dang-ky": .everyone,
@@ -81,6 +88,8 @@ struct RouteAccessTests {
             .replacingOccurrences(of: "{code}", with: "1.005384")
             .replacingOccurrences(of: "{number}", with: "1")
             .replacingOccurrences(of: "{id}", with: "1")
+            .replacingOccurrences(of: "{position}", with: "1")
+            .replacingOccurrences(of: "{attachment}", with: "1")
     }
 
     @Test("Anonymous visitors, citizens and staff of the wrong role are refused everywhere a rule says so")
@@ -90,7 +99,12 @@ struct RouteAccessTests {
             for (route, rule) in routeRules where rule != .everyone {
                 let parts = route.split(separator: " ", maxSplits: 1)
                 let uri = Self.uri(for: String(parts[1]))
-                let response = parts[0] == "GET" ? try await browser.get(uri) : try await browser.post(uri, [:])
+                let response: TestResponse
+                switch parts[0] {
+                case "GET": response = try await browser.get(uri)
+                case "POST": response = try await browser.post(uri, [:])
+                default: response = try await browser.client.execute(uri: uri, method: HTTPRequest.Method(String(parts[0]))!)
+                }
                 if uri.hasPrefix("/api/") {
                     #expect(response.status == .unauthorized, "anonymous \(route)")
                 } else {

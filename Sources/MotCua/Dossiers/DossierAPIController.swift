@@ -1,0 +1,261 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// The applicant's dossiers over the JSON API (bearer token): drafts, file upload, submit, list, read,
+/// withdraw. Another account's dossier answers 404, as if it did not exist.
+struct DossierAPIController: Sendable {
+    let service: DossierService
+    let fileStore: any FileStore
+    let limits: UploadLimits
+
+    func addRoutes(to api: RouterGroup<AppRequestContext>) {
+        let mine = api.group("dossiers", context: AuthenticatedContext.self)
+        mine.get(use: list)
+        mine.post(use: create)
+        mine.get("{id}", use: show)
+        mine.put("{id}/documents/{position}/files", use: upload)
+        mine.post("{id}/submit", use: submit)
+        mine.post("{id}/withdraw", use: withdraw)
+        mine.get("{id}/attachments/{attachment}", use: download)
+    }
+
+    struct CreateBody: Decodable {
+        var agencyCode: String
+        var procedureCode: String
+        var requestSummary: String?
+        var values: [String: String]?
+        var deliveryMethod: DeliveryMethod?
+        var deliveryAddress: String?
+    }
+
+    @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<DossierDTO> {
+        let body = try await request.decode(as: CreateBody.self, context: context)
+        let dossier = try await run {
+            try await service.createDraft(
+                applicant: context.user, agencyCode: body.agencyCode, procedureCode: body.procedureCode,
+                input: .init(requestSummary: body.requestSummary ?? "", values: body.values ?? [:],
+                             deliveryMethod: body.deliveryMethod, deliveryAddress: body.deliveryAddress))
+        }
+        return EditedResponse(status: .created, headers: [.location: "/api/v1/dossiers/\(dossier.id)"],
+                              response: try await dto(dossier))
+    }
+
+    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> DossierListDTO {
+        var status: DossierStatus?
+        if let raw = request.queryValues["status"] {
+            guard let value = Int(raw).flatMap(DossierStatus.init(rawValue:)) else {
+                throw PortalError.badRequest("Trạng thái phải là số từ 0 đến 10.", fields: [.init(name: "status", reason: "0–10")])
+            }
+            status = value
+        }
+        let dossiers = try await service.store.dossiers(applicantID: context.user.id, status: status)
+        return DossierListDTO(items: dossiers.map(DossierSummaryDTO.init))
+    }
+
+    @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> DossierDTO {
+        try await dto(try await owned(context))
+    }
+
+    @Sendable func submit(_ request: Request, context: AuthenticatedContext) async throws -> DossierDTO {
+        let dossier = try await owned(context)
+        return try await dto(try await run { try await service.submit(dossierID: dossier.id, applicant: context.user) })
+    }
+
+    struct WithdrawBody: Decodable { var reason: String? }
+
+    @Sendable func withdraw(_ request: Request, context: AuthenticatedContext) async throws -> DossierDTO {
+        let dossier = try await owned(context)
+        let body = try? await request.decode(as: WithdrawBody.self, context: context)
+        return try await dto(try await run {
+            try await service.withdraw(dossierID: dossier.id, applicant: context.user, reason: body?.reason ?? "")
+        })
+    }
+
+    /// The request body is the file itself, streamed to disk and recognised by its bytes.
+    @Sendable func upload(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<AttachmentDTO> {
+        let dossier = try await owned(context)
+        guard let position = context.parameters.get("position", as: Int.self).map({ $0 - 1 }) else {
+            throw PortalError.notFound("Không có thành phần hồ sơ này.")
+        }
+        guard let procedure = try await service.catalog.procedure(agencyCode: dossier.agencyCode, code: dossier.procedureCode),
+              let document = procedure.requiredDocuments.first(where: { $0.position == position })
+        else { throw PortalError.notFound("Không có thành phần hồ sơ này.") }
+        guard [.draft, .supplementRequested].contains(dossier.status) else {
+            throw PortalError(status: .conflict, message: "Chỉ thêm được tệp khi hồ sơ còn là bản nháp hoặc đang được yêu cầu bổ sung.")
+        }
+        let used = try await service.store.attachments(dossierID: dossier.id).reduce(Int64(0)) { $0 + $1.size }
+        let declared = request.headers[.contentLength].flatMap(Int64.init)
+        let limit = min(limits.maxFileBytes, limits.maxDossierBytes - used)
+        // Refuse before reading when the declared size is already too much.
+        if let declared, declared > limit { throw Self.tooLarge(limit: limit, perFile: limits.maxFileBytes) }
+        let accepted = document.formats
+        let recognised = Mutex<DocumentFormat?>(nil)
+        let stored: StoredFile
+        do {
+            stored = try await fileStore.write(request.body, maxBytes: limit) { sample in
+                guard sample.size > 0 else { throw UploadRejection("Tệp rỗng (0 byte).") }
+                guard let format = ContentSniffer.format(of: sample) else {
+                    throw UploadRejection("Tệp không phải PDF, JPG hoặc PNG hợp lệ (hoặc bị hỏng, không trọn vẹn).")
+                }
+                guard accepted.contains(format) else {
+                    throw UploadRejection("Thành phần này chỉ nhận tệp " + accepted.map { $0.rawValue.uppercased() }.joined(separator: ", ") + ".")
+                }
+                recognised.withLock { $0 = format }
+            }
+        } catch FileStoreError.tooLarge {
+            throw Self.tooLarge(limit: limit, perFile: limits.maxFileBytes)
+        } catch let rejection as UploadRejection {
+            throw PortalError(status: .unsupportedMediaType, message: rejection.message)
+        }
+        let format = recognised.withLock { $0 } ?? .pdf
+        // Header values are ASCII: clients send UTF-8 names percent-encoded.
+        let rawName = request.headers[.fileName].map { $0.removingPercentEncoding ?? $0 } ?? ""
+        let name = DisplayName.sanitize(rawName, fallback: "tep.\(format.rawValue)")
+        try await run {
+            try await service.addAttachment(dossierID: dossier.id, applicant: context.user, documentPosition: position, file: stored,
+                                            contentType: ContentSniffer.contentType(format), displayName: name)
+        }
+        return EditedResponse(status: .created, response: AttachmentDTO(
+            documentPosition: position + 1, sha256: stored.sha256, size: stored.size,
+            contentType: ContentSniffer.contentType(format), displayName: name))
+    }
+
+    @Sendable func download(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let dossier = try await owned(context)
+        guard let id = context.parameters.get("attachment", as: Int64.self),
+              let attachment = try await service.store.attachments(dossierID: dossier.id).first(where: { $0.id == id })
+        else { throw PortalError.notFound("Không tìm thấy tệp này.") }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: attachment.contentType,
+                .contentDisposition: ContentDisposition.attachment(fileName: attachment.displayName),
+                .cacheControl: "private, no-store",
+            ],
+            body: .init(byteBuffer: try await fileStore.read(sha256: attachment.sha256)))
+    }
+
+    private func owned(_ context: AuthenticatedContext) async throws -> Dossier {
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw PortalError.notFound("Không tìm thấy hồ sơ.") }
+        return try await run { try await service.ownedDossier(id, by: context.user) }
+    }
+
+    private func dto(_ dossier: Dossier) async throws -> DossierDTO {
+        DossierDTO(dossier, attachments: try await service.store.attachments(dossierID: dossier.id),
+                   events: try await service.store.events(dossierID: dossier.id))
+    }
+
+    /// Turns the service's refusals into answers with the right status and a Vietnamese message.
+    private func run<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch DossierError.notFound {
+            throw PortalError.notFound("Không tìm thấy hồ sơ hoặc thủ tục.")
+        } catch DossierError.refused(let message) {
+            throw PortalError(status: .unprocessableContent, message: message)
+        } catch DossierError.invalidFields(let errors) {
+            throw PortalError(status: .unprocessableContent, message: "Thông tin hồ sơ chưa hợp lệ.",
+                              fieldErrors: errors.messages.sorted { $0.key < $1.key }.map { .init(name: $0.key, reason: $0.value) })
+        }
+    }
+
+    private static func tooLarge(limit: Int64, perFile: Int64) -> PortalError {
+        PortalError(status: .contentTooLarge,
+                    message: "Tệp vượt quá dung lượng cho phép (mỗi tệp tối đa \(perFile / 1_048_576) MB; còn lại cho hồ sơ này \(max(0, limit) / 1_048_576) MB).")
+    }
+}
+
+struct UploadRejection: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// Size limits for uploads (configurable; defaults 20 MB per file and 100 MB per dossier).
+struct UploadLimits: Sendable {
+    var maxFileBytes: Int64 = 20 * 1_048_576
+    var maxDossierBytes: Int64 = 100 * 1_048_576
+}
+
+extension HTTPField.Name {
+    static let fileName = Self("X-File-Name")!
+}
+
+struct DossierSummaryDTO: Codable, Sendable {
+    var id: Int64
+    var code: String?
+    var procedureName: String
+    var agencyName: String
+    var status: Int
+    var statusLabel: String
+    var createdAt: Int64
+    var submittedAt: Int64?
+    var dueAt: Int64?
+
+    init(_ d: Dossier) {
+        id = d.id; code = d.code; procedureName = d.procedureName; agencyName = d.agencyName
+        status = d.status.rawValue; statusLabel = d.status.label; createdAt = d.createdAt
+        submittedAt = d.submittedAt; dueAt = d.dueAt
+    }
+}
+
+struct DossierListDTO: ResponseCodable, Sendable {
+    var items: [DossierSummaryDTO]
+}
+
+struct AttachmentDTO: ResponseCodable, Sendable {
+    var documentPosition: Int
+    var sha256: String
+    var size: Int64
+    var contentType: String
+    var displayName: String
+}
+
+struct DossierDTO: ResponseCodable, Sendable {
+    struct File: Codable, Sendable {
+        var id: Int64
+        var documentPosition: Int
+        var displayName: String
+        var contentType: String
+        var size: Int64
+        var downloadUrl: String
+    }
+    struct Event: Codable, Sendable {
+        var at: Int64
+        var action: String
+        var fromStatus: Int
+        var toStatus: Int
+        var note: String
+    }
+
+    var id: Int64
+    var code: String?
+    var agencyCode: String
+    var procedureCode: String
+    var procedureName: String
+    var status: Int
+    var statusLabel: String
+    var requestSummary: String
+    var values: [String: String]
+    var deliveryMethod: DeliveryMethod?
+    var deliveryAddress: String?
+    var createdAt: Int64
+    var submittedAt: Int64?
+    var dueAt: Int64?
+    var files: [File]
+    var history: [Event]
+
+    init(_ d: Dossier, attachments: [DossierAttachment], events: [DossierEvent]) {
+        id = d.id; code = d.code; agencyCode = d.agencyCode; procedureCode = d.procedureCode; procedureName = d.procedureName
+        status = d.status.rawValue; statusLabel = d.status.label; requestSummary = d.requestSummary; values = d.formValues
+        deliveryMethod = d.deliveryMethod; deliveryAddress = d.deliveryAddress; createdAt = d.createdAt
+        submittedAt = d.submittedAt; dueAt = d.dueAt
+        files = attachments.map {
+            File(id: $0.id, documentPosition: $0.documentPosition + 1, displayName: $0.displayName, contentType: $0.contentType,
+                 size: $0.size, downloadUrl: "/api/v1/dossiers/\(d.id)/attachments/\($0.id)")
+        }
+        history = events.map { Event(at: $0.at, action: $0.action, fromStatus: $0.from.rawValue, toStatus: $0.to.rawValue, note: $0.note) }
+    }
+}
