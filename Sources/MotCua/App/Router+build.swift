@@ -35,11 +35,13 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         accounts: dependencies.accounts, apiTokens: dependencies.apiTokens, renderer: dependencies.renderer,
         cookies: dependencies.cookies
     ).addRoutes(to: router)
-    DossierAPIController(
+    let uploader = AttachmentUploader(
         service: dependencies.dossiers, fileStore: dependencies.fileStore,
         limits: UploadLimits(maxFileBytes: dependencies.configuration.maxFileBytes,
-                             maxDossierBytes: dependencies.configuration.maxDossierBytes)
-    ).addRoutes(to: api)
+                             maxDossierBytes: dependencies.configuration.maxDossierBytes))
+    DossierAPIController(service: dependencies.dossiers, fileStore: dependencies.fileStore, uploader: uploader).addRoutes(to: api)
+    DossierController(service: dependencies.dossiers, uploader: uploader, fileStore: dependencies.fileStore, renderer: dependencies.renderer)
+        .addRoutes(to: router)
     LookupController(
         store: DossierStore(database: dependencies.database), throttle: Throttle(database: dependencies.database),
         renderer: dependencies.renderer

@@ -165,6 +165,7 @@ struct ProcedurePage: PageModel {
     var code: String
     var agencyName: String
     var catalogURL: String
+    var fileURL: String
     var tabs: [ProcedureTab]
     var currentTabLabel: String
     var isGeneral: Bool
@@ -189,6 +190,7 @@ struct ProcedurePage: PageModel {
         code = p.code
         agencyName = p.agency.name
         catalogURL = SiteURL.catalog
+        fileURL = "/thu-tuc/\(p.agency.code)/\(p.code)/nop-ho-so"
         tabs = Tab.allCases.map {
             ProcedureTab(
                 label: $0.label,

@@ -2,14 +2,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import Synchronization
 
 /// The applicant's dossiers over the JSON API (bearer token): drafts, file upload, submit, list, read,
 /// withdraw. Another account's dossier answers 404, as if it did not exist.
 struct DossierAPIController: Sendable {
     let service: DossierService
     let fileStore: any FileStore
-    let limits: UploadLimits
+    let uploader: AttachmentUploader
 
     func addRoutes(to api: RouterGroup<AppRequestContext>) {
         let mine = api.group("dossiers", context: AuthenticatedContext.self)
@@ -80,47 +79,14 @@ struct DossierAPIController: Sendable {
         guard let position = context.parameters.get("position", as: Int.self).map({ $0 - 1 }) else {
             throw PortalError.notFound("Không có thành phần hồ sơ này.")
         }
-        guard let procedure = try await service.catalog.procedure(agencyCode: dossier.agencyCode, code: dossier.procedureCode),
-              let document = procedure.requiredDocuments.first(where: { $0.position == position })
-        else { throw PortalError.notFound("Không có thành phần hồ sơ này.") }
-        guard [.draft, .supplementRequested].contains(dossier.status) else {
-            throw PortalError(status: .conflict, message: "Chỉ thêm được tệp khi hồ sơ còn là bản nháp hoặc đang được yêu cầu bổ sung.")
-        }
-        let used = try await service.store.attachments(dossierID: dossier.id).reduce(Int64(0)) { $0 + $1.size }
-        let declared = request.headers[.contentLength].flatMap(Int64.init)
-        let limit = min(limits.maxFileBytes, limits.maxDossierBytes - used)
-        // Refuse before reading when the declared size is already too much.
-        if let declared, declared > limit { throw Self.tooLarge(limit: limit, perFile: limits.maxFileBytes) }
-        let accepted = document.formats
-        let recognised = Mutex<DocumentFormat?>(nil)
-        let stored: StoredFile
-        do {
-            stored = try await fileStore.write(request.body, maxBytes: limit) { sample in
-                guard sample.size > 0 else { throw UploadRejection("Tệp rỗng (0 byte).") }
-                guard let format = ContentSniffer.format(of: sample) else {
-                    throw UploadRejection("Tệp không phải PDF, JPG hoặc PNG hợp lệ (hoặc bị hỏng, không trọn vẹn).")
-                }
-                guard accepted.contains(format) else {
-                    throw UploadRejection("Thành phần này chỉ nhận tệp " + accepted.map { $0.rawValue.uppercased() }.joined(separator: ", ") + ".")
-                }
-                recognised.withLock { $0 = format }
-            }
-        } catch FileStoreError.tooLarge {
-            throw Self.tooLarge(limit: limit, perFile: limits.maxFileBytes)
-        } catch let rejection as UploadRejection {
-            throw PortalError(status: .unsupportedMediaType, message: rejection.message)
-        }
-        let format = recognised.withLock { $0 } ?? .pdf
         // Header values are ASCII: clients send UTF-8 names percent-encoded.
-        let rawName = request.headers[.fileName].map { $0.removingPercentEncoding ?? $0 } ?? ""
-        let name = DisplayName.sanitize(rawName, fallback: "tep.\(format.rawValue)")
-        try await run {
-            try await service.addAttachment(dossierID: dossier.id, applicant: context.user, documentPosition: position, file: stored,
-                                            contentType: ContentSniffer.contentType(format), displayName: name)
-        }
+        let rawName = request.headers[.fileName].map { $0.removingPercentEncoding ?? $0 }
+        let stored = try await uploader.store(
+            request.body, declaredLength: request.headers[.contentLength].flatMap(Int64.init), fileName: { rawName },
+            dossier: dossier, position: position, applicant: context.user)
         return EditedResponse(status: .created, response: AttachmentDTO(
-            documentPosition: position + 1, sha256: stored.sha256, size: stored.size,
-            contentType: ContentSniffer.contentType(format), displayName: name))
+            documentPosition: position + 1, sha256: stored.file.sha256, size: stored.file.size,
+            contentType: stored.contentType, displayName: stored.displayName))
     }
 
     @Sendable func download(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -162,10 +128,6 @@ struct DossierAPIController: Sendable {
         }
     }
 
-    private static func tooLarge(limit: Int64, perFile: Int64) -> PortalError {
-        PortalError(status: .contentTooLarge,
-                    message: "Tệp vượt quá dung lượng cho phép (mỗi tệp tối đa \(perFile / 1_048_576) MB; còn lại cho hồ sơ này \(max(0, limit) / 1_048_576) MB).")
-    }
 }
 
 struct UploadRejection: Error {

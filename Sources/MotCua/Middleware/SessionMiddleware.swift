@@ -86,13 +86,19 @@ struct CSRFMiddleware: RouterMiddleware {
             if request.headers[.secFetchSite] == "cross-site" {
                 throw PortalError(status: .forbidden, message: "Yêu cầu từ trang web khác bị từ chối.")
             }
-            let body: ByteBuffer
-            do {
-                body = try await request.collectBody(upTo: Self.maxFormBytes)
-            } catch {
-                throw PortalError(status: .contentTooLarge, message: "Dữ liệu biểu mẫu quá lớn (tối đa 64 KB).")
+            let submitted: String
+            if MultipartFileStream.boundary(from: request.headers[.contentType]) != nil {
+                // File uploads stream past this middleware: their token comes in the form's action URL.
+                submitted = request.queryValues[Self.fieldName] ?? ""
+            } else {
+                let body: ByteBuffer
+                do {
+                    body = try await request.collectBody(upTo: Self.maxFormBytes)
+                } catch {
+                    throw PortalError(status: .contentTooLarge, message: "Dữ liệu biểu mẫu quá lớn (tối đa 64 KB).")
+                }
+                submitted = QueryValues(query: String(buffer: body))[Self.fieldName] ?? ""
             }
-            let submitted = QueryValues(query: String(buffer: body))[Self.fieldName] ?? ""
             guard let existing, Secrets.constantTimeEquals(submitted, existing) else {
                 throw PortalError(
                     status: .forbidden,

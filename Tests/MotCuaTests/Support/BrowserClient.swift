@@ -34,6 +34,22 @@ final class BrowserClient: @unchecked Sendable {
         return try await send(uri, method: .post, headers: headers, body: ByteBuffer(string: Self.encode(fields)))
     }
 
+    /// Posts a file as `multipart/form-data`, with the CSRF token in the URL as the upload forms do.
+    @discardableResult
+    func upload(_ uri: String, fileName: String, bytes: [UInt8], csrf: String? = nil) async throws -> TestResponse {
+        if cookies[CSRFMiddleware.cookieName] == nil { try await get("/dang-nhap") }
+        let token = csrf ?? cookies[CSRFMiddleware.cookieName] ?? ""
+        let boundary = "----motcua-test-\(UUID().uuidString)"
+        var body = ByteBuffer()
+        body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(fileName)\"\r\n")
+        body.writeString("Content-Type: application/octet-stream\r\n\r\n")
+        body.writeBytes(bytes)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        let separator = uri.contains("?") ? "&" : "?"
+        return try await send(uri + "\(separator)_csrf=\(token)", method: .post,
+                              headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: body)
+    }
+
     func setCookie(_ name: String, _ value: String?) {
         cookies[name] = value
     }
@@ -117,8 +133,10 @@ enum Citizen {
     }
 
     /// Registers, follows the mailed link, confirms, and signs in.
-    static func registerAndSignIn(_ browser: BrowserClient, mail: MailReader, email: String = "an.nguyen@example.vn") async throws {
-        let response = try await browser.post("/dang-ky", form(email: email))
+    static func registerAndSignIn(
+        _ browser: BrowserClient, mail: MailReader, email: String = "an.nguyen@example.vn", citizenID: String = "001203004567"
+    ) async throws {
+        let response = try await browser.post("/dang-ky", form(email: email, citizenID: citizenID))
         guard response.status == .ok else { throw TestFailure("registration answered \(response.status)") }
         guard let link = try await mail.link(to: email, path: "/xac-thuc-email") else { throw TestFailure("no verification mail") }
         let token = String(link.split(separator: "=").last ?? "")

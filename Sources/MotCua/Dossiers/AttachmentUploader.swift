@@ -1,0 +1,68 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import Synchronization
+
+/// Stores one uploaded file for a required document of a dossier: size limits (per file, per dossier)
+/// enforced while streaming, format recognised by bytes, nothing kept when anything is wrong. The API
+/// (raw body) and the pages (multipart form) both come through here.
+struct AttachmentUploader: Sendable {
+    let service: DossierService
+    let fileStore: any FileStore
+    let limits: UploadLimits
+
+    struct Stored: Sendable {
+        var position: Int
+        var file: StoredFile
+        var contentType: String
+        var displayName: String
+    }
+
+    func store<Chunks: AsyncSequence & Sendable>(
+        _ chunks: Chunks, declaredLength: Int64?, fileName: @Sendable () -> String?, dossier: Dossier, position: Int, applicant: User
+    ) async throws -> Stored where Chunks.Element == ByteBuffer {
+        guard let procedure = try await service.catalog.procedure(agencyCode: dossier.agencyCode, code: dossier.procedureCode),
+              let document = procedure.requiredDocuments.first(where: { $0.position == position })
+        else { throw PortalError.notFound("Không có thành phần hồ sơ này.") }
+        guard [.draft, .supplementRequested].contains(dossier.status) else {
+            throw PortalError(status: .conflict, message: "Chỉ thêm được tệp khi hồ sơ còn là bản nháp hoặc đang được yêu cầu bổ sung.")
+        }
+        let used = try await service.store.attachments(dossierID: dossier.id).reduce(Int64(0)) { $0 + $1.size }
+        let limit = min(limits.maxFileBytes, limits.maxDossierBytes - used)
+        // Refuse before reading when the declared size is already too much.
+        if let declaredLength, declaredLength > limit + 64 * 1024 { throw tooLarge(limit) }
+        let accepted = document.formats
+        let recognised = Mutex<DocumentFormat?>(nil)
+        let stored: StoredFile
+        do {
+            stored = try await fileStore.write(chunks, maxBytes: limit) { sample in
+                guard sample.size > 0 else { throw UploadRejection("Tệp rỗng (0 byte).") }
+                guard let format = ContentSniffer.format(of: sample) else {
+                    throw UploadRejection("Tệp không phải PDF, JPG hoặc PNG hợp lệ (hoặc bị hỏng, không trọn vẹn).")
+                }
+                guard accepted.contains(format) else {
+                    throw UploadRejection("Thành phần này chỉ nhận tệp " + accepted.map { $0.rawValue.uppercased() }.joined(separator: ", ") + ".")
+                }
+                recognised.withLock { $0 = format }
+            }
+        } catch FileStoreError.tooLarge {
+            throw tooLarge(limit)
+        } catch let rejection as UploadRejection {
+            throw PortalError(status: .unsupportedMediaType, message: rejection.message)
+        }
+        let format = recognised.withLock { $0 } ?? .pdf
+        let name = DisplayName.sanitize(fileName() ?? "", fallback: "tep.\(format.rawValue)")
+        do {
+            try await service.addAttachment(dossierID: dossier.id, applicant: applicant, documentPosition: position, file: stored,
+                                            contentType: ContentSniffer.contentType(format), displayName: name)
+        } catch DossierError.refused(let message) {
+            throw PortalError(status: .unprocessableContent, message: message)
+        }
+        return Stored(position: position, file: stored, contentType: ContentSniffer.contentType(format), displayName: name)
+    }
+
+    private func tooLarge(_ limit: Int64) -> PortalError {
+        PortalError(status: .contentTooLarge,
+                    message: "Tệp vượt quá dung lượng cho phép (mỗi tệp tối đa \(limits.maxFileBytes / 1_048_576) MB; còn lại cho hồ sơ này \(max(0, limit) / 1_048_576) MB).")
+    }
+}

@@ -1,0 +1,236 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The citizen's pages for filing and following dossiers: start a dossier, attach files to each required
+/// document, submit, withdraw, and the list of one's own dossiers. Someone else's dossier is "not found".
+struct DossierController: Sendable {
+    let service: DossierService
+    let uploader: AttachmentUploader
+    let fileStore: any FileStore
+    let renderer: HTMLRenderer
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        let start = router.group("thu-tuc", context: AuthenticatedContext.self)
+        start.get("{agency}/{code}/nop-ho-so", use: startForm)
+        start.post("{agency}/{code}/nop-ho-so", use: create)
+        let mine = router.group("ho-so", context: AuthenticatedContext.self)
+        mine.get(use: list)
+        mine.get("{id}", use: show)
+        mine.post("{id}/tep/{position}", use: upload)
+        mine.get("{id}/tep-dinh-kem/{attachment}", use: download)
+        mine.post("{id}/nop", use: submit)
+        mine.post("{id}/rut", use: withdraw)
+    }
+
+    // MARK: Starting a dossier
+
+    private func procedure(_ context: AuthenticatedContext) async throws -> Procedure {
+        guard let (agency, code) = CatalogPath.procedureKey(context.parameters),
+              let procedure = try await service.catalog.procedure(agencyCode: agency, code: code)
+        else { throw PortalError.notFound("Không tìm thấy thủ tục hành chính này.") }
+        do { try DossierService.checkMayFile(context.user, procedure) } catch DossierError.refused(let message) {
+            throw PortalError(status: .forbidden, message: message)
+        }
+        return procedure
+    }
+
+    @Sendable func startForm(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+        try renderer.render(startPage(try await procedure(context), context: context, input: .init(), errors: FieldErrors()))
+    }
+
+    @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let procedure = try await procedure(context)
+        let form = try await request.formValues()
+        var input = DossierService.DraftInput()
+        input.requestSummary = (form["request_summary"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        for field in procedure.formFields {
+            input.values[field.key] = (form["f_" + field.key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        input.deliveryMethod = form["delivery_method"].flatMap(DeliveryMethod.init(rawValue:))
+        input.deliveryAddress = form["delivery_address"]?.trimmingCharacters(in: .whitespacesAndNewlines)
+        var errors = DossierService.validate(input, for: procedure)
+        if input.deliveryMethod == nil { errors["delivery_method"] = "Vui lòng chọn cách nhận kết quả." }
+        if errors.isEmpty {
+            do {
+                let draft = try await service.createDraft(
+                    applicant: context.user, agencyCode: procedure.agency.code, procedureCode: procedure.code, input: input)
+                return Response(status: .seeOther, headers: [.location: "/ho-so/\(draft.id)?thong-bao=da-tao"])
+            } catch DossierError.invalidFields(let found) {
+                errors = found
+            }
+        }
+        return try renderer.render(startPage(procedure, context: context, input: input, errors: errors), status: .unprocessableContent)
+            .response(from: request, context: context)
+    }
+
+    private func startPage(_ procedure: Procedure, context: AuthenticatedContext, input: DossierService.DraftInput, errors: FieldErrors) -> StartDossierPage {
+        StartDossierPage(
+            chrome: PageChrome(title: "Nộp hồ sơ: \(procedure.name)", section: .catalog, context: context),
+            csrfToken: context.csrfToken,
+            action: "/thu-tuc/\(procedure.agency.code)/\(procedure.code)/nop-ho-so",
+            procedureName: procedure.name, agencyName: procedure.agency.name,
+            documents: procedure.requiredDocuments.map { "\($0.name)\($0.mandatory ? "" : " (không bắt buộc)")" },
+            summary: input.requestSummary, summaryError: errors["request_summary"],
+            fields: procedure.formFields.map { DynamicField($0, value: input.values[$0.key] ?? "", error: errors[$0.key]) },
+            deliveries: procedure.resultDelivery.map {
+                DeliveryChoice(value: $0.rawValue, label: $0.label, checked: $0 == input.deliveryMethod, id: "nhan-\($0.rawValue)")
+            },
+            deliveryError: errors["delivery_method"], deliveryAddress: input.deliveryAddress ?? "",
+            deliveryAddressError: errors["delivery_address"],
+            problem: errors.isEmpty ? nil : (errors["form"] ?? "Vui lòng sửa các mục được đánh dấu."))
+    }
+
+    // MARK: One dossier
+
+    private func owned(_ context: AuthenticatedContext) async throws -> Dossier {
+        guard let id = context.parameters.get("id", as: Int64.self),
+              let dossier = try? await service.ownedDossier(id, by: context.user)
+        else { throw PortalError.notFound("Không tìm thấy hồ sơ này.") }
+        return dossier
+    }
+
+    @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+        let notice = request.queryValues["thong-bao"].flatMap(Notice.init(rawValue:))?.text
+        return try await render(try await owned(context), context: context, notice: notice)
+    }
+
+    private func render(_ dossier: Dossier, context: AuthenticatedContext, notice: String? = nil, problem: String? = nil,
+                        status: HTTPResponse.Status = .ok) async throws -> HTML {
+        let procedure = try await service.catalog.procedure(agencyCode: dossier.agencyCode, code: dossier.procedureCode)
+        let attachments = try await service.store.attachments(dossierID: dossier.id)
+        let canUpload = [.draft, .supplementRequested].contains(dossier.status)
+        let documents = (procedure?.requiredDocuments ?? []).map { document in
+            let files = attachments.filter { $0.documentPosition == document.position }.map {
+                FileRow(name: $0.displayName, size: ProcedurePage.sizeText($0.size), url: "/ho-so/\(dossier.id)/tep-dinh-kem/\($0.id)")
+            }
+            return DocumentSlot(
+                number: document.position + 1, name: document.name, mandatory: document.mandatory,
+                formats: document.formats.map { $0.rawValue.uppercased() }.joined(separator: ", "),
+                accept: document.formats.map { ContentSniffer.contentType($0) }.joined(separator: ","),
+                files: files, hasFiles: !files.isEmpty,
+                uploadURL: "/ho-so/\(dossier.id)/tep/\(document.position + 1)?_csrf=\(context.csrfToken)",
+                canUpload: canUpload, inputID: "tep-\(document.position + 1)")
+        }
+        var facts = [InfoItem(label: "Trạng thái", value: dossier.status.label)]
+        if let code = dossier.code { facts.insert(InfoItem(label: "Mã hồ sơ", value: code), at: 0) }
+        if let submitted = dossier.submittedAt { facts.append(InfoItem(label: "Ngày nộp", value: VietnameseFormat.dateTime(submitted))) }
+        if let due = dossier.dueAt { facts.append(InfoItem(label: "Ngày hẹn trả", value: VietnameseFormat.dateTime(due))) }
+        if !dossier.requestSummary.isEmpty { facts.append(InfoItem(label: "Nội dung yêu cầu", value: dossier.requestSummary)) }
+        for field in procedure?.formFields ?? [] {
+            if let value = dossier.formValues[field.key], !value.isEmpty { facts.append(InfoItem(label: field.label, value: value)) }
+        }
+        if let method = dossier.deliveryMethod {
+            facts.append(InfoItem(label: "Nhận kết quả", value: method.label + (dossier.deliveryAddress.map { ": \($0)" } ?? "")))
+        }
+        let history = try await service.store.events(dossierID: dossier.id).map {
+            HistoryRow(at: VietnameseFormat.dateTime($0.at), text: DossierStatus.historyText($0.action), note: $0.note.nonEmpty)
+        }
+        let actions = DossierStateMachine.availableActions(in: dossier.status, for: .applicant)
+        return try renderer.render(
+            DossierPage(
+                chrome: PageChrome(title: dossier.code.map { "Hồ sơ \($0)" } ?? "Hồ sơ nháp", context: context),
+                csrfToken: context.csrfToken, id: dossier.id, code: dossier.code, statusLabel: dossier.status.label,
+                procedureName: dossier.procedureName, agencyName: dossier.agencyName, facts: facts, documents: documents,
+                history: history, canSubmit: actions.contains(.submit), canWithdraw: actions.contains(.withdraw),
+                problem: problem, notice: notice),
+            status: status)
+    }
+
+    @Sendable func upload(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let dossier = try await owned(context)
+        guard let position = context.parameters.get("position", as: Int.self).map({ $0 - 1 }),
+              let boundary = MultipartFileStream.boundary(from: request.headers[.contentType])
+        else { throw PortalError.badRequest("Yêu cầu tải tệp không hợp lệ.") }
+        let stream = MultipartFileStream(body: request.body, boundary: boundary)
+        do {
+            _ = try await uploader.store(
+                stream, declaredLength: request.headers[.contentLength].flatMap(Int64.init), fileName: { stream.fileName.current },
+                dossier: dossier, position: position, applicant: context.user)
+        } catch let error as PortalError where [.unsupportedMediaType, .contentTooLarge, .conflict, .unprocessableContent].contains(error.status) {
+            return try await render(dossier, context: context, problem: error.message, status: error.status)
+                .response(from: request, context: context)
+        } catch let rejection as UploadRejection {
+            return try await render(dossier, context: context, problem: rejection.message, status: .badRequest)
+                .response(from: request, context: context)
+        }
+        return Response(status: .seeOther, headers: [.location: "/ho-so/\(dossier.id)?thong-bao=da-tai-tep"])
+    }
+
+    @Sendable func download(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let dossier = try await owned(context)
+        guard let id = context.parameters.get("attachment", as: Int64.self),
+              let attachment = try await service.store.attachments(dossierID: dossier.id).first(where: { $0.id == id })
+        else { throw PortalError.notFound("Không tìm thấy tệp này.") }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: attachment.contentType,
+                .contentDisposition: ContentDisposition.attachment(fileName: attachment.displayName),
+                .cacheControl: "private, no-store",
+            ],
+            body: .init(byteBuffer: try await fileStore.read(sha256: attachment.sha256)))
+    }
+
+    @Sendable func submit(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+        let dossier = try await owned(context)
+        do {
+            let submitted = try await service.submit(dossierID: dossier.id, applicant: context.user)
+            return try renderer.render(MessagePage(
+                chrome: PageChrome(title: "Đã nộp hồ sơ", context: context), heading: "Đã nộp hồ sơ thành công",
+                paragraphs: [
+                    "Mã hồ sơ của bạn: \(submitted.code ?? "")",
+                    "Hồ sơ \"\(submitted.procedureName)\" đã được gửi tới \(submitted.agencyName). Chúng tôi đã gửi thư xác nhận tới \(context.user.email).",
+                    "Bộ phận tiếp nhận sẽ kiểm tra hồ sơ và thông báo việc tiếp nhận, yêu cầu bổ sung hoặc từ chối.",
+                ],
+                links: [LinkItem(url: "/ho-so/\(submitted.id)", label: "Xem hồ sơ"),
+                        LinkItem(url: "/tra-cuu?ma=\(submitted.code ?? "")", label: "Tra cứu công khai")]))
+        } catch DossierError.refused(let message) {
+            return try await render(dossier, context: context, problem: message, status: .unprocessableContent)
+        } catch DossierError.invalidFields(let errors) {
+            return try await render(dossier, context: context, problem: "Thông tin hồ sơ chưa đủ: " + errors.messages.values.sorted().joined(separator: " "),
+                                    status: .unprocessableContent)
+        }
+    }
+
+    @Sendable func withdraw(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let dossier = try await owned(context)
+        let reason = (try await request.formValues()["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        do {
+            _ = try await service.withdraw(dossierID: dossier.id, applicant: context.user, reason: reason)
+        } catch DossierError.refused(let message) {
+            return try await render(dossier, context: context, problem: message, status: .unprocessableContent)
+                .response(from: request, context: context)
+        }
+        return Response(status: .seeOther, headers: [.location: "/ho-so/\(dossier.id)?thong-bao=da-rut"])
+    }
+
+    // MARK: My dossiers
+
+    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+        let chosen = request.queryValues["trang-thai"].flatMap(Int.init).flatMap(DossierStatus.init(rawValue:))
+        let dossiers = try await service.store.dossiers(applicantID: context.user.id, status: chosen)
+        let rows = dossiers.map {
+            DossierRow(url: "/ho-so/\($0.id)", code: $0.code ?? "(bản nháp)", procedureName: $0.procedureName,
+                       agencyName: $0.agencyName, status: $0.status.label, createdAt: VietnameseFormat.dateTime($0.submittedAt ?? $0.createdAt),
+                       dueAt: $0.dueAt.map(VietnameseFormat.dateTime))
+        }
+        return try renderer.render(MyDossiersPage(
+            chrome: PageChrome(title: "Hồ sơ của tôi", section: .account, context: context), rows: rows, hasRows: !rows.isEmpty,
+            statuses: DossierStatus.allCases.map { SelectOption(value: String($0.rawValue), label: $0.label, selected: $0 == chosen) }))
+    }
+
+    enum Notice: String {
+        case created = "da-tao"
+        case uploaded = "da-tai-tep"
+        case withdrawn = "da-rut"
+
+        var text: String {
+            switch self {
+            case .created: "Đã lưu hồ sơ nháp. Hãy đính kèm các giấy tờ rồi bấm \"Nộp hồ sơ\"."
+            case .uploaded: "Đã tải tệp lên."
+            case .withdrawn: "Đã rút hồ sơ."
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// A field of a procedure's own form, or the request summary: input, textarea or select.
+struct DynamicField: Sendable {
+    var id: String
+    var name: String
+    var label: String
+    var required: Bool
+    var value: String
+    var error: String?
+    var inputType: String
+    var isTextarea: Bool
+    var isSelect: Bool
+    var options: [SelectOption]
+    var maxLength: Int?
+
+    init(_ field: FormField, value: String, error: String?) {
+        id = "truong-" + field.key.replacingOccurrences(of: "_", with: "-")
+        name = "f_" + field.key
+        label = field.label
+        required = field.required
+        self.value = value
+        self.error = error
+        isTextarea = field.type == .textarea
+        isSelect = field.type == .select
+        inputType = switch field.type {
+        case .number: "number"
+        case .date: "date"
+        case .email: "email"
+        case .phone: "tel"
+        default: "text"
+        }
+        options = (field.options ?? []).map { SelectOption(value: $0, label: $0, selected: $0 == value) }
+        maxLength = field.maxLength
+    }
+}
+
+struct DeliveryChoice: Sendable {
+    var value: String
+    var label: String
+    var checked: Bool
+    var id: String
+}
+
+struct StartDossierPage: PageModel {
+    static let template = "dossiers/start"
+    var chrome: PageChrome
+    var csrfToken: String
+    var action: String
+    var procedureName: String
+    var agencyName: String
+    var documents: [String]
+    var summary: String
+    var summaryError: String?
+    var fields: [DynamicField]
+    var deliveries: [DeliveryChoice]
+    var deliveryError: String?
+    var deliveryAddress: String
+    var deliveryAddressError: String?
+    var problem: String?
+    var notice: String?
+}
+
+struct FileRow: Sendable {
+    var name: String
+    var size: String
+    var url: String
+}
+
+struct DocumentSlot: Sendable {
+    var number: Int
+    var name: String
+    var mandatory: Bool
+    var formats: String
+    var accept: String
+    var files: [FileRow]
+    var hasFiles: Bool
+    var uploadURL: String
+    var canUpload: Bool
+    var inputID: String
+}
+
+struct HistoryRow: Sendable {
+    var at: String
+    var text: String
+    var note: String?
+}
+
+struct DossierPage: PageModel {
+    static let template = "dossiers/show"
+    var chrome: PageChrome
+    var csrfToken: String
+    var id: Int64
+    var code: String?
+    var statusLabel: String
+    var procedureName: String
+    var agencyName: String
+    var facts: [InfoItem]
+    var documents: [DocumentSlot]
+    var history: [HistoryRow]
+    var canSubmit: Bool
+    var canWithdraw: Bool
+    var problem: String?
+    var notice: String?
+}
+
+struct DossierRow: Sendable {
+    var url: String
+    var code: String
+    var procedureName: String
+    var agencyName: String
+    var status: String
+    var createdAt: String
+    var dueAt: String?
+}
+
+struct MyDossiersPage: PageModel {
+    static let template = "dossiers/list"
+    var chrome: PageChrome
+    var rows: [DossierRow]
+    var hasRows: Bool
+    var statuses: [SelectOption]
+}
+
+extension DossierStatus {
+    /// What happened, in the applicant's words, for the history timeline.
+    static func historyText(_ action: String) -> String {
+        switch DossierAction(rawValue: action) {
+        case .submit: "Bạn đã nộp hồ sơ trực tuyến."
+        case .withdraw: "Bạn đã rút hồ sơ."
+        case .supplement: "Bạn đã bổ sung hồ sơ."
+        case .pay: "Bạn đã nộp phí, lệ phí."
+        case .accept: "Bộ phận một cửa đã tiếp nhận hồ sơ."
+        case .refuse: "Bộ phận một cửa từ chối tiếp nhận hồ sơ."
+        case .requestSupplement: "Bộ phận một cửa yêu cầu bổ sung hồ sơ."
+        case .requestFee: "Cơ quan yêu cầu nộp phí, lệ phí."
+        case .startProcessing: "Chuyên viên bắt đầu xử lý hồ sơ."
+        case .stop: "Cơ quan dừng xử lý hồ sơ."
+        case .finish: "Hồ sơ đã có kết quả."
+        case .returnResult: "Đã trả kết quả."
+        case nil: action
+        }
+    }
+}

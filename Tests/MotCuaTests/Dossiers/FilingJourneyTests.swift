@@ -1,0 +1,99 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import SQLKit
+import Testing
+
+@testable import MotCua
+
+@Suite("Filing a dossier in the portal")
+struct FilingJourneyTests {
+    static let procedurePath = "/thu-tuc/000.00.08.H06/1.005384"
+    static let pdf = Array("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".utf8)
+
+    /// A complete start form for the procedure: summary, its own fields with valid values, delivery online.
+    static func validFields(_ database: any Database) async throws -> [String: String] {
+        let procedure = try #require(try await CatalogReader(repository: SQLCatalogRepository(database: database))
+            .procedure(agencyCode: "000.00.08.H06", code: "1.005384"))
+        var fields = ["request_summary": "Đăng ký dự tuyển", "delivery_method": "online"]
+        for field in procedure.formFields {
+            fields["f_" + field.key] = field.options?.first ?? (field.type == .number ? "2" : field.type == .date ? "2026-12-01" : "Trường Tiểu học")
+        }
+        return fields
+    }
+
+    @Test("Start, attach files through the form, submit, see the acknowledgement and the dossier in my list")
+    func journey() async throws {
+        try await TestEnvironment.withAppAndDatabase { browser, mail, database in
+            // Anonymous visitors are sent to log in first.
+            #expect(try await browser.get("\(Self.procedurePath)/nop-ho-so").status == .seeOther)
+            try await Citizen.registerAndSignIn(browser, mail: mail)
+            let procedure = try #require(try await CatalogReader(repository: SQLCatalogRepository(database: database))
+                .procedure(agencyCode: "000.00.08.H06", code: "1.005384"))
+            let form = try await browser.get("\(Self.procedurePath)/nop-ho-so")
+            #expect(form.status == .ok && form.text.contains("Nộp hồ sơ trực tuyến"))
+
+            // Missing required fields: messages, nothing saved.
+            let empty = try await browser.post("\(Self.procedurePath)/nop-ho-so", [:])
+            #expect(empty.status == .unprocessableContent && empty.text.contains("Vui lòng chọn cách nhận kết quả"))
+            _ = procedure
+            let fields = try await Self.validFields(database)
+            let created = try await browser.post("\(Self.procedurePath)/nop-ho-so", fields)
+            #expect(created.status == .seeOther)
+            let location = try #require(created.headers[.location])
+            let dossierPath = String(location.split(separator: "?")[0])
+
+            // A renamed executable is refused; PDFs are accepted for every mandatory document.
+            let bad = try await browser.upload("\(dossierPath)/tep/1", fileName: "don.pdf", bytes: Array("MZ\u{90}\u{0}binary".utf8))
+            #expect(bad.status == .unsupportedMediaType && bad.text.contains("không phải PDF"))
+            let forged = try await browser.upload("\(dossierPath)/tep/1", fileName: "don.pdf", bytes: Self.pdf, csrf: "sai")
+            #expect(forged.status == .forbidden)
+            let early = try await browser.post("\(dossierPath)/nop", [:])
+            #expect(early.status == .unprocessableContent && early.text.contains("Còn thiếu giấy tờ bắt buộc"))
+            for document in procedure.requiredDocuments where document.mandatory {
+                let response = try await browser.upload("\(dossierPath)/tep/\(document.position + 1)", fileName: "Đơn đăng ký.pdf", bytes: Self.pdf)
+                #expect(response.status == .seeOther)
+            }
+            let page = try await browser.get(dossierPath)
+            #expect(page.text.contains("Đơn đăng ký.pdf") && page.text.contains("Nộp hồ sơ"))
+
+            let submitted = try await browser.post("\(dossierPath)/nop", [:])
+            #expect(submitted.status == .ok && submitted.text.contains("Đã nộp hồ sơ thành công"))
+            let code = try #require(submitted.text.firstMatch(of: /000\.00\.08\.H06-\d{6}-\d{4}/).map { String($0.0) })
+            let list = try await browser.get("/ho-so")
+            #expect(list.text.contains(code) && list.text.contains("Mới đăng ký, chờ tiếp nhận"))
+            let after = try await browser.get(dossierPath)
+            #expect(after.text.contains("Bạn đã nộp hồ sơ trực tuyến") && !after.text.contains("Tải tệp lên"))
+            #expect(try await mail.messages(to: "an.nguyen@example.vn").contains { $0.subject.contains(code) })
+
+            // Withdraw while not yet accepted.
+            let withdrawn = try await browser.post("\(dossierPath)/rut", ["reason": "Nộp nhầm thủ tục"])
+            #expect(withdrawn.status == .seeOther)
+            #expect(try await browser.get(dossierPath).text.contains("Đã rút hồ sơ"))
+        }
+    }
+
+    @Test("Another citizen, and staff, cannot see or change someone's dossier or its files")
+    func isolation() async throws {
+        try await TestEnvironment.withAppAndDatabase { browser, mail, database in
+            try await Citizen.registerAndSignIn(browser, mail: mail)
+            let fields = try await Self.validFields(database)
+            let created = try await browser.post("\(Self.procedurePath)/nop-ho-so", fields)
+            let dossierPath = String(try #require(created.headers[.location]).split(separator: "?")[0])
+            #expect(try await browser.upload("\(dossierPath)/tep/1", fileName: "a.pdf", bytes: Self.pdf).status == .seeOther)
+            let fileURL = try #require(try await browser.get(dossierPath).text.firstMatch(of: /href="(\/ho-so\/\d+\/tep-dinh-kem\/\d+)"/).map { String($0.1) })
+            #expect(try await browser.get(fileURL).status == .ok)
+
+            try await browser.post("/dang-xuat", [:])
+            try await Citizen.registerAndSignIn(browser, mail: mail, email: "nguoi.khac@example.vn", citizenID: "079199001234")
+            for uri in [dossierPath, fileURL] {
+                #expect(try await browser.get(uri).status == .notFound, "\(uri)")
+            }
+            #expect(try await browser.post("\(dossierPath)/nop", [:]).status == .notFound)
+            #expect(try await browser.post("\(dossierPath)/rut", [:]).status == .notFound)
+            #expect(try await browser.upload("\(dossierPath)/tep/1", fileName: "x.pdf", bytes: Self.pdf).status == .notFound)
+            #expect(!(try await browser.get("/ho-so").text.contains(dossierPath)))
+        }
+    }
+}
