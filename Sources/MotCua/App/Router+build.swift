@@ -39,8 +39,8 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         service: dependencies.dossiers, fileStore: dependencies.fileStore,
         limits: UploadLimits(maxFileBytes: dependencies.configuration.maxFileBytes,
                              maxDossierBytes: dependencies.configuration.maxDossierBytes))
-    DossierAPIController(service: dependencies.dossiers, fileStore: dependencies.fileStore, uploader: uploader).addRoutes(to: api)
-    DossierController(service: dependencies.dossiers, uploader: uploader, fileStore: dependencies.fileStore, renderer: dependencies.renderer)
+    DossierAPIController(service: dependencies.dossiers, uploader: uploader).addRoutes(to: api)
+    DossierController(service: dependencies.dossiers, uploader: uploader, renderer: dependencies.renderer)
         .addRoutes(to: router)
     LookupController(
         store: DossierStore(database: dependencies.database), throttle: Throttle(database: dependencies.database),

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
 import NIOCore
 import Synchronization
 
@@ -59,6 +60,21 @@ struct AttachmentUploader: Sendable {
             throw PortalError(status: .unprocessableContent, message: message)
         }
         return Stored(position: position, file: stored, contentType: ContentSniffer.contentType(format), displayName: name)
+    }
+
+    /// One of the dossier's files as a download: always an attachment, never shown inline.
+    func download(attachmentID: Int64?, of dossier: Dossier) async throws -> Response {
+        guard let attachmentID,
+              let attachment = try await service.store.attachments(dossierID: dossier.id).first(where: { $0.id == attachmentID })
+        else { throw PortalError.notFound("Không tìm thấy tệp này.") }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: attachment.contentType,
+                .contentDisposition: ContentDisposition.attachment(fileName: attachment.displayName),
+                .cacheControl: "private, no-store",
+            ],
+            body: .init(byteBuffer: try await fileStore.read(sha256: attachment.sha256)))
     }
 
     private func tooLarge(_ limit: Int64) -> PortalError {

@@ -7,7 +7,6 @@ import NIOCore
 /// withdraw. Another account's dossier answers 404, as if it did not exist.
 struct DossierAPIController: Sendable {
     let service: DossierService
-    let fileStore: any FileStore
     let uploader: AttachmentUploader
 
     func addRoutes(to api: RouterGroup<AppRequestContext>) {
@@ -90,18 +89,7 @@ struct DossierAPIController: Sendable {
     }
 
     @Sendable func download(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let dossier = try await owned(context)
-        guard let id = context.parameters.get("attachment", as: Int64.self),
-              let attachment = try await service.store.attachments(dossierID: dossier.id).first(where: { $0.id == id })
-        else { throw PortalError.notFound("Không tìm thấy tệp này.") }
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: attachment.contentType,
-                .contentDisposition: ContentDisposition.attachment(fileName: attachment.displayName),
-                .cacheControl: "private, no-store",
-            ],
-            body: .init(byteBuffer: try await fileStore.read(sha256: attachment.sha256)))
+        try await uploader.download(attachmentID: context.parameters.get("attachment", as: Int64.self), of: try await owned(context))
     }
 
     private func owned(_ context: AuthenticatedContext) async throws -> Dossier {

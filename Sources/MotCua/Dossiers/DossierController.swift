@@ -7,7 +7,6 @@ import Hummingbird
 struct DossierController: Sendable {
     let service: DossierService
     let uploader: AttachmentUploader
-    let fileStore: any FileStore
     let renderer: HTMLRenderer
 
     func addRoutes(to router: Router<AppRequestContext>) {
@@ -158,18 +157,7 @@ struct DossierController: Sendable {
     }
 
     @Sendable func download(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let dossier = try await owned(context)
-        guard let id = context.parameters.get("attachment", as: Int64.self),
-              let attachment = try await service.store.attachments(dossierID: dossier.id).first(where: { $0.id == id })
-        else { throw PortalError.notFound("Không tìm thấy tệp này.") }
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: attachment.contentType,
-                .contentDisposition: ContentDisposition.attachment(fileName: attachment.displayName),
-                .cacheControl: "private, no-store",
-            ],
-            body: .init(byteBuffer: try await fileStore.read(sha256: attachment.sha256)))
+        try await uploader.download(attachmentID: context.parameters.get("attachment", as: Int64.self), of: try await owned(context))
     }
 
     @Sendable func submit(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
