@@ -207,9 +207,15 @@ struct AccountController: Sendable {
 
     // MARK: Account page
 
-    @Sendable func accountPage(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+    @Sendable func accountPage(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let notice = request.queryValues["thong-bao"].flatMap(AccountNotice.init(rawValue:))?.text
-        return try await renderAccount(context, notice: notice)
+        // A token created just before is shown once, then its cookie is cleared.
+        let flash = request.cookies[SessionCookies.flashName]?.value
+        let newToken = flash.flatMap { $0.hasPrefix(APITokenStore.prefix) ? $0 : nil }
+        var response = try await renderAccount(context, notice: notice, newToken: newToken).response(from: request, context: context)
+        if flash != nil { response.setCookie(cookies.expired(SessionCookies.flashName, path: "/tai-khoan")) }
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     private func renderAccount(
@@ -323,9 +329,10 @@ struct AccountController: Sendable {
                 .response(from: request, context: context)
         }
         let secret = try await apiTokens.create(userID: context.user.id, name: name)
-        // Shown in this response only: never stored or shown again.
-        return try await renderAccount(context, notice: "Đã tạo mã truy cập \"\(name)\".", newToken: secret)
-            .response(from: request, context: context)
+        // Shown once on the next page: never stored in the portal or shown again.
+        var response = Self.backToAccount(.tokenCreated)
+        response.setCookie(cookies.flash(secret, path: "/tai-khoan"))
+        return response
     }
 
     @Sendable func revokeToken(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -342,6 +349,7 @@ struct AccountController: Sendable {
         case verificationSent = "da-gui-xac-thuc"
         case alreadyVerified = "da-xac-thuc"
         case tokenRevoked = "da-thu-hoi"
+        case tokenCreated = "da-tao-token"
 
         var text: String {
             switch self {
@@ -351,6 +359,7 @@ struct AccountController: Sendable {
             case .verificationSent: "Đã gửi lại thư xác thực. Hãy kiểm tra hộp thư."
             case .alreadyVerified: "Địa chỉ thư điện tử đã được xác thực."
             case .tokenRevoked: "Đã thu hồi mã truy cập."
+            case .tokenCreated: "Đã tạo mã truy cập."
             }
         }
     }

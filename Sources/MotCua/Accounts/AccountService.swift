@@ -120,7 +120,7 @@ struct AccountService: Sendable {
         }
         let found = try await users.credentials(email: account)
         // Check a decoy hash when there is no account, so both answers take the same time.
-        let matches = try await hasher.verify(password, hash: found?.passwordHash ?? PasswordHasher.decoyHash)
+        let matches = try await hasher.verify(password, hash: found?.passwordHash ?? hasher.decoyHash)
         guard let found, matches, !found.user.disabled else {
             try await throttle.record(Throttle.loginPerAccount, subject: account)
             try await throttle.record(Throttle.loginPerIP, subject: ip)

@@ -10,6 +10,9 @@ struct AdministrationController: Sendable {
     let catalog: CatalogReader
     let database: any Database
     let mailMode: String
+    let cookies: SessionCookies
+    /// With real delivery configured, single-use links are hidden here: they belong to their recipients.
+    let redactLinks: Bool
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let admin = router.group("quan-tri", context: AuthenticatedContext.self)
@@ -28,8 +31,18 @@ struct AdministrationController: Sendable {
         return agency
     }
 
-    @Sendable func staffPage(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
-        try await renderStaff(context, agencyCode: try managedAgency(context))
+    @Sendable func staffPage(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let agency = try managedAgency(context)
+        // "email|password" of an account created just before, shown once, then cleared.
+        let flash = request.cookies[SessionCookies.flashName]?.value
+        let created = flash.flatMap { value -> (String, String)? in
+            let parts = value.split(separator: "|", maxSplits: 1).map(String.init)
+            return parts.count == 2 ? (parts[0], parts[1]) : nil
+        }
+        var response = try await renderStaff(context, agencyCode: agency, created: created).response(from: request, context: context)
+        if flash != nil { response.setCookie(cookies.expired(SessionCookies.flashName, path: "/quan-tri/can-bo")) }
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     private func renderStaff(
@@ -55,22 +68,27 @@ struct AdministrationController: Sendable {
             status: status)
     }
 
-    @Sendable func createStaff(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+    @Sendable func createStaff(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let agency = try managedAgency(context)
         let values = try await request.formValues()
         guard let role = values["role"].flatMap(StaffRole.init(rawValue:)), StaffRole.agencyRoles.contains(role) else {
             return try await renderStaff(context, agencyCode: agency, form: values, problem: "Vai trò không hợp lệ.", status: .unprocessableContent)
+                .response(from: request, context: context)
         }
         do {
             let (user, password) = try await accounts.createStaff(
                 email: (values["email"] ?? "").trimmingCharacters(in: .whitespaces),
                 name: (values["name"] ?? "").trimmingCharacters(in: .whitespaces), role: role, agencyCode: agency)
-            return try await renderStaff(context, agencyCode: agency, created: (user.email, password))
+            var response = Response(status: .seeOther, headers: [.location: "/quan-tri/can-bo"])
+            response.setCookie(cookies.flash("\(user.email)|\(password)", path: "/quan-tri/can-bo"))
+            return response
         } catch AccountError.duplicateEmail {
             return try await renderStaff(context, agencyCode: agency, form: values,
                                          problem: "Địa chỉ thư điện tử này đã có tài khoản.", status: .conflict)
+                .response(from: request, context: context)
         } catch AccountError.invalid(let message) {
             return try await renderStaff(context, agencyCode: agency, form: values, problem: message, status: .unprocessableContent)
+                .response(from: request, context: context)
         }
     }
 
@@ -99,10 +117,17 @@ struct AdministrationController: Sendable {
         let messages = try await Outbox.recent(limit: 100, in: database).map {
             OutboxRow(createdAt: VietnameseFormat.dateTime($0.createdAt), recipient: $0.recipient, subject: $0.subject,
                       status: ["pending": "Đang chờ gửi", "sent": "Đã gửi", "failed": "Gửi thất bại"][$0.status] ?? $0.status,
-                      lastError: $0.lastError, body: $0.bodyText)
+                      lastError: $0.lastError, body: redactLinks ? Self.redacted($0.bodyText) : $0.bodyText)
         }
         return try renderer.render(OutboxPage(
             chrome: PageChrome(title: "Hộp thư đi", context: context), modeText: mailMode, messages: messages))
+    }
+}
+
+extension AdministrationController {
+    /// Replaces the secret of every single-use link ("?ma=…") with an ellipsis.
+    static func redacted(_ body: String) -> String {
+        body.replacing(/\?ma=[A-Za-z0-9_\-]+/, with: "?ma=…")
     }
 }
 

@@ -19,6 +19,8 @@ public struct AppDependencies: Sendable {
     let cookies: SessionCookies
     let mailer: any Mailer
     let dossiers: DossierService
+    /// Opened when `prepare()` has migrated the schema; background services wait for it.
+    let schemaReady = ReadySignal()
 
     public init(
         configuration: AppConfiguration, database: any Database, metrics: PrometheusCollectorRegistry, logger: Logger
@@ -55,7 +57,7 @@ public struct AppDependencies: Sendable {
 
     /// Delivers the outbox in the background while the portal runs.
     var outboxDelivery: OutboxDelivery {
-        OutboxDelivery(database: database, mailer: mailer, logger: logger, interval: configuration.outboxInterval)
+        OutboxDelivery(database: database, mailer: mailer, logger: logger, ready: schemaReady, interval: configuration.outboxInterval)
     }
 
     /// What the outbox page says about where mail goes.
@@ -67,6 +69,7 @@ public struct AppDependencies: Sendable {
     /// Schema first, then the demo catalog into an empty database when configured.
     public func prepare() async throws {
         try await Migrator(database: database, logger: logger).migrate()
+        schemaReady.open()
         if configuration.loadDemoData, try await catalog.version() == 0, let url = CatalogImporter.demoCatalogURL {
             let summary = try await importer.importFile(at: url)
             logger.info("Loaded the demo catalog", metadata: [

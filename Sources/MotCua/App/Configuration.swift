@@ -22,8 +22,10 @@ public struct AppConfiguration: Sendable {
     /// agency (their logins are printed).
     public var loadDemoData: Bool = true
     public var logLevel: Logger.Level = .info
-    /// The address people reach the portal at; links in e-mails start with it.
-    public var publicURL: String = "http://127.0.0.1:8080"
+    /// The address people reach the portal at; links in e-mails start with it. Unset: the address the
+    /// portal listens on.
+    public var configuredPublicURL: String?
+    public var publicURL: String { configuredPublicURL ?? "http://\(host):\(port)" }
     /// bcrypt cost for passwords (each step doubles the time). 11 keeps a login between 50 and 250 ms on
     /// the 2-core reference machine (bench/accounts.sh measures it).
     public var bcryptCost: UInt8 = 11
@@ -79,7 +81,7 @@ public struct AppConfiguration: Sendable {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw ConfigurationError.invalid("MOTCUA_PUBLIC_URL", "expected an http:// or https:// address")
             }
-            configuration.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+            configuration.configuredPublicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
         }
         if let cost = environment["MOTCUA_BCRYPT_COST"], !cost.isEmpty {
             guard let value = UInt8(cost), (4...16).contains(value) else {

@@ -48,7 +48,8 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     ).addRoutes(to: router, api: api)
     AdministrationController(
         accounts: dependencies.accounts, renderer: dependencies.renderer, catalog: dependencies.catalogReader,
-        database: dependencies.database, mailMode: dependencies.mailMode
+        database: dependencies.database, mailMode: dependencies.mailMode, cookies: dependencies.cookies,
+        redactLinks: dependencies.configuration.smtp != nil
     ).addRoutes(to: router)
     return router
 }

@@ -60,9 +60,17 @@ struct SessionCookies: Sendable {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 
-    func expired(_ name: String) -> Cookie {
-        Cookie(name: name, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    func expired(_ name: String, path: String = "/") -> Cookie {
+        Cookie(name: name, value: "", maxAge: 0, path: path, secure: secure, httpOnly: true, sameSite: .lax)
     }
+
+    /// A value to show once on the next page of `path` (after a redirect), such as a new token: short-lived,
+    /// HttpOnly, sent only to that page, cleared when shown. Reloading the form's answer cannot repeat the action.
+    func flash(_ value: String, path: String) -> Cookie {
+        Cookie(name: Self.flashName, value: value, maxAge: 120, path: path, secure: secure, httpOnly: true, sameSite: .strict)
+    }
+
+    static let flashName = "motcua_flash"
 }
 
 /// Protects every state-changing form with a double-submit token: the browser holds it in an HttpOnly,

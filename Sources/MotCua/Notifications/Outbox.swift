@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SQLKit
 import ServiceLifecycle
+import Synchronization
 
 /// A message waiting in, or gone from, the outbox.
 struct OutboxMessage: Sendable, Equatable {
@@ -81,6 +82,8 @@ struct OutboxDelivery: Service {
     let database: any Database
     let mailer: any Mailer
     let logger: Logger
+    /// Opened once the schema exists: delivery waits for migrations.
+    var ready: ReadySignal? = nil
     var interval: Duration = .seconds(2)
     var maxAttempts = 8
     var baseBackoff: Duration = .seconds(30)
@@ -88,6 +91,7 @@ struct OutboxDelivery: Service {
     var claimLease: Duration = .seconds(120)
 
     func run() async throws {
+        await ready?.wait()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 _ = try await deliverDue()
@@ -147,6 +151,30 @@ struct OutboxDelivery: Service {
                 RETURNING id
                 """).first()
             return updated != nil
+        }
+    }
+}
+
+/// A one-time signal: `wait()` returns once `open()` has been called (at once if it already was).
+final class ReadySignal: Sendable {
+    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func open() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.open = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let alreadyOpen = state.withLock { state -> Bool in
+                if !state.open { state.waiters.append(continuation) }
+                return state.open
+            }
+            if alreadyOpen { continuation.resume() }
         }
     }
 }

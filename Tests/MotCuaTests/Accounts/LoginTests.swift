@@ -167,10 +167,34 @@ struct LoginTests {
 
     @Test("Cookies are Secure when the portal is served over HTTPS")
     func secureCookies() async throws {
-        try await TestEnvironment.withAppAndDatabase(demoData: false, configure: { $0.publicURL = "https://dichvucong.example.vn" }) { browser, _, _ in
+        try await TestEnvironment.withAppAndDatabase(demoData: false, configure: { $0.configuredPublicURL = "https://dichvucong.example.vn" }) { browser, _, _ in
             let page = try await browser.get("/dang-nhap")
             let cookie = try #require(page.headers[values: .setCookie].first)
             #expect(cookie.contains("Secure") && cookie.contains("HttpOnly"))
         }
+    }
+}
+
+@Suite("Login timing")
+struct LoginTimingTests {
+    @Test("An unknown address costs the same bcrypt work as a wrong password (no timing tell)")
+    func decoyAtConfiguredCost() {
+        let hasher = PasswordHasher(cost: 6)
+        #expect(hasher.decoyHash.hasPrefix("$2b$06$") || hasher.decoyHash.hasPrefix("$2a$06$") || hasher.decoyHash.hasPrefix("$2y$06$"))
+    }
+
+    @Test("Single-use links are hidden in the outbox page when mail really goes out")
+    func redaction() {
+        let body = "Mở liên kết: http://x/dat-lai-mat-khau?ma=AbC-123_x\nvà http://x/xac-thuc-email?ma=Zz9"
+        let redacted = AdministrationController.redacted(body)
+        #expect(!redacted.contains("AbC-123_x") && !redacted.contains("Zz9") && redacted.contains("dat-lai-mat-khau?ma=…"))
+    }
+
+    @Test("Without MOTCUA_PUBLIC_URL, mailed links use the address the portal listens on")
+    func publicURLDefault() throws {
+        var configuration = try AppConfiguration.fromEnvironment([:])
+        configuration.port = 18081
+        #expect(configuration.publicURL == "http://127.0.0.1:18081")
+        #expect(try AppConfiguration.fromEnvironment(["MOTCUA_PUBLIC_URL": "https://dvc.example.vn/"]).publicURL == "https://dvc.example.vn")
     }
 }

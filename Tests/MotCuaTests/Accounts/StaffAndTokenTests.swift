@@ -44,7 +44,10 @@ struct StaffAndTokenTests {
             let page = try await browser.get("/quan-tri/can-bo")
             #expect(page.status == .ok && page.text.contains("Tiếp nhận Sơn La") && !page.text.contains("Tiếp nhận Cần Thơ"))
             let created = try await browser.post("/quan-tri/can-bo", ["name": "Chuyên viên Mới", "email": "cv.moi@example.vn", "role": "processor"])
-            #expect(created.status == .ok && created.text.contains("Mật khẩu ban đầu"))
+            #expect(created.status == .seeOther)
+            let shown = try await browser.get("/quan-tri/can-bo")
+            #expect(shown.text.contains("Mật khẩu ban đầu") && shown.text.contains("cv.moi@example.vn"))
+            #expect(!(try await browser.get("/quan-tri/can-bo").text.contains("Mật khẩu ban đầu")))  // once only
             let newStaff = try #require(try await UserStore(database: database).credentials(email: "cv.moi@example.vn")?.user)
             #expect(newStaff.role == .processor && newStaff.agencyCode == "000.00.07.H52")
             let escalate = try await browser.post("/quan-tri/can-bo", ["name": "X", "email": "x@example.vn", "role": "system_admin"])
@@ -64,7 +67,9 @@ struct StaffAndTokenTests {
             #expect(anonymous.status == .unauthorized && anonymous.headers[.contentType] == "application/problem+json")
             try await Citizen.registerAndSignIn(browser, mail: mail)
             let created = try await browser.post("/tai-khoan/token", ["token_name": "Phần mềm văn thư"])
-            let token = try #require(created.text.firstMatch(of: /<code class="token">(mct_[A-Za-z0-9_-]+)<\/code>/)?.1)
+            #expect(created.status == .seeOther)  // so reloading the answer cannot create a second token
+            let shownOnce = try await browser.get(try #require(created.headers[.location]))
+            let token = try #require(shownOnce.text.firstMatch(of: /<code class="token">(mct_[A-Za-z0-9_-]+)<\/code>/)?.1)
             let stored = try await database.read { try await $0.raw("SELECT token_hash FROM api_tokens").all() }
             #expect(stored.count == 1)
             #expect(try stored[0].decode(column: "token_hash", as: String.self) == Secrets.digest(String(token)))

@@ -49,6 +49,7 @@ enum TestEnvironment {
         configuration.port = 0
         configuration.bcryptCost = 4  // the lowest cost: tests check behaviour, bench/ measures speed
         configuration.outboxInterval = .milliseconds(100)
+        configuration.configuredPublicURL = "http://127.0.0.1:8080"
         guard let adminURL else { return try await body(configuration) }
 
         let name = "motcua_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
