@@ -57,7 +57,7 @@ struct AdministrationController: Sendable {
         let chosenRole = form?["role"]
         return try renderer.render(
             StaffPage(
-                chrome: PageChrome(title: "Quản lý cán bộ", context: context), csrfToken: context.csrfToken,
+                chrome: PageChrome(title: "Quản lý cán bộ", section: .staffAdmin, context: context), csrfToken: context.csrfToken,
                 agencyName: agencyName, staff: staff,
                 fields: [
                     FormInput("name", "Họ và tên", value: form?["name"] ?? "", autocomplete: "off", maxLength: 100),
@@ -120,7 +120,7 @@ struct AdministrationController: Sendable {
                       lastError: $0.lastError, body: redactLinks ? Self.redacted($0.bodyText) : $0.bodyText)
         }
         return try renderer.render(OutboxPage(
-            chrome: PageChrome(title: "Hộp thư đi", context: context), modeText: mailMode, messages: messages))
+            chrome: PageChrome(title: "Hộp thư đi", section: .outbox, context: context), modeText: mailMode, messages: messages))
     }
 }
 

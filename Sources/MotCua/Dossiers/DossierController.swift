@@ -128,7 +128,7 @@ struct DossierController: Sendable {
         let actions = DossierStateMachine.availableActions(in: dossier.status, for: .applicant)
         return try renderer.render(
             DossierPage(
-                chrome: PageChrome(title: dossier.code.map { "Hồ sơ \($0)" } ?? "Hồ sơ nháp", context: context),
+                chrome: PageChrome(title: dossier.code.map { "Hồ sơ \($0)" } ?? "Hồ sơ nháp", section: .dossiers, context: context),
                 csrfToken: context.csrfToken, id: dossier.id, code: dossier.code, statusLabel: dossier.status.label,
                 procedureName: dossier.procedureName, agencyName: dossier.agencyName, facts: facts, documents: documents,
                 history: history, canSubmit: actions.contains(.submit), canWithdraw: actions.contains(.withdraw),
@@ -204,7 +204,7 @@ struct DossierController: Sendable {
                        dueAt: $0.dueAt.map(VietnameseFormat.dateTime))
         }
         return try renderer.render(MyDossiersPage(
-            chrome: PageChrome(title: "Hồ sơ của tôi", section: .account, context: context), rows: rows, hasRows: !rows.isEmpty,
+            chrome: PageChrome(title: "Hồ sơ của tôi", section: .dossiers, context: context), rows: rows, hasRows: !rows.isEmpty,
             statuses: DossierStatus.allCases.map { SelectOption(value: String($0.rawValue), label: $0.label, selected: $0 == chosen) }))
     }
 

@@ -27,6 +27,9 @@ public struct PageChrome: Sendable {
     var isCatalog: Bool
     var isAccount: Bool
     var isLookup: Bool
+    var isDossiers: Bool
+    var isStaffAdmin: Bool
+    var isOutbox: Bool
     var signedIn: Bool
     var userName: String?
     var isStaff: Bool
@@ -35,7 +38,7 @@ public struct PageChrome: Sendable {
     /// For the sign-out form in the header; empty on pages shared by everyone (cached).
     var csrfToken: String
 
-    enum Section: String, Sendable { case none, home, catalog, account, lookup }
+    enum Section: String, Sendable { case none, home, catalog, account, lookup, dossiers, staffAdmin, outbox }
 
     init(title: String, section: Section = .none, searchText: String = "", user: User? = nil, csrfToken: String = "") {
         self.title = title
@@ -44,6 +47,9 @@ public struct PageChrome: Sendable {
         self.isCatalog = section == .catalog
         self.isAccount = section == .account
         self.isLookup = section == .lookup
+        self.isDossiers = section == .dossiers
+        self.isStaffAdmin = section == .staffAdmin
+        self.isOutbox = section == .outbox
         self.signedIn = user != nil
         self.userName = user?.displayName
         self.isStaff = user?.isStaff ?? false
