@@ -7,8 +7,8 @@
 #
 # Installs what it needs when missing: a venv in .venv/ (shared with the browser suite) with
 # tests/api/requirements.txt. Starts the server on a free port of 127.0.0.1 with a temp data dir
-# (SQLite, demo catalog), signs up a citizen and makes two API tokens over the HTML forms
-# (tests/api/tokens.py), revokes one, then runs schemathesis twice:
+# (SQLite, demo catalog), signs up a citizen (e-mail verified with the link the server logs) and makes
+# two API tokens over the HTML forms (tests/api/tokens.py), revokes one, then runs schemathesis twice:
 #   1. with the valid token, loading the document from the server (every phase, `--mode all`);
 #   2. with the revoked token, from the same document: every operation under /api/ must answer the
 #      documented 401.
@@ -19,8 +19,11 @@
 #   MOTCUA_BIN      the motcua binary to serve (default: $(swift build --show-bin-path)/motcua)
 #   FUZZ_EXAMPLES   test cases per operation and phase (default 40)
 #   FUZZ_TIMEOUT    seconds for both schemathesis runs together (default 300)
+#   FUZZ_DOCUMENT   check against this file instead of the served document (e.g. the edited
+#                   Sources/MotCua/Resources/openapi.yaml, before the binary is built again)
 #   PYTHON          interpreter for a new venv (default python3)
-# Hypothesis' example database (failures found before are tried first) is .build/api-fuzz/examples.
+# Settings: tests/api/schemathesis.toml (failures found and Hypothesis' example database go to
+# .build/api-fuzz/; inputs that failed before are tried first on the next run).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -32,7 +35,6 @@ REQS=tests/api/requirements.txt
 STAMP=$VENV/.api-requirements.sha256
 EXAMPLES=${FUZZ_EXAMPLES:-40}
 BUDGET=${FUZZ_TIMEOUT:-300}
-ARTIFACTS=.build/api-fuzz
 
 t0=$SECONDS
 make_venv() {
@@ -60,7 +62,8 @@ if [[ -z ${MOTCUA_BIN:-} ]]; then
 fi
 [[ -x $MOTCUA_BIN ]] || die "no motcua binary at $MOTCUA_BIN (build first, or set MOTCUA_BIN)"
 
-export PYTHONDONTWRITEBYTECODE=1
+# Nothing in the work tree: no __pycache__, and Hypothesis' own cache (Unicode tables, …) under .build/.
+export PYTHONDONTWRITEBYTECODE=1 HYPOTHESIS_STORAGE_DIRECTORY=$PWD/.build/api-fuzz/hypothesis
 unset DATABASE_URL
 WORK=$(mktemp -d -t motcua-api-fuzz.XXXXXX)
 SERVER_PID=""
@@ -80,9 +83,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The server's warnings and errors (a 5xx logs its cause there), else the end of its log.
 server_log_tail() {
-  echo "-- last lines of the server log --"
-  tail -n 30 "$WORK/server.log" || true
+  echo "-- server log: warnings and errors (last 30) --"
+  grep -aE '^[^ ]+ (warning|error|critical) ' "$WORK/server.log" | tail -n 30 || tail -n 15 "$WORK/server.log" || true
 }
 
 PORT=$(free_port)
@@ -95,16 +99,22 @@ if ! wait_for_url "$URL/readyz" 60 "$SERVER_PID"; then
 fi
 log "server $MOTCUA_BIN up on $URL (pid $SERVER_PID)"
 
-read -r TOKEN REVOKED < <("$VENV/bin/python" tests/api/tokens.py "$URL") || true
+read -r TOKEN REVOKED < <("$VENV/bin/python" tests/api/tokens.py "$URL" "$WORK/server.log") || true
 if [[ ${TOKEN:-} != mct_* || ${REVOKED:-} != mct_* ]]; then
   server_log_tail
   die "could not make the API tokens"
 fi
 # The document as served; the second run loads it from here, since with a revoked token the server
 # refuses to serve it (401, as documented).
-curl -fsS --max-time 10 "$URL/api/openapi.yaml" -o "$WORK/openapi.yaml" || die "could not fetch $URL/api/openapi.yaml"
+if [[ -n ${FUZZ_DOCUMENT:-} ]]; then
+  cp "$FUZZ_DOCUMENT" "$WORK/openapi.yaml" || die "no document at $FUZZ_DOCUMENT"
+  SOURCE=("$WORK/openapi.yaml" --url "$URL")
+  log "checking against $FUZZ_DOCUMENT, not the served document"
+else
+  curl -fsS --max-time 10 "$URL/api/openapi.yaml" -o "$WORK/openapi.yaml" || die "could not fetch $URL/api/openapi.yaml"
+  SOURCE=("$URL/api/openapi.yaml")
+fi
 
-mkdir -p "$ARTIFACTS"
 DEADLINE=$((SECONDS + BUDGET))
 CASES=()
 RC=0
@@ -118,9 +128,9 @@ fuzz() {
   if ((left < 10)); then left=10; fi
   echo
   echo "== schemathesis: $name =="
-  timeout --kill-after=10 "$left" "$VENV/bin/schemathesis" run "$@" \
-    --checks all --max-examples "$EXAMPLES" --generation-database "$ARTIFACTS/examples" \
-    "${EXTRA_ARGS[@]}" </dev/null >"$out" 2>&1 &
+  : >"$out"
+  timeout --kill-after=10 "$left" "$VENV/bin/schemathesis" --config-file tests/api/schemathesis.toml run "$@" \
+    --checks all --max-examples "$EXAMPLES" "${EXTRA_ARGS[@]}" </dev/null >"$out" 2>&1 &
   FUZZ_PID=$!
   tail -n +1 -s 0.2 --pid="$FUZZ_PID" -f "$out" &
   TAIL_PID=$!
@@ -135,11 +145,15 @@ fuzz() {
 }
 
 EXTRA_ARGS=("$@")
-fuzz "valid token" "$WORK/valid.log" "$URL/api/openapi.yaml" -H "Authorization: Bearer $TOKEN"
-# Every operation answers 401 here: schemathesis' "authentication failed" warning is expected.
+fuzz "valid token" "$WORK/valid.log" "${SOURCE[@]}" -H "Authorization: Bearer $TOKEN"
+# Every operation under /api/ answers 401 here: schemathesis' "authentication failed" warning is expected.
 fuzz "revoked token" "$WORK/revoked.log" "$WORK/openapi.yaml" --url "$URL" -H "Authorization: Bearer $REVOKED" \
   --warnings off
 
+if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+  echo "!! the server exited during the fuzzing"
+  if [[ $RC -eq 0 ]]; then RC=1; fi
+fi
 if [[ $RC -ne 0 ]]; then server_log_tail; fi
 total=0
 for c in "${CASES[@]}"; do

@@ -1,11 +1,13 @@
 """Makes the API tokens the fuzzing needs, as a citizen does, over the portal's HTML forms.
 
-    python tests/api/tokens.py URL      prints "GOOD REVOKED" (two mct_… tokens) on one line
+    python tests/api/tokens.py URL SERVER_LOG    prints "GOOD REVOKED" (two mct_… tokens) on one line
 
 Signs up an individual (GET /dang-nhap for the `motcua_csrf` cookie and the form's `_csrf`, POST
-/dang-ky), signs in (POST /dang-nhap), creates two tokens on the account page (POST /tai-khoan/token),
-revokes the second one (POST /tai-khoan/token/{id}/thu-hoi), and checks both against /api/v1/me
-(200 and 401). Any surprise is an error on stderr and exit status 1.
+/dang-ky), verifies the e-mail address with the link of the mail the server logs when no SMTP server
+is configured (POST /xac-thuc-email), signs in (POST /dang-nhap), creates two tokens on the account
+page (POST /tai-khoan/token), revokes the second one (POST /tai-khoan/token/{id}/thu-hoi), and checks
+both against /api/v1/me (200 with emailVerified, and 401). Any surprise is an error on stderr and exit
+status 1.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import html
 import re
 import sys
+import time
+from pathlib import Path
 
 import requests
 
@@ -43,11 +47,24 @@ def create_token(session: requests.Session, base: str, csrf: str, name: str) -> 
     return html.unescape(match.group(1)), response
 
 
+def verification_code(server_log: Path, wait: float = 20) -> str:
+    """The code of the verification link in the mail the server logs (delivered every ~2 s)."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        match = re.search(r"/xac-thuc-email\?ma=([A-Za-z0-9_-]+)", server_log.read_text(errors="replace"))
+        if match:
+            return match.group(1)
+        time.sleep(0.3)
+    fail(f"no verification link in {server_log} after {wait:.0f} s")
+    raise AssertionError  # not reached
+
+
 def main() -> None:
-    if len(sys.argv) != 2:
+    if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     base = sys.argv[1].rstrip("/")
+    server_log = Path(sys.argv[2])
     session = requests.Session()
 
     page = session.get(f"{base}/dang-nhap", timeout=30)
@@ -74,6 +91,11 @@ def main() -> None:
     if signup.status_code >= 400:
         fail("sign-up refused", signup)
 
+    code = verification_code(server_log)
+    verify = session.post(f"{base}/xac-thuc-email", data={"_csrf": csrf, "ma": code}, timeout=30)
+    if verify.status_code != 200:
+        fail("e-mail verification refused", verify)
+
     login = session.post(
         f"{base}/dang-nhap", data={"_csrf": csrf, "email": EMAIL, "password": PASSWORD}, timeout=30,
         allow_redirects=False,
@@ -99,6 +121,8 @@ def main() -> None:
     me = requests.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {good}"}, timeout=30)
     if me.status_code != 200 or me.json().get("email") != EMAIL:
         fail("/api/v1/me refuses the new token", me)
+    if me.json().get("emailVerified") is not True:
+        fail("the e-mail address is still unverified", me)
     me = requests.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {revoked}"}, timeout=30)
     if me.status_code != 401:
         fail("/api/v1/me still accepts the revoked token", me)

@@ -49,13 +49,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from helpers import ARTIFACTS, REPO, Credentials, artifact_name
+from helpers import ARTIFACTS, DOSSIER_CODE_RE, PDF_BYTES, PROCEDURE, REPO, Credentials, artifact_name
 
 CHROMIUM = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -418,8 +419,28 @@ class HttpClient:
     def post_form(self, path: str, form: dict, page: str | None = None) -> tuple[int, str, dict]:
         return self.request(path, {"_csrf": self.csrf(page or path), **form})
 
+    def post_file(self, path: str, field: str, filename: str, content: bytes,
+                  content_type: str = "application/pdf") -> tuple[int, str, dict]:
+        """POSTs one file as multipart/form-data (the CSRF token goes in path, as the upload forms do)."""
+        boundary = "----motcua-browser-" + os.urandom(8).hex()
+        body = (f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+                f"Content-Type: {content_type}\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+        req = urllib.request.Request(self.base + path, data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        try:
+            with self.opener.open(req, timeout=15) as resp:
+                return resp.status, resp.read().decode("utf-8", "replace"), dict(resp.headers)
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode("utf-8", "replace"), dict(e.headers)
+
     def cookie(self, name: str) -> str | None:
         return next((c.value for c in self.jar if c.name == name), None)
+
+    def set_cookies(self, cookies: dict[str, str]) -> None:
+        host = urllib.parse.urlsplit(self.base).hostname
+        for name, value in cookies.items():
+            self.jar.set_cookie(http.cookiejar.Cookie(
+                0, name, value, None, False, host, False, False, "/", True, False, None, True, None, None, {}))
 
 
 def _sign_in_http(base_url: str, who: Credentials) -> dict[str, str]:
@@ -480,6 +501,92 @@ def _session_cookies(server, users) -> dict[str, dict[str, str]]:
     return {who: _sign_in_http(server.url, cred) for who, cred in users.items()}
 
 
+class _FormFields(HTMLParser):
+    """The procedure's own fields (name f_*) of the start form: name -> (tag, type, required, first option)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fields: dict[str, list] = {}
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name") or ""
+        if tag in ("input", "select", "textarea") and name.startswith("f_"):
+            self.fields[name] = [tag, a.get("type") or "", "required" in a, None]
+            self._select = name if tag == "select" else None
+        elif tag == "option" and self._select and a.get("value") and self.fields[self._select][3] is None:
+            self.fields[self._select][3] = a["value"]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def valid_field_value(tag: str, input_type: str, first_option: str | None) -> str:
+    """A value the portal accepts for a field of the procedure's form, by its kind."""
+    if tag == "select":
+        return first_option or ""
+    return {"number": "3", "date": "2026-03-15", "email": "lien.he@example.vn", "tel": "0912345678"}.get(
+        input_type, "Nội dung kiểm thử")
+
+
+def start_dossier_http(client: "HttpClient", procedure: str, delivery: str = "online") -> int:
+    """Starts a draft of procedure ("/thu-tuc/{agency}/{code}") with valid values; returns its id."""
+    path = procedure + "/nop-ho-so"
+    status, body, _ = client.request(path)
+    assert status == 200, f"GET {path}: {status}"
+    parser = _FormFields()
+    parser.feed(body)
+    form = {name: valid_field_value(tag, typ, first) for name, (tag, typ, _, first) in parser.fields.items()}
+    status, body, headers = client.post_form(path, {
+        "request_summary": "Hồ sơ kiểm thử khả năng tiếp cận", **form, "delivery_method": delivery})
+    m = re.fullmatch(r"/ho-so/(\d+)(\?.*)?", headers.get("Location") or "")
+    assert status == 303 and m, f"starting a dossier over HTTP answered {status} {headers.get('Location')}: {body[:800]}"
+    return int(m.group(1))
+
+
+def upload_mandatory_documents_http(client: "HttpClient", dossier_id: int) -> None:
+    """Attaches the PDF to every mandatory document (the slots whose heading says "Bắt buộc")."""
+    status, body, _ = client.request(f"/ho-so/{dossier_id}")
+    assert status == 200, f"GET /ho-so/{dossier_id}: {status}"
+    slots = body.split('class="document-slot"')[1:]
+    mandatory = [slot for slot in slots if "Bắt buộc" in slot.split("</h3>", 1)[0]]
+    assert mandatory, f"/ho-so/{dossier_id} shows no mandatory document slot"
+    for slot in mandatory:
+        action = re.search(r'<form action="([^"]+)"[^>]*enctype="multipart/form-data"', slot)
+        assert action, f"a mandatory slot of /ho-so/{dossier_id} has no upload form: {slot[:400]}"
+        status, body, headers = client.post_file(html.unescape(action.group(1)), "file", "giay-to.pdf", PDF_BYTES)
+        assert status == 303, f"uploading a PDF to {action.group(1)} answered {status}: {body[:500]}"
+
+
+@dataclass(frozen=True)
+class CitizenDossiers:
+    """Dossiers of the shared a11y citizen, for the page types that show one (keys of PageType paths)."""
+    draft_id: int
+    submitted_id: int
+    code: str
+
+    def values(self) -> dict[str, object]:
+        return {"draft_id": self.draft_id, "submitted_id": self.submitted_id, "code": self.code}
+
+
+@pytest.fixture(scope="session")
+def citizen_dossiers(server, _session_cookies) -> CitizenDossiers:
+    """A draft (nothing attached) and a submitted dossier of users["citizen"], made once over HTTP with its
+    session, for helpers.PROCEDURE."""
+    client = HttpClient(server.url)
+    client.set_cookies(_session_cookies["citizen"])
+    draft = start_dossier_http(client, PROCEDURE)
+    submitted = start_dossier_http(client, PROCEDURE, delivery="desk")
+    upload_mandatory_documents_http(client, submitted)
+    status, body, _ = client.post_form(f"/ho-so/{submitted}/nop", {}, page=f"/ho-so/{submitted}")
+    code = DOSSIER_CODE_RE.search(body)
+    assert status == 200 and "Đã nộp hồ sơ thành công" in body and code, \
+        f"submitting /ho-so/{submitted} over HTTP answered {status}: {body[:800]}"
+    return CitizenDossiers(draft, submitted, code.group(0))
+
+
 @pytest.fixture
 def sign_in_as(browser, server, _session_cookies):
     """sign_in_as("citizen"): puts that user's session cookies into the (fresh) browser."""
@@ -506,7 +613,7 @@ def _download_dir():
 
 
 @pytest.fixture(scope="session")
-def driver(_download_dir):
+def driver(_download_dir, server):  # noqa: ARG001  (quits before the server stops: no open connections)
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
     for arg in (

@@ -42,6 +42,12 @@ TABS = [  # (visible name, ?tab= value)
 ]
 
 
+# A minimal valid PDF: enough for the portal's content check (it looks at the bytes, not the name).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# The code of a submitted dossier: agency code, YYMMDD (Vietnam time), a 4-digit number.
+DOSSIER_CODE_RE = re.compile(r"\b(\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})-(\d{6})-(\d{4})\b")
+
+
 @dataclass(frozen=True)
 class Credentials:
     email: str
@@ -62,6 +68,9 @@ class PageType:
     user: str | None = None
     # Something to do after loading path, to reach the state to check (e.g. submit a form with errors).
     then: Callable[[WebDriver], None] | None = field(default=None, compare=False, repr=False)
+    # A session fixture that makes what the page shows (e.g. "citizen_dossiers"); its .values() fill the
+    # {placeholders} of path, e.g. "/ho-so/{draft_id}".
+    setup: str | None = None
 
 
 PAGES = [
@@ -92,6 +101,19 @@ PAGES = [
     PageType("staff-admin", "/quan-tri/can-bo", "form[action='/quan-tri/can-bo'] #vai-tro",
              "Cán bộ của Sở Nội vụ tỉnh Sơn La", user="agency_admin"),
     PageType("outbox", "/quan-tri/thu-dien", ".data-table", "Hộp thư đi", user="system_admin"),
+    # Dossiers (the citizen's own come from the citizen_dossiers fixture: a draft and a submitted one)
+    PageType("dossier-start", PROCEDURE + "/nop-ho-so", "form textarea[name=request_summary]",
+             "Nộp hồ sơ trực tuyến", user="citizen"),
+    PageType("dossier-start-with-errors", PROCEDURE + "/nop-ho-so", ".has-error .field-error",
+             "Nộp hồ sơ trực tuyến", user="citizen", then=lambda d: submit_dossier_with_errors(d)),
+    PageType("dossier-draft", "/ho-so/{draft_id}", ".document-slot form[enctype='multipart/form-data'] input[type=file]",
+             "Hồ sơ nháp", user="citizen", setup="citizen_dossiers"),
+    PageType("dossier-submitted", "/ho-so/{submitted_id}", "form[action$='/rut'] #ly-do", "Hồ sơ 000.00.08.H06-",
+             user="citizen", setup="citizen_dossiers"),
+    PageType("my-dossiers", "/ho-so", ".data-table tbody tr", "Hồ sơ của tôi", user="citizen", setup="citizen_dossiers"),
+    PageType("lookup", "/tra-cuu", "form[action='/tra-cuu'] #ma-ho-so", "Tra cứu hồ sơ"),
+    PageType("lookup-found", "/tra-cuu?ma={code}", ".lookup-result .info-list", "Tra cứu hồ sơ", setup="citizen_dossiers"),
+    PageType("lookup-not-found", "/tra-cuu?ma=000.00.07.H52-260101-9999", ".alert-error", "Tra cứu hồ sơ"),
 ]
 
 
@@ -105,17 +127,30 @@ def submit_register_with_errors(driver: WebDriver) -> None:
     click_and_wait_for_new_page(driver, button, "the register form with errors")
 
 
+def submit_dossier_with_errors(driver: WebDriver) -> None:
+    """On the start form of a dossier: nothing typed, delivery by post without an address, sent with the
+    browser's own checks off (form.noValidate, as a browser without them would): the server answers 422
+    with an error on every required field and on the address."""
+    click(driver, driver.find_element(By.ID, "nhan-post"))
+    form = driver.find_element(By.CSS_SELECTOR, "main form[action$='/nop-ho-so']")
+    driver.execute_script("arguments[0].noValidate = true", form)
+    click_and_wait_for_new_page(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"),
+                                "the dossier form with errors")
+
+
 def open_page(driver: WebDriver, base_url: str, page: PageType,
-              sign_in_as: Callable[[str], None] | None = None) -> None:
-    """Loads a page type (signed in as page.user first, when it has one) and checks it is really that page."""
+              sign_in_as: Callable[[str], None] | None = None, values: dict | None = None) -> None:
+    """Loads a page type (signed in as page.user first, when it has one) and checks it is really that page.
+    values fill the {placeholders} of page.path (from the page's setup fixture)."""
     if page.user:
         assert sign_in_as is not None, f"{page.id} needs a signed-in {page.user}: pass the sign_in_as fixture"
         sign_in_as(page.user)
-    driver.get(base_url + page.path)
+    path = page.path.format(**values) if values is not None else page.path
+    driver.get(base_url + path)
     if page.then:
         page.then(driver)
     found = driver.find_elements(By.CSS_SELECTOR, page.proof)
-    assert found, f"{page.id}: {page.path} has no {page.proof!r} (title: {driver.title!r})"
+    assert found, f"{page.id}: {path} has no {page.proof!r} (title: {driver.title!r})"
     if page.h1:
         h1 = driver.find_element(By.TAG_NAME, "h1").text
         assert page.h1 in h1, f"{page.id}: h1 is {h1!r}, expected it to contain {page.h1!r}"
@@ -221,6 +256,13 @@ document.querySelectorAll(sel).forEach((el) => {
   const cs = getComputedStyle(el);
   if (cs.visibility === 'hidden' || cs.display === 'none' || el.closest('[hidden],[inert]')) return;
   if (!el.getClientRects().length) return;
+  // A group of radio buttons is one Tab stop: the checked one, or the first when none is checked
+  // (the arrow keys move inside the group).
+  if (el.type === 'radio' && el.name) {
+    const group = Array.from((el.form || document).querySelectorAll('input[type=radio]'))
+      .filter((r) => r.name === el.name && !r.disabled);
+    if (el !== (group.find((r) => r.checked) || group[0])) return;
+  }
   el.setAttribute('data-kb-idx', String(out.length));
   let text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ');
   out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' ' + JSON.stringify(text.slice(0, 50)));

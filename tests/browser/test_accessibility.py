@@ -42,7 +42,9 @@ def _ids(pages):
 def _open(request, browser, server, page: PageType) -> None:
     # The sign-in fixtures (which register an account) only for the pages behind a login.
     sign_in_as = request.getfixturevalue("sign_in_as") if page.user else None
-    open_page(browser, server.url, page, sign_in_as)
+    # What the page shows (a dossier, …), made once per session by the page's setup fixture.
+    values = request.getfixturevalue(page.setup).values() if page.setup else None
+    open_page(browser, server.url, page, sign_in_as, values)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))

@@ -60,6 +60,11 @@ public struct AppDependencies: Sendable {
         OutboxDelivery(database: database, mailer: mailer, logger: logger, ready: schemaReady, interval: configuration.outboxInterval)
     }
 
+    /// Removes stale drafts in the background.
+    var draftCleanup: DraftCleanup {
+        DraftCleanup(database: database, fileStore: fileStore, logger: logger, maxAge: configuration.draftMaxAge, ready: schemaReady)
+    }
+
     /// What the outbox page says about where mail goes.
     var mailMode: String {
         configuration.smtp.map { "Thư được gửi qua máy chủ SMTP \($0.host):\($0.port)." }
@@ -120,7 +125,7 @@ public func buildApplication(
     var app = Application(
         responder: responder,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MotCua"),
-        services: [opened.service, dependencies.outboxDelivery],
+        services: [opened.service, dependencies.outboxDelivery, dependencies.draftCleanup],
         logger: logger)
     app.beforeServerStarts {
         try await dependencies.prepare()

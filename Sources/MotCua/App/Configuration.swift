@@ -35,6 +35,8 @@ public struct AppConfiguration: Sendable {
     /// Upload limits for dossier files (`MOTCUA_MAX_FILE_MB`, `MOTCUA_MAX_DOSSIER_MB`).
     public var maxFileBytes: Int64 = 20 * 1_048_576
     public var maxDossierBytes: Int64 = 100 * 1_048_576
+    /// Drafts untouched this long are removed with their files (`MOTCUA_DRAFT_MAX_AGE_DAYS`).
+    public var draftMaxAge: Duration = .seconds(30 * 24 * 60 * 60)
     /// How often the outbox is checked for mail to send.
     public var outboxInterval: Duration = .seconds(2)
 
@@ -100,6 +102,12 @@ public struct AppConfiguration: Sendable {
                 password: environment["MOTCUA_SMTP_PASSWORD"], security: security)
         }
         if let from = environment["MOTCUA_MAIL_FROM"], !from.isEmpty { configuration.mailFrom = from }
+        if let days = environment["MOTCUA_DRAFT_MAX_AGE_DAYS"], !days.isEmpty {
+            guard let value = Int64(days), (1...3650).contains(value) else {
+                throw ConfigurationError.invalid("MOTCUA_DRAFT_MAX_AGE_DAYS", "expected 1 to 3650 days")
+            }
+            configuration.draftMaxAge = .seconds(value * 24 * 60 * 60)
+        }
         for (name, keyPath) in [("MOTCUA_MAX_FILE_MB", \AppConfiguration.maxFileBytes), ("MOTCUA_MAX_DOSSIER_MB", \.maxDossierBytes)] {
             guard let text = environment[name], !text.isEmpty else { continue }
             guard let megabytes = Int64(text), (1...10_000).contains(megabytes) else {

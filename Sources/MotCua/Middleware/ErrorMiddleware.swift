@@ -35,10 +35,13 @@ struct ErrorPages: Sendable {
         }
         let (status, message, fields) = classify(error, context: context)
         if request.uri.path.hasPrefix("/api/") {
-            return ProblemDetails(
+            var response = ProblemDetails(
                 title: status.reasonPhrase, status: Int(status.code), detail: message, instance: request.uri.path,
                 errors: fields.isEmpty ? nil : fields
             ).response()
+            // Every 401 says how to authenticate (RFC 9110 §11.6.1).
+            if status == .unauthorized { response.headers[.wwwAuthenticate] = #"Bearer error="invalid_token""# }
+            return response
         }
         let page = ErrorPage(
             chrome: PageChrome(title: ErrorPage.heading(for: status)), status: Int(status.code),

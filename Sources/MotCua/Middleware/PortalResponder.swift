@@ -14,7 +14,10 @@ struct PortalResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context 
         let allowed = routes.methods(forPath: request.uri.path)
         if request.method == .head {
             response = try await inner.respond(to: request.withMethod(.get), context: context)
+            // Same headers as GET, Content-Length included, without the body.
+            let length = response.body.contentLength
             response.body = .init()
+            if let length { response.headers[.contentLength] = String(length) }
         } else if !allowed.isEmpty, !allowed.contains(request.method) {
             response = errorPages.response(
                 for: PortalError(status: .methodNotAllowed, message: ErrorPage.defaultMessage(for: .methodNotAllowed)),

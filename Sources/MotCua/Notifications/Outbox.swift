@@ -98,7 +98,8 @@ struct OutboxDelivery: Service {
             } catch {
                 logger.error("Outbox delivery round failed", metadata: ["error": "\(String(reflecting: error))"])
             }
-            try? await Task.sleep(for: interval)
+            // Waking at once on shutdown: a service that sleeps through it holds the whole process up.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 

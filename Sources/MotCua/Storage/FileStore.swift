@@ -23,6 +23,8 @@ public protocol FileStore: Sendable {
     /// Reads a whole (small) file.
     func read(sha256: String) async throws -> ByteBuffer
     func exists(sha256: String) async -> Bool
+    /// Removes a stored file; removing one that is not there is not an error.
+    func delete(sha256: String) async throws
 }
 
 extension FileStore {

@@ -84,6 +84,14 @@ public struct LocalFileStore: FileStore {
         return access(objectURL(sha256: sha256).path, F_OK) == 0
     }
 
+    public func delete(sha256: String) async throws {
+        guard Self.isValidName(sha256) else { throw FileStoreError.invalidName }
+        let path = objectURL(sha256: sha256).path
+        try await threadPool.runIfActive {
+            if unlink(path) != 0 && errno != ENOENT { throw POSIXFailure(operation: "unlink", code: errno) }
+        }
+    }
+
     /// Only ever built from a validated hex digest, never from anything a user typed.
     func objectURL(sha256: String) -> URL {
         let a = sha256.prefix(2), b = sha256.dropFirst(2).prefix(2)

@@ -203,3 +203,38 @@ struct DossierLookupTests {
         }
     }
 }
+
+@Suite("Draft cleanup")
+struct DraftCleanupTests {
+    @Test("Stale drafts go with the files only they used; submitted dossiers and shared files stay")
+    func cleanup() async throws {
+        try await TestEnvironment.withDependencies { dependencies in
+            let db = dependencies.database
+            let applicant = try await db.transaction { db in
+                try await UserStore.insert(NewUser(kind: .individual, email: "nhap@example.vn", passwordHash: "-", displayName: "A",
+                                                   citizenID: "001234567890", phone: "0912345678", address: "X", emailVerified: true), in: db)
+            }
+            let service = dependencies.dossiers
+            var values: [String: String] = [:]
+            let procedure = try #require(try await dependencies.catalogReader.procedure(agencyCode: "000.00.08.H06", code: "1.005384"))
+            for field in procedure.formFields { values[field.key] = field.options?.first ?? (field.type == .number ? "2" : field.type == .date ? "2026-12-01" : "X") }
+            let input = DossierService.DraftInput(values: values, deliveryMethod: .online)
+            let stale = try await service.createDraft(applicant: applicant, agencyCode: "000.00.08.H06", procedureCode: "1.005384", input: input)
+            let fresh = try await service.createDraft(applicant: applicant, agencyCode: "000.00.08.H06", procedureCode: "1.005384", input: input)
+            let own = try await dependencies.fileStore.write(bytes: Array("%PDF-1.4 only mine %%EOF".utf8))
+            let shared = try await dependencies.fileStore.write(bytes: Array("%PDF-1.4 shared %%EOF".utf8))
+            for (dossier, file) in [(stale, own), (stale, shared), (fresh, shared)] {
+                try await service.addAttachment(dossierID: dossier.id, applicant: applicant, documentPosition: 0, file: file,
+                                                contentType: "application/pdf", displayName: "a.pdf")
+            }
+            try await db.transaction { try await $0.raw("UPDATE dossiers SET updated_at = 0 WHERE id = \(bind: stale.id)").run() }
+            let cleanup = DraftCleanup(database: db, fileStore: dependencies.fileStore, logger: TestEnvironment.logger)
+            #expect(try await cleanup.removeStaleDrafts() == 1)
+            #expect(try await service.store.dossier(id: stale.id) == nil)
+            #expect(try await service.store.dossier(id: fresh.id) != nil)
+            #expect(await dependencies.fileStore.exists(sha256: own.sha256) == false)
+            #expect(await dependencies.fileStore.exists(sha256: shared.sha256) == true)
+            #expect(try await cleanup.removeStaleDrafts() == 0)
+        }
+    }
+}

@@ -78,6 +78,9 @@ struct MethodTests {
         try await TestEnvironment.withApp { client in
             let head = try await client.execute(uri: "/healthz", method: .head)
             #expect(head.status == .ok && head.body.readableBytes == 0)
+            let get = try await client.execute(uri: "/api/v1/agencies", method: .get)
+            let headAgencies = try await client.execute(uri: "/api/v1/agencies", method: .head)
+            #expect(headAgencies.headers[.contentLength] == String(get.body.readableBytes))
             for uri in ["/api/v1/agencies", "/thu-tuc", "/healthz"] {
                 let post = try await client.execute(uri: uri, method: .post)
                 #expect(post.status == .methodNotAllowed, "\(uri)")
