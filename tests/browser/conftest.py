@@ -15,6 +15,8 @@ Fixtures:
                  a login (the citizen is registered and verified once per session, over HTTP)
   new_citizen -> new_citizen(email) registers and verifies an individual account over HTTP: Credentials
   sign_in_as  -> sign_in_as("citizen"): the browser gets that user's session cookies (no typing)
+  citizen_dossiers -> CitizenDossiers(draft_id, submitted_id, code): a draft and a submitted dossier of
+                 users["citizen"] (helpers.PROCEDURE), made once over HTTP; .values() fills PageType paths
   driver      -> the session's Chromium (selenium WebDriver); prefer `browser` in tests
   browser     -> the same driver, reset for each test: 1280x800 window, no cookies, empty downloads dir
   downloads   -> Path of the directory Chromium saves downloads into (emptied before each test)
