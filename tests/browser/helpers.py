@@ -364,6 +364,48 @@ def h1(driver: WebDriver) -> str:
     return driver.find_element(By.TAG_NAME, "h1").text
 
 
+# What axe-core no longer checks (duplicate-id is gone from axe 4.7+) or checks by markup alone
+# (label[for] matching an id, even when the browser ties the label to another element with that id).
+_INTEGRITY_JS = r"""
+const desc = (el) => '<' + el.tagName.toLowerCase() + (el.id ? ' id="' + el.id + '"' : '') +
+  (el.name ? ' name="' + el.name + '"' : '') + '>';
+const problems = [];
+const first = new Map();
+for (const el of document.querySelectorAll('[id]')) {
+  if (!el.id) continue;
+  if (first.has(el.id)) problems.push(`duplicate id "${el.id}": ${desc(first.get(el.id))} and ${desc(el)}`);
+  else first.set(el.id, el);
+}
+for (const label of document.querySelectorAll('label[for]')) {
+  if (!label.control) {
+    const taken = first.get(label.htmlFor);
+    problems.push(`<label for="${label.htmlFor}"> "${label.textContent.trim().replace(/\s+/g, ' ').slice(0, 50)}" labels no ` +
+                  `control: the id belongs to ${taken ? desc(taken) : 'nothing'}`);
+  }
+}
+const controls = 'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), ' +
+                 'select, textarea';
+for (const el of document.querySelectorAll(controls)) {
+  if (!el.labels.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby') && !el.title) {
+    problems.push(`no label the browser ties to ${desc(el)}`);
+  }
+}
+for (const attr of ['aria-describedby', 'aria-labelledby', 'aria-controls']) {
+  for (const el of document.querySelectorAll('[' + attr + ']')) {
+    for (const ref of el.getAttribute(attr).split(/\s+/).filter(Boolean)) {
+      if (!document.getElementById(ref)) problems.push(`${attr}="${ref}" of ${desc(el)} points at nothing`);
+    }
+  }
+}
+return problems;
+"""
+
+
+def markup_problems(driver: WebDriver) -> list[str]:
+    """Duplicate ids, labels the browser ties to no control, unlabelled controls, ARIA references to nothing."""
+    return driver.execute_script(_INTEGRITY_JS)
+
+
 def assert_no_blocking_axe(driver: WebDriver, what: str) -> None:
     """axe-core WCAG 2.1 A/AA on the page now shown: no serious or critical violation."""
     from selenium_axe_python import Axe  # noqa: PLC0415  (only the journeys that check need it)

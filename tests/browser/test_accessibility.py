@@ -11,7 +11,7 @@ import warnings
 import pytest
 from selenium_axe_python import Axe
 
-from helpers import ARTIFACTS, PAGES, artifact_name, PageType, describe, mark_focusable, open_page, tab
+from helpers import ARTIFACTS, PAGES, PageType, artifact_name, describe, mark_focusable, markup_problems, open_page, tab
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
@@ -67,6 +67,8 @@ def test_axe_wcag21_aa(browser, server, page: PageType, request):
         + _format(violations)
     )
     assert results["passes"], "axe ran no check at all"
+    problems = markup_problems(browser)
+    assert not problems, f"{page.id} ({browser.current_url}):\n  " + "\n  ".join(problems)
 
 
 # Elements sticking out to the right of the viewport, deepest first, for the failure message. Elements

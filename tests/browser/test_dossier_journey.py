@@ -13,7 +13,6 @@ import re
 import urllib.parse
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -348,13 +347,40 @@ def test_citizen_files_a_dossier_looks_it_up_and_withdraws_it(browser, server, m
     assert code not in main_text(browser) and person.name not in browser.page_source
 
 
-@pytest.mark.xfail(reason="start.mustache: the error of 'Địa chỉ nhận kết quả' (#dia-chi-nhan) is not tied to its "
-                          "input (no aria-invalid, no aria-describedby), unlike the procedure's fields")
-def test_dossier_form_address_error_is_tied_to_its_input(browser, server, sign_in_as):
+def test_dossier_form_errors_are_tied_to_their_inputs(browser, server, sign_in_as):
+    """Every error of the start form sits next to its input, which is aria-invalid and points at it with
+    aria-describedby (a screen reader reads the error with the field). The browser's own checks are
+    switched off (form.noValidate) to reach the server's: empty required fields, an over-long request
+    (its maxlength removed), the post chosen without an address; then no delivery chosen at all."""
     sign_in_as("citizen")
-    browser.get(server.url + PROCEDURE + "/nop-ho-so")
-    _fill_procedure_fields(browser)
+    start = server.url + PROCEDURE + "/nop-ho-so"
+    browser.get(start)
+    required = [el.get_attribute("id") for el in browser.find_elements(By.CSS_SELECTOR, "main form [name^='f_'][required]")]
+    assert required, "the procedure's form has no required field"
+    summary = browser.find_element(By.CSS_SELECTOR, "main textarea[name=request_summary]")
+    summary_id = summary.get_attribute("id")
+    same = len(browser.find_elements(By.ID, summary_id))
+    assert same == 1, f"the request textarea's id {summary_id!r} is on {same} elements: its <label for> ties to the first"
+    browser.execute_script("arguments[0].removeAttribute('maxlength'); arguments[0].value = 'x'.repeat(2001)", summary)
     click(browser, browser.find_element(By.ID, "nhan-post"))
-    click_and_wait_for_new_page(browser, _button(browser, "Lưu và tiếp tục"), "the form with an error")
-    assert response_status(browser) == 422
-    assert "địa chỉ" in field_error(browser, "dia-chi-nhan")
+    _submit_unchecked(browser)
+    assert response_status(browser) == 422, response_status(browser)
+    for field_id in required:
+        assert field_error(browser, field_id), f"no error next to the empty required field #{field_id}"
+    assert "2000" in field_error(browser, summary_id), "no error next to the over-long request"
+    assert "địa chỉ" in field_error(browser, "dia-chi-nhan"), "no error next to the missing post address"
+
+    browser.get(start)
+    _submit_unchecked(browser)
+    assert response_status(browser) == 422, response_status(browser)
+    fieldset = browser.find_element(By.XPATH, "//main//fieldset[.//input[@name='delivery_method']]")
+    errors = fieldset.find_elements(By.CSS_SELECTOR, ".field-error")
+    assert errors and "cách nhận kết quả" in errors[0].text, f"no error in the delivery choices: {fieldset.text!r}"
+    assert errors[0].get_attribute("id") in (fieldset.get_attribute("aria-describedby") or "").split(), \
+        "the delivery choices do not point at their error (aria-describedby on the fieldset)"
+
+
+def _submit_unchecked(browser) -> None:
+    form = browser.find_element(By.CSS_SELECTOR, "main form[action$='/nop-ho-so']")
+    browser.execute_script("arguments[0].noValidate = true", form)
+    click_and_wait_for_new_page(browser, _button(browser, "Lưu và tiếp tục"), "the dossier form with errors")
