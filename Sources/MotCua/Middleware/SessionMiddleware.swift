@@ -85,12 +85,17 @@ struct CSRFMiddleware: RouterMiddleware {
     let cookies: SessionCookies
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // The API (bearer tokens, no cookies) and operations endpoints have no forms to protect.
+        let path = request.uri.path
+        if path.hasPrefix("/api/") || ["/healthz", "/readyz", "/metrics"].contains(path) {
+            return try await next(request, context)
+        }
         var context = context
         var request = request
         let existing = request.cookies[Self.cookieName].map(\.value).flatMap { Self.isWellFormed($0) ? $0 : nil }
         context.csrfToken = existing ?? Secrets.random()
         let unsafe = ![.get, .head, .options].contains(request.method)
-        if unsafe && !request.uri.path.hasPrefix("/api/") {
+        if unsafe {
             if request.headers[.secFetchSite] == "cross-site" {
                 throw PortalError(status: .forbidden, message: "Yêu cầu từ trang web khác bị từ chối.")
             }
