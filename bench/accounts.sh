@@ -26,7 +26,6 @@ read -r -a COSTS <<<"${BENCH_COSTS:-10 11 12}"
 # Logins with an unknown address, timed per cost (each a failure: the server blocks an IP after 30
 # failed logins in 15 min, so 3 costs x 8 stay under it).
 UNKNOWN_SAMPLES=8
-BUILD_TIMEOUT=${BENCH_BUILD_TIMEOUT:-3600}
 PASSWORD=Hoa-sen-no-2026
 
 # SQLite in a fresh data dir; no SMTP: the server logs its mail ("Mail (no SMTP configured)").
@@ -34,48 +33,9 @@ unset DATABASE_URL MOTCUA_SMTP_HOST MOTCUA_SMTP_PORT MOTCUA_SMTP_SECURITY MOTCUA
 LOAD_COST=${MOTCUA_BCRYPT_COST:-}
 unset MOTCUA_BCRYPT_COST
 
-WORK_DIR=$(mktemp -d -t motcua-bench-accounts.XXXXXX)
-SERVER_PID=""
-
-# shellcheck disable=SC2317  # reached through the trap
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  if [[ -n $SERVER_PID ]]; then stop_pid "$SERVER_PID" 10; fi
-  rm -rf "$WORK_DIR"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-for tool in wrk curl python3; do
-  if ! command -v "$tool" >/dev/null; then
-    case $tool in
-      wrk | curl) apt_install "$tool" ;;
-      *) die "$tool is needed" ;;
-    esac
-  fi
-done
-
-if [[ -n ${MOTCUA_BIN:-} ]]; then
-  BIN=$MOTCUA_BIN
-else
-  if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-    echo "== Building motcua (release) =="
-    timeout "$BUILD_TIMEOUT" swift build -c release --product motcua
-  fi
-  BIN="$(swift build -c release --show-bin-path)/motcua"
-fi
-[[ -x $BIN ]] || die "no motcua binary at $BIN (build it, or unset BENCH_SKIP_BUILD)"
-
-STAMP=$(date -u +%Y%m%d-%H%M%S)
-OUT=bench/out/accounts-$STAMP
-mkdir -p "$OUT"
-DATA_DIR=$WORK_DIR/data
-mkdir -p "$DATA_DIR"
-PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
+# shellcheck source=bench/setup.sh
+source bench/setup.sh
+bench_setup accounts
 
 # start_server [COST] : starts motcua on the data dir, with MOTCUA_BCRYPT_COST=COST when given.
 start_server() {

@@ -21,7 +21,6 @@ DURATION=${BENCH_DURATION:-15}
 CONNS=${BENCH_CONNECTIONS:-32}
 THREADS=2
 WARMUP=2
-BUILD_TIMEOUT=${BENCH_BUILD_TIMEOUT:-3600}
 # Targets (issue): every catalog endpoint >= 40% of /healthz req/s, p99 < 20 ms at 32 connections.
 MIN_RATIO=0.40
 MAX_P99_MS=20
@@ -29,48 +28,9 @@ MAX_P99_MS=20
 # The benchmark runs on the SQLite store in a fresh data dir.
 unset DATABASE_URL
 
-WORK_DIR=$(mktemp -d -t motcua-bench.XXXXXX)
-SERVER_PID=""
-
-# shellcheck disable=SC2317  # reached through the trap
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  if [[ -n $SERVER_PID ]]; then stop_pid "$SERVER_PID" 10; fi
-  rm -rf "$WORK_DIR"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-for tool in wrk curl python3; do
-  if ! command -v "$tool" >/dev/null; then
-    case $tool in
-      wrk | curl) apt_install "$tool" ;;
-      *) die "$tool is needed" ;;
-    esac
-  fi
-done
-
-if [[ -n ${MOTCUA_BIN:-} ]]; then
-  BIN=$MOTCUA_BIN
-else
-  if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
-    echo "== Building motcua (release) =="
-    timeout "$BUILD_TIMEOUT" swift build -c release --product motcua
-  fi
-  BIN="$(swift build -c release --show-bin-path)/motcua"
-fi
-[[ -x $BIN ]] || die "no motcua binary at $BIN (build it, or unset BENCH_SKIP_BUILD)"
-
-STAMP=$(date -u +%Y%m%d-%H%M%S)
-OUT=bench/out/catalog-$STAMP
-mkdir -p "$OUT"
-DATA_DIR=$WORK_DIR/data
-mkdir -p "$DATA_DIR"
-PORT=$(free_port)
-BASE=http://127.0.0.1:$PORT
+# shellcheck source=bench/setup.sh
+source bench/setup.sh
+bench_setup catalog
 
 start_server() {
   "$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA_DIR" >>"$OUT/server.log" 2>&1 &
