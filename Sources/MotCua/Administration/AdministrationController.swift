@@ -133,8 +133,24 @@ extension AdministrationController {
 
 /// The signed-in account over the API (token authentication).
 struct AccountAPIController: Sendable {
+    let catalog: CatalogReader
+
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.group("me", context: AuthenticatedContext.self).get(use: me)
+        let me = group.group("me", context: AuthenticatedContext.self)
+        me.get(use: self.me)
+        me.get("procedures", use: openProcedures)
+    }
+
+    /// Procedures this account may file for (its kind of applicant); staff may file for none.
+    @Sendable func openProcedures(_ request: Request, context: AuthenticatedContext) async throws -> ItemsDTO<ProcedureSummaryDTO> {
+        let kind: ApplicantType? = switch context.user.kind {
+        case .individual: .individual
+        case .organization: .organization
+        case .staff: nil
+        }
+        guard let kind else { return ItemsDTO(items: []) }
+        let entries = try await catalog.snapshot().index.entries
+        return ItemsDTO(items: entries.filter { $0.applicantTypes.contains(kind) }.map(ProcedureSummaryDTO.init))
     }
 
     @Sendable func me(_ request: Request, context: AuthenticatedContext) async throws -> MeDTO {

@@ -30,7 +30,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     ).addRoutes(to: router)
     let api = router.group("api/v1")
     CatalogAPIController(reader: dependencies.catalogReader, cache: catalogCache).addRoutes(to: api)
-    AccountAPIController().addRoutes(to: api)
+    AccountAPIController(catalog: dependencies.catalogReader).addRoutes(to: api)
     AccountController(
         accounts: dependencies.accounts, apiTokens: dependencies.apiTokens, renderer: dependencies.renderer,
         cookies: dependencies.cookies

@@ -8,7 +8,7 @@ import Testing
 @testable import MotCua
 
 /// A verified citizen with an API token, on a running app.
-private struct APICitizen {
+struct APICitizen {
     let token: String
     let user: User
 
@@ -126,6 +126,36 @@ struct DossierAPITests {
             }
             #expect(try await upload(browser, other, dossier: draft.id, position: 1, bytes: pdf).status == .notFound)
             #expect(!(try await browser.client.execute(uri: "/api/v1/dossiers", method: .get, headers: other.auth).text.contains("\"id\":\(draft.id)")))
+        }
+    }
+}
+
+@Suite("Procedures open to me")
+struct OpenProceduresTests {
+    struct Items: Decodable {
+        struct Item: Decodable { var code: String; var agencyCode: String; var applicantTypes: [String] }
+        var items: [Item]
+    }
+
+    @Test("An individual sees only procedures individuals may file; staff see none")
+    func openToMe() async throws {
+        try await TestEnvironment.withAppAndDatabase { browser, _, database in
+            let citizen = try await APICitizen.make(database, email: "mo@example.vn", citizenID: "001111222555")
+            let response = try await browser.client.execute(uri: "/api/v1/me/procedures", method: .get, headers: citizen.auth)
+            #expect(response.status == .ok)
+            let items = try response.json(Items.self).items
+            #expect(!items.isEmpty && items.allSatisfy { $0.applicantTypes.contains("individual") })
+            #expect(items.contains { $0.agencyCode == "000.00.08.H06" && $0.code == "1.005384" })
+            let all = try await CatalogReader(repository: SQLCatalogRepository(database: database)).snapshot().index.entries
+            #expect(items.count == all.filter { $0.applicantTypes.contains(.individual) }.count && items.count < all.count)
+
+            let staff = try await database.transaction { db in
+                try await UserStore.insert(NewUser(kind: .staff, email: "cb@example.vn", passwordHash: "-", displayName: "Cán bộ",
+                                                   role: .receptionist, agencyCode: "000.00.07.H52", emailVerified: true), in: db)
+            }
+            let token = try await APITokenStore(database: database).create(userID: staff.id, name: "t")
+            let staffList = try await browser.client.execute(uri: "/api/v1/me/procedures", method: .get, headers: [.authorization: "Bearer \(token)"])
+            #expect(try staffList.json(Items.self).items.isEmpty)
         }
     }
 }

@@ -32,6 +32,7 @@ let routeRules: [String: RouteAccess] = [
     "GET /api/v1/agencies": .everyone,
     "GET /api/v1/fields": .everyone,
     "GET /api/v1/me": .signedIn,
+    "GET /api/v1/me/procedures": .signedIn,
     "GET /tra-cuu": .everyone,
     "GET /thu-tuc/{agency}/{code}/nop-ho-so": .signedIn,
     "POST /thu-tuc/{agency}/{code}/nop-ho-so": .signedIn,
