@@ -62,8 +62,6 @@ extension HTML {
 
 enum JSONBody {
     static func encode(_ value: some Encodable) throws -> (body: ByteBuffer, contentType: String) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (ByteBuffer(bytes: try encoder.encode(value)), "application/json; charset=utf-8")
+        (ByteBuffer(bytes: try PortalJSON.encoder().encode(value)), "application/json; charset=utf-8")
     }
 }

@@ -24,11 +24,7 @@ public struct AppRequestContext: RequestContext {
     }
 
     /// JSON answers with stable key order and unescaped slashes, like the problem documents.
-    public var responseEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    public var responseEncoder: JSONEncoder { PortalJSON.encoder() }
 }
 
 /// The context of routes that need a signed-in account: `identity` cannot be missing, so a handler
@@ -47,11 +43,7 @@ public struct AuthenticatedContext: ChildRequestContext {
         self.clientIP = context.clientIP
     }
 
-    public var responseEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    public var responseEncoder: JSONEncoder { PortalJSON.encoder() }
 
     var user: User { identity.user }
 }

@@ -17,9 +17,7 @@ public struct ProblemDetails: Codable, Sendable, Equatable {
     }
 
     func response() -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        let data = (try? PortalJSON.encoder().encode(self)) ?? Data("{}".utf8)
         return Response(
             status: HTTPResponse.Status(code: status),
             headers: [.contentType: "application/problem+json"],
@@ -37,5 +35,14 @@ public struct PortalError: Error, Sendable {
     public static func notFound(_ message: String) -> PortalError { PortalError(status: .notFound, message: message) }
     public static func badRequest(_ message: String, fields: [ProblemDetails.FieldError] = []) -> PortalError {
         PortalError(status: .badRequest, message: message, fieldErrors: fields)
+    }
+}
+
+/// The one JSON style of every answer: stable key order, unescaped slashes.
+enum PortalJSON {
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
     }
 }
