@@ -89,9 +89,15 @@ struct RegistrationForm: Sendable {
 }
 
 /// Vietnamese messages by form field name.
-struct FieldErrors: Error, Sendable, Equatable {
+struct FieldErrors: Error, Sendable, Equatable, ExpressibleByDictionaryLiteral {
     private(set) var messages: [String: String] = [:]
     var isEmpty: Bool { messages.isEmpty }
+
+    init() {}
+
+    init(dictionaryLiteral elements: (String, String)...) {
+        messages = Dictionary(elements, uniquingKeysWith: { $1 })
+    }
 
     subscript(_ field: String) -> String? {
         get { messages[field] }

@@ -19,6 +19,7 @@ public struct AppDependencies: Sendable {
     let cookies: SessionCookies
     let mailer: any Mailer
     let dossiers: DossierService
+    let workflow: DossierWorkflow
     /// Opened when `prepare()` has migrated the schema; background services wait for it.
     let schemaReady = ReadySignal()
 
@@ -39,6 +40,8 @@ public struct AppDependencies: Sendable {
             publicURL: configuration.publicURL, logger: logger)
         self.apiTokens = APITokenStore(database: database)
         self.dossiers = DossierService(database: database, catalog: catalogReader, publicURL: configuration.publicURL)
+        self.workflow = DossierWorkflow(
+            database: database, store: dossiers.store, catalog: catalogReader, publicURL: configuration.publicURL)
         self.cookies = SessionCookies(secure: configuration.secureCookies)
         if let smtp = configuration.smtp {
             let security: SMTPConfiguration.Security =

@@ -42,6 +42,9 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     DossierAPIController(service: dependencies.dossiers, uploader: uploader).addRoutes(to: api)
     DossierController(service: dependencies.dossiers, uploader: uploader, renderer: dependencies.renderer)
         .addRoutes(to: router)
+    StaffDossierAPIController(workflow: dependencies.workflow, uploader: uploader).addRoutes(to: api)
+    BackOfficeController(workflow: dependencies.workflow, uploader: uploader, renderer: dependencies.renderer)
+        .addRoutes(to: router)
     LookupController(
         store: DossierStore(database: dependencies.database), throttle: Throttle(database: dependencies.database),
         renderer: dependencies.renderer

@@ -13,12 +13,12 @@ struct AttachmentUploader: Sendable {
     let limits: UploadLimits
 
     struct Stored: Sendable {
-        var position: Int
         var file: StoredFile
         var contentType: String
         var displayName: String
     }
 
+    /// A file of the applicant for one required document of their draft (or dossier sent back for supplement).
     func store<Chunks: AsyncSequence & Sendable>(
         _ chunks: Chunks, declaredLength: Int64?, fileName: @Sendable () -> String?, dossier: Dossier, position: Int, applicant: User
     ) async throws -> Stored where Chunks.Element == ByteBuffer {
@@ -28,11 +28,34 @@ struct AttachmentUploader: Sendable {
         guard [.draft, .supplementRequested].contains(dossier.status) else {
             throw PortalError(status: .conflict, message: "Chỉ thêm được tệp khi hồ sơ còn là bản nháp hoặc đang được yêu cầu bổ sung.")
         }
+        return try await write(chunks, declaredLength: declaredLength, fileName: fileName, dossier: dossier, formats: document.formats) {
+            try await service.addAttachment(dossierID: dossier.id, applicant: applicant, documentPosition: position, file: $0,
+                                            contentType: $1, displayName: $2)
+        }
+    }
+
+    /// A result file of the agency (a decision, a certificate), attached by the processor or the leader
+    /// while the dossier is being processed.
+    func storeResult<Chunks: AsyncSequence & Sendable>(
+        _ chunks: Chunks, declaredLength: Int64?, fileName: @Sendable () -> String?, dossier: Dossier, staff: User,
+        workflow: DossierWorkflow
+    ) async throws -> Stored where Chunks.Element == ByteBuffer {
+        try await DossierError.mapped { try DossierWorkflow.checkMayAttachResult(dossier, staff) }
+        return try await write(chunks, declaredLength: declaredLength, fileName: fileName, dossier: dossier, formats: DocumentFormat.allCases) {
+            try await workflow.addResult(dossierID: dossier.id, staff: staff, file: $0, contentType: $1, displayName: $2)
+        }
+    }
+
+    /// Streams the file to the store (limits enforced while streaming, format recognised by its bytes), then
+    /// records it with `record`; nothing is recorded when anything is wrong.
+    private func write<Chunks: AsyncSequence & Sendable>(
+        _ chunks: Chunks, declaredLength: Int64?, fileName: @Sendable () -> String?, dossier: Dossier, formats accepted: [DocumentFormat],
+        record: (StoredFile, String, String) async throws -> Void
+    ) async throws -> Stored where Chunks.Element == ByteBuffer {
         let used = try await service.store.attachments(dossierID: dossier.id).reduce(Int64(0)) { $0 + $1.size }
         let limit = min(limits.maxFileBytes, limits.maxDossierBytes - used)
         // Refuse before reading when the declared size is already too much.
         if let declaredLength, declaredLength > limit + 64 * 1024 { throw tooLarge(limit) }
-        let accepted = document.formats
         let recognised = Mutex<DocumentFormat?>(nil)
         let stored: StoredFile
         do {
@@ -53,19 +76,17 @@ struct AttachmentUploader: Sendable {
         }
         let format = recognised.withLock { $0 } ?? .pdf
         let name = DisplayName.sanitize(fileName() ?? "", fallback: "tep.\(format.rawValue)")
-        do {
-            try await service.addAttachment(dossierID: dossier.id, applicant: applicant, documentPosition: position, file: stored,
-                                            contentType: ContentSniffer.contentType(format), displayName: name)
-        } catch DossierError.refused(let message) {
-            throw PortalError(status: .unprocessableContent, message: message)
-        }
-        return Stored(position: position, file: stored, contentType: ContentSniffer.contentType(format), displayName: name)
+        try await DossierError.mapped { try await record(stored, ContentSniffer.contentType(format), name) }
+        return Stored(file: stored, contentType: ContentSniffer.contentType(format), displayName: name)
     }
 
     /// One of the dossier's files as a download: always an attachment, never shown inline.
-    func download(attachmentID: Int64?, of dossier: Dossier) async throws -> Response {
+    /// Result files reach the applicant only once the leader has approved them.
+    func download(attachmentID: Int64?, of dossier: Dossier, asStaff: Bool = false) async throws -> Response {
+        let resultsVisible = asStaff || [.finished, .returned].contains(dossier.status)
         guard let attachmentID,
-              let attachment = try await service.store.attachments(dossierID: dossier.id).first(where: { $0.id == attachmentID })
+              let attachment = try await service.store.attachments(dossierID: dossier.id).first(where: { $0.id == attachmentID }),
+              attachment.kind == .applicant || resultsVisible
         else { throw PortalError.notFound("Không tìm thấy tệp này.") }
         return Response(
             status: .ok,

@@ -27,6 +27,17 @@ public struct Dossier: Sendable, Equatable {
     public var createdAt: Int64
     public var submittedAt: Int64?
     public var dueAt: Int64?
+    public var acceptedAt: Int64?
+    public var finishedAt: Int64?
+    public var returnedAt: Int64?
+    /// The desk's latest request (supplement) or reason (refusal, stop), shown to the applicant.
+    public var deskNote: String
+}
+
+/// Whose file: the applicant's documents, or the agency's result.
+public enum AttachmentKind: String, Sendable, Codable {
+    case applicant
+    case result
 }
 
 /// A file attached to one of the procedure's required documents.
@@ -37,12 +48,14 @@ public struct DossierAttachment: Sendable, Equatable {
     public var size: Int64
     public var contentType: String
     public var displayName: String
+    public var kind: AttachmentKind
 }
 
 /// One entry of a dossier's history.
 public struct DossierEvent: Sendable, Equatable {
     public var at: Int64
     public var actorID: Int64?
+    public var actorName: String?
     public var action: String
     public var from: DossierStatus
     public var to: DossierStatus

@@ -17,6 +17,7 @@ struct DossierAPIController: Sendable {
         mine.put("{id}/documents/{position}/files", use: upload)
         mine.post("{id}/submit", use: submit)
         mine.post("{id}/withdraw", use: withdraw)
+        mine.post("{id}/supplement", use: supplement)
         mine.get("{id}/attachments/{attachment}", use: download)
     }
 
@@ -42,14 +43,7 @@ struct DossierAPIController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> DossierListDTO {
-        var status: DossierStatus?
-        if let raw = request.queryValues["status"] {
-            guard let value = Int(raw).flatMap(DossierStatus.init(rawValue:)) else {
-                throw PortalError.badRequest("Trạng thái phải là số từ 0 đến 10.", fields: [.init(name: "status", reason: "0–10")])
-            }
-            status = value
-        }
-        let dossiers = try await service.store.dossiers(applicantID: context.user.id, status: status)
+        let dossiers = try await service.store.dossiers(applicantID: context.user.id, filter: try DossierStore.Filter(apiQuery: request))
         return DossierListDTO(items: dossiers.map(DossierSummaryDTO.init))
     }
 
@@ -69,6 +63,16 @@ struct DossierAPIController: Sendable {
         let body = try? await request.decode(as: WithdrawBody.self, context: context)
         return try await dto(try await run {
             try await service.withdraw(dossierID: dossier.id, applicant: context.user, reason: body?.reason ?? "")
+        })
+    }
+
+    struct NoteBody: Decodable { var note: String }
+
+    @Sendable func supplement(_ request: Request, context: AuthenticatedContext) async throws -> DossierDTO {
+        let dossier = try await owned(context)
+        let body = try await request.decode(as: NoteBody.self, context: context)
+        return try await dto(try await run {
+            try await service.answerSupplement(dossierID: dossier.id, applicant: context.user, note: body.note)
         })
     }
 
@@ -97,25 +101,14 @@ struct DossierAPIController: Sendable {
         return try await run { try await service.ownedDossier(id, by: context.user) }
     }
 
+    /// Result files appear to the applicant once approved.
     private func dto(_ dossier: Dossier) async throws -> DossierDTO {
-        DossierDTO(dossier, attachments: try await service.store.attachments(dossierID: dossier.id),
-                   events: try await service.store.events(dossierID: dossier.id))
+        let resultsVisible = [.finished, .returned].contains(dossier.status)
+        return DossierDTO(dossier, attachments: try await service.store.attachments(dossierID: dossier.id).filter { $0.kind == .applicant || resultsVisible },
+                          events: try await service.store.events(dossierID: dossier.id))
     }
 
-    /// Turns the service's refusals into answers with the right status and a Vietnamese message.
-    private func run<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch DossierError.notFound {
-            throw PortalError.notFound("Không tìm thấy hồ sơ hoặc thủ tục.")
-        } catch DossierError.refused(let message) {
-            throw PortalError(status: .unprocessableContent, message: message)
-        } catch DossierError.invalidFields(let errors) {
-            throw PortalError(status: .unprocessableContent, message: "Thông tin hồ sơ chưa hợp lệ.",
-                              fieldErrors: errors.messages.sorted { $0.key < $1.key }.map { .init(name: $0.key, reason: $0.value) })
-        }
-    }
-
+    private func run<T>(_ body: () async throws -> T) async throws -> T { try await DossierError.mapped(body) }
 }
 
 struct UploadRejection: Error {
@@ -127,6 +120,26 @@ struct UploadRejection: Error {
 struct UploadLimits: Sendable {
     var maxFileBytes: Int64 = 20 * 1_048_576
     var maxDossierBytes: Int64 = 100 * 1_048_576
+}
+
+extension DossierStore.Filter {
+    /// `?status=N&code=CODE` of the list APIs; a malformed value is a 400 naming the parameter.
+    init(apiQuery request: Request) throws {
+        self.init()
+        if let raw = request.queryValues["status"] {
+            guard let value = Int(raw).flatMap(DossierStatus.init(rawValue:)) else {
+                throw PortalError.badRequest("Trạng thái phải là số từ 0 đến 10.", fields: [.init(name: "status", reason: "0–10")])
+            }
+            status = value
+        }
+        if let raw = request.queryValues["code"] {
+            guard DossierCode.isWellFormed(raw) else {
+                throw PortalError.badRequest("Mã hồ sơ không đúng dạng <mã cơ quan>-<YYMMDD>-<NNNN>.",
+                                             fields: [.init(name: "code", reason: "format")])
+            }
+            code = raw
+        }
+    }
 }
 
 extension HTTPField.Name {
@@ -170,10 +183,12 @@ struct DossierDTO: ResponseCodable, Sendable {
         var displayName: String
         var contentType: String
         var size: Int64
+        var kind: AttachmentKind
         var downloadUrl: String
     }
     struct Event: Codable, Sendable {
         var at: Int64
+        var actorName: String?
         var action: String
         var fromStatus: Int
         var toStatus: Int
@@ -194,18 +209,23 @@ struct DossierDTO: ResponseCodable, Sendable {
     var createdAt: Int64
     var submittedAt: Int64?
     var dueAt: Int64?
+    var deskNote: String
     var files: [File]
     var history: [Event]
 
-    init(_ d: Dossier, attachments: [DossierAttachment], events: [DossierEvent]) {
+    /// `filesBase` is where the files of this answer are downloaded: the applicant's or the staff's API.
+    init(_ d: Dossier, attachments: [DossierAttachment], events: [DossierEvent], filesBase: String? = nil) {
         id = d.id; code = d.code; agencyCode = d.agencyCode; procedureCode = d.procedureCode; procedureName = d.procedureName
         status = d.status.rawValue; statusLabel = d.status.label; requestSummary = d.requestSummary; values = d.formValues
         deliveryMethod = d.deliveryMethod; deliveryAddress = d.deliveryAddress; createdAt = d.createdAt
-        submittedAt = d.submittedAt; dueAt = d.dueAt
+        submittedAt = d.submittedAt; dueAt = d.dueAt; deskNote = d.deskNote
+        let base = filesBase ?? "/api/v1/dossiers/\(d.id)/attachments"
         files = attachments.map {
-            File(id: $0.id, documentPosition: $0.documentPosition + 1, displayName: $0.displayName, contentType: $0.contentType,
-                 size: $0.size, downloadUrl: "/api/v1/dossiers/\(d.id)/attachments/\($0.id)")
+            File(id: $0.id, documentPosition: $0.kind == .applicant ? $0.documentPosition + 1 : 0, displayName: $0.displayName,
+                 contentType: $0.contentType, size: $0.size, kind: $0.kind, downloadUrl: "\(base)/\($0.id)")
         }
-        history = events.map { Event(at: $0.at, action: $0.action, fromStatus: $0.from.rawValue, toStatus: $0.to.rawValue, note: $0.note) }
+        history = events.map {
+            Event(at: $0.at, actorName: $0.actorName, action: $0.action, fromStatus: $0.from.rawValue, toStatus: $0.to.rawValue, note: $0.note)
+        }
     }
 }

@@ -16,6 +16,8 @@ struct DossierController: Sendable {
         let mine = router.group("ho-so", context: AuthenticatedContext.self)
         mine.get(use: list)
         mine.get("{id}", use: show)
+        mine.get("{id}/xem-lai", use: review)
+        mine.post("{id}/bo-sung", use: supplement)
         mine.post("{id}/tep/{position}", use: upload)
         mine.get("{id}/tep-dinh-kem/{attachment}", use: download)
         mine.post("{id}/nop", use: submit)
@@ -94,46 +96,58 @@ struct DossierController: Sendable {
         return try await render(try await owned(context), context: context, notice: notice)
     }
 
-    private func render(_ dossier: Dossier, context: AuthenticatedContext, notice: String? = nil, problem: String? = nil,
-                        status: HTTPResponse.Status = .ok) async throws -> HTML {
+    /// The review step before submitting: everything the agency will receive, and the submit button.
+    @Sendable func review(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let dossier = try await owned(context)
+        guard dossier.status == .draft else { return Response(status: .seeOther, headers: [.location: "/ho-so/\(dossier.id)"]) }
+        return try await render(dossier, context: context, review: true).response(from: request, context: context)
+    }
+
+    private func render(_ dossier: Dossier, context: AuthenticatedContext, review: Bool = false, notice: String? = nil,
+                        problem: String? = nil, status: HTTPResponse.Status = .ok) async throws -> HTML {
         let procedure = try await service.catalog.procedure(agencyCode: dossier.agencyCode, code: dossier.procedureCode)
         let attachments = try await service.store.attachments(dossierID: dossier.id)
-        let canUpload = [.draft, .supplementRequested].contains(dossier.status)
-        let documents = (procedure?.requiredDocuments ?? []).map { document in
-            let files = attachments.filter { $0.documentPosition == document.position }.map {
-                FileRow(name: $0.displayName, size: ProcedurePage.sizeText($0.size), url: "/ho-so/\(dossier.id)/tep-dinh-kem/\($0.id)")
-            }
-            return DocumentSlot(
-                number: document.position + 1, name: document.name, mandatory: document.mandatory,
-                formats: document.formats.map { $0.rawValue.uppercased() }.joined(separator: ", "),
-                accept: document.formats.map { ContentSniffer.contentType($0) }.joined(separator: ","),
-                files: files, hasFiles: !files.isEmpty,
-                uploadURL: "/ho-so/\(dossier.id)/tep/\(document.position + 1)?_csrf=\(context.csrfToken)",
-                canUpload: canUpload, inputID: "tep-\(document.position + 1)")
-        }
-        var facts = [InfoItem(label: "Trạng thái", value: dossier.status.label)]
-        if let code = dossier.code { facts.insert(InfoItem(label: "Mã hồ sơ", value: code), at: 0) }
-        if let submitted = dossier.submittedAt { facts.append(InfoItem(label: "Ngày nộp", value: VietnameseFormat.dateTime(submitted))) }
-        if let due = dossier.dueAt { facts.append(InfoItem(label: "Ngày hẹn trả", value: VietnameseFormat.dateTime(due))) }
-        if !dossier.requestSummary.isEmpty { facts.append(InfoItem(label: "Nội dung yêu cầu", value: dossier.requestSummary)) }
-        for field in procedure?.formFields ?? [] {
-            if let value = dossier.formValues[field.key], !value.isEmpty { facts.append(InfoItem(label: field.label, value: value)) }
-        }
-        if let method = dossier.deliveryMethod {
-            facts.append(InfoItem(label: "Nhận kết quả", value: method.label + (dossier.deliveryAddress.map { ": \($0)" } ?? "")))
-        }
+        let canUpload = !review && [.draft, .supplementRequested].contains(dossier.status)
+        let documents = DocumentSlot.slots(
+            procedure: procedure, attachments: attachments, fileURL: { "/ho-so/\(dossier.id)/tep-dinh-kem/\($0.id)" },
+            uploadURL: canUpload ? { "/ho-so/\(dossier.id)/tep/\($0 + 1)?_csrf=\(context.csrfToken)" } : nil)
+        let missing = documents.filter { $0.mandatory && !$0.hasFiles }.map(\.name)
+        let resultsVisible = [.finished, .returned].contains(dossier.status)
+        let results = resultsVisible ? attachments.filter { $0.kind == .result }.map {
+            FileRow(name: $0.displayName, size: ProcedurePage.sizeText($0.size), url: "/ho-so/\(dossier.id)/tep-dinh-kem/\($0.id)")
+        } : []
         let history = try await service.store.events(dossierID: dossier.id).map {
             HistoryRow(at: VietnameseFormat.dateTime($0.at), text: DossierStatus.historyText($0.action), note: $0.note.nonEmpty)
         }
         let actions = DossierStateMachine.availableActions(in: dossier.status, for: .applicant)
+        let title = review ? "Xem lại hồ sơ trước khi nộp" : dossier.code.map { "Hồ sơ \($0)" } ?? "Hồ sơ nháp"
         return try renderer.render(
             DossierPage(
-                chrome: PageChrome(title: dossier.code.map { "Hồ sơ \($0)" } ?? "Hồ sơ nháp", section: .dossiers, context: context),
+                chrome: PageChrome(title: title, section: .dossiers, context: context), heading: title,
                 csrfToken: context.csrfToken, id: dossier.id, code: dossier.code, statusLabel: dossier.status.label,
-                procedureName: dossier.procedureName, agencyName: dossier.agencyName, facts: facts, documents: documents,
-                history: history, canSubmit: actions.contains(.submit), canWithdraw: actions.contains(.withdraw),
+                procedureName: dossier.procedureName, agencyName: dossier.agencyName,
+                facts: DossierFacts.items(dossier, procedure: procedure), documents: documents, results: results,
+                hasResults: !results.isEmpty, history: history, isReview: review,
+                canReview: !review && actions.contains(.submit), canSubmit: review && actions.contains(.submit),
+                missingDocuments: review && !missing.isEmpty ? "Còn thiếu giấy tờ bắt buộc: " + missing.joined(separator: "; ") + "." : nil,
+                deskRequest: dossier.status == .supplementRequested ? dossier.deskNote.nonEmpty : nil,
+                deskReason: [.refused, .stopped].contains(dossier.status) ? dossier.deskNote.nonEmpty : nil,
+                canSupplement: actions.contains(.supplement), canWithdraw: !review && actions.contains(.withdraw),
                 problem: problem, notice: notice),
             status: status)
+    }
+
+    @Sendable func supplement(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let dossier = try await owned(context)
+        let note = try await request.formValues()["note"] ?? ""
+        do {
+            _ = try await service.answerSupplement(dossierID: dossier.id, applicant: context.user, note: note)
+        } catch let error as DossierError {
+            let answer = error.portalError
+            let message = if case .invalidFields(let errors) = error { errors["note"] ?? answer.message } else { answer.message }
+            return try await render(dossier, context: context, problem: message, status: answer.status).response(from: request, context: context)
+        }
+        return Response(status: .seeOther, headers: [.location: "/ho-so/\(dossier.id)?thong-bao=da-bo-sung"])
     }
 
     @Sendable func upload(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -173,11 +187,13 @@ struct DossierController: Sendable {
                 ],
                 links: [LinkItem(url: "/ho-so/\(submitted.id)", label: "Xem hồ sơ"),
                         LinkItem(url: "/tra-cuu?ma=\(submitted.code ?? "")", label: "Tra cứu công khai")]))
-        } catch DossierError.refused(let message) {
-            return try await render(dossier, context: context, problem: message, status: .unprocessableContent)
         } catch DossierError.invalidFields(let errors) {
-            return try await render(dossier, context: context, problem: "Thông tin hồ sơ chưa đủ: " + errors.messages.values.sorted().joined(separator: " "),
+            return try await render(dossier, context: context, review: dossier.status == .draft,
+                                    problem: "Thông tin hồ sơ chưa đủ: " + errors.messages.values.sorted().joined(separator: " "),
                                     status: .unprocessableContent)
+        } catch let error as DossierError {
+            let answer = error.portalError
+            return try await render(dossier, context: context, review: dossier.status == .draft, problem: answer.message, status: answer.status)
         }
     }
 
@@ -186,8 +202,9 @@ struct DossierController: Sendable {
         let reason = (try await request.formValues()["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         do {
             _ = try await service.withdraw(dossierID: dossier.id, applicant: context.user, reason: reason)
-        } catch DossierError.refused(let message) {
-            return try await render(dossier, context: context, problem: message, status: .unprocessableContent)
+        } catch let error as DossierError {
+            let answer = error.portalError
+            return try await render(dossier, context: context, problem: answer.message, status: answer.status)
                 .response(from: request, context: context)
         }
         return Response(status: .seeOther, headers: [.location: "/ho-so/\(dossier.id)?thong-bao=da-rut"])
@@ -197,7 +214,7 @@ struct DossierController: Sendable {
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
         let chosen = request.queryValues["trang-thai"].flatMap(Int.init).flatMap(DossierStatus.init(rawValue:))
-        let dossiers = try await service.store.dossiers(applicantID: context.user.id, status: chosen)
+        let dossiers = try await service.store.dossiers(applicantID: context.user.id, filter: .init(status: chosen))
         let rows = dossiers.map {
             DossierRow(url: "/ho-so/\($0.id)", code: $0.code ?? "(bản nháp)", procedureName: $0.procedureName,
                        agencyName: $0.agencyName, status: $0.status.label, createdAt: VietnameseFormat.dateTime($0.submittedAt ?? $0.createdAt),
@@ -212,12 +229,14 @@ struct DossierController: Sendable {
         case created = "da-tao"
         case uploaded = "da-tai-tep"
         case withdrawn = "da-rut"
+        case supplemented = "da-bo-sung"
 
         var text: String {
             switch self {
-            case .created: "Đã lưu hồ sơ nháp. Hãy đính kèm các giấy tờ rồi bấm \"Nộp hồ sơ\"."
+            case .created: "Đã lưu hồ sơ nháp. Hãy đính kèm các giấy tờ rồi bấm \"Xem lại và nộp hồ sơ\"."
             case .uploaded: "Đã tải tệp lên."
             case .withdrawn: "Đã rút hồ sơ."
+            case .supplemented: "Đã gửi hồ sơ bổ sung. Bộ phận tiếp nhận sẽ kiểm tra lại."
             }
         }
     }

@@ -80,6 +80,44 @@ struct DocumentSlot: Sendable {
     var inputID: String
 }
 
+extension DocumentSlot {
+    /// One slot per required document with its files; `uploadURL` (by document position) when files may be added.
+    static func slots(
+        procedure: Procedure?, attachments: [DossierAttachment], fileURL: (DossierAttachment) -> String, uploadURL: ((Int) -> String)?
+    ) -> [DocumentSlot] {
+        (procedure?.requiredDocuments ?? []).map { document in
+            let files = attachments.filter { $0.kind == .applicant && $0.documentPosition == document.position }.map {
+                FileRow(name: $0.displayName, size: ProcedurePage.sizeText($0.size), url: fileURL($0))
+            }
+            return DocumentSlot(
+                number: document.position + 1, name: document.name, mandatory: document.mandatory,
+                formats: document.formats.map { $0.rawValue.uppercased() }.joined(separator: ", "),
+                accept: document.formats.map { ContentSniffer.contentType($0) }.joined(separator: ","),
+                files: files, hasFiles: !files.isEmpty, uploadURL: uploadURL?(document.position) ?? "",
+                canUpload: uploadURL != nil, inputID: "tep-\(document.position + 1)")
+        }
+    }
+}
+
+/// The facts of a dossier shown to its applicant and to staff: code, status, dates, request, own fields, delivery.
+enum DossierFacts {
+    static func items(_ dossier: Dossier, procedure: Procedure?) -> [InfoItem] {
+        var facts = [InfoItem(label: "Trạng thái", value: dossier.status.label)]
+        if let code = dossier.code { facts.insert(InfoItem(label: "Mã hồ sơ", value: code), at: 0) }
+        if let submitted = dossier.submittedAt { facts.append(InfoItem(label: "Ngày nộp", value: VietnameseFormat.dateTime(submitted))) }
+        if let accepted = dossier.acceptedAt { facts.append(InfoItem(label: "Ngày tiếp nhận", value: VietnameseFormat.dateTime(accepted))) }
+        if let due = dossier.dueAt { facts.append(InfoItem(label: "Ngày hẹn trả", value: VietnameseFormat.dateTime(due))) }
+        if !dossier.requestSummary.isEmpty { facts.append(InfoItem(label: "Nội dung yêu cầu", value: dossier.requestSummary)) }
+        for field in procedure?.formFields ?? [] {
+            if let value = dossier.formValues[field.key], !value.isEmpty { facts.append(InfoItem(label: field.label, value: value)) }
+        }
+        if let method = dossier.deliveryMethod {
+            facts.append(InfoItem(label: "Nhận kết quả", value: method.label + (dossier.deliveryAddress.map { ": \($0)" } ?? "")))
+        }
+        return facts
+    }
+}
+
 struct HistoryRow: Sendable {
     var at: String
     var text: String
@@ -89,6 +127,7 @@ struct HistoryRow: Sendable {
 struct DossierPage: PageModel {
     static let template = "dossiers/show"
     var chrome: PageChrome
+    var heading: String
     var csrfToken: String
     var id: Int64
     var code: String?
@@ -97,8 +136,19 @@ struct DossierPage: PageModel {
     var agencyName: String
     var facts: [InfoItem]
     var documents: [DocumentSlot]
+    var results: [FileRow]
+    var hasResults: Bool
     var history: [HistoryRow]
+    /// The review step: read-only, with the submit button.
+    var isReview: Bool
+    var canReview: Bool
     var canSubmit: Bool
+    var missingDocuments: String?
+    /// The desk's supplement request, while the dossier waits for it.
+    var deskRequest: String?
+    /// Why the dossier was refused or stopped.
+    var deskReason: String?
+    var canSupplement: Bool
     var canWithdraw: Bool
     var problem: String?
     var notice: String?

@@ -62,11 +62,9 @@ struct DossierService: Sendable {
               procedure.requiredDocuments.contains(where: { $0.position == documentPosition })
         else { throw DossierError.refused("Thành phần hồ sơ không tồn tại.") }
         try await database.transaction { db in
-            try await db.raw("""
-                INSERT INTO dossier_attachments (dossier_id, document_position, sha256, size_bytes, content_type, display_name, created_at)
-                VALUES (\(bind: dossierID), \(bind: documentPosition), \(bind: file.sha256), \(bind: file.size),
-                    \(bind: contentType), \(bind: displayName), \(bind: Clock.nowMilliseconds()))
-                """).run()
+            try await DossierStore.insertAttachment(
+                dossierID: dossierID, position: documentPosition, file: file, contentType: contentType, displayName: displayName,
+                kind: .applicant, in: db)
         }
     }
 
@@ -88,7 +86,7 @@ struct DossierService: Sendable {
         var errors = Self.validate(input, for: procedure)
         if dossier.deliveryMethod == nil { errors["delivery_method"] = "Vui lòng chọn cách nhận kết quả." }
         guard errors.isEmpty else { throw DossierError.invalidFields(errors) }
-        let attached = Set(try await store.attachments(dossierID: dossierID).map(\.documentPosition))
+        let attached = Set(try await store.attachments(dossierID: dossierID).filter { $0.kind == .applicant }.map(\.documentPosition))
         let missing = procedure.requiredDocuments.filter { $0.mandatory && !attached.contains($0.position) }
         guard missing.isEmpty else {
             throw DossierError.refused("Còn thiếu giấy tờ bắt buộc: " + missing.map(\.name).joined(separator: "; ") + ".")
@@ -131,19 +129,36 @@ struct DossierService: Sendable {
         }
     }
 
+    /// The applicant answers the desk's supplement request (files added on the dossier page beforehand)
+    /// with a note; the dossier goes back to the desk.
+    func answerSupplement(dossierID: Int64, applicant: User, note rawNote: String) async throws -> Dossier {
+        _ = try await ownedDossier(dossierID, by: applicant)
+        let note = rawNote.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !note.isEmpty else { throw DossierError.invalidFields(["note": "Vui lòng ghi nội dung đã bổ sung, sửa đổi."]) }
+        guard note.count <= DossierWorkflow.noteLimit else {
+            throw DossierError.invalidFields(["note": "Nội dung dài quá \(DossierWorkflow.noteLimit) ký tự."])
+        }
+        return try await apply(.supplement, to: dossierID, by: applicant, note: note)
+    }
+
     /// The applicant withdraws a dossier the desk has not accepted yet.
     func withdraw(dossierID: Int64, applicant: User, reason: String) async throws -> Dossier {
         _ = try await ownedDossier(dossierID, by: applicant)
-        return try await database.transaction { db in
+        return try await apply(.withdraw, to: dossierID, by: applicant, note: String(reason.prefix(1000)))
+    }
+
+    /// An applicant's step: the state machine decides, the history records it.
+    private func apply(_ action: DossierAction, to dossierID: Int64, by applicant: User, note: String) async throws -> Dossier {
+        try await database.transaction { db in
             guard let current = try await DossierStore.dossier(id: dossierID, in: db) else { throw DossierError.notFound }
-            let next = try Self.next(current.status, .withdraw, by: .applicant)
-            try await db.raw("""
+            let next = try Self.next(current.status, action, by: .applicant)
+            guard try await db.raw("""
                 UPDATE dossiers SET status = \(bind: next.rawValue), updated_at = \(bind: Clock.nowMilliseconds())
-                WHERE id = \(bind: dossierID) AND status = \(bind: current.status.rawValue)
-                """).run()
+                WHERE id = \(bind: dossierID) AND status = \(bind: current.status.rawValue) RETURNING id
+                """).first() != nil
+            else { throw DossierError.conflict("Hồ sơ vừa thay đổi trạng thái. Vui lòng tải lại trang.") }
             try await DossierStore.recordEvent(
-                dossierID: dossierID, actorID: applicant.id, action: .withdraw, from: current.status, to: next,
-                note: String(reason.prefix(1000)), in: db)
+                dossierID: dossierID, actorID: applicant.id, action: action, from: current.status, to: next, note: note, in: db)
             guard let saved = try await DossierStore.dossier(id: dossierID, in: db) else { throw DossierError.notSaved }
             return saved
         }
@@ -155,10 +170,14 @@ struct DossierService: Sendable {
         return dossier
     }
 
-    private static func next(_ status: DossierStatus, _ action: DossierAction, by actor: DossierActor) throws -> DossierStatus {
+    static func next(_ status: DossierStatus, _ action: DossierAction, by actor: DossierActor) throws -> DossierStatus {
         switch DossierStateMachine.transition(from: status, action: action, by: actor) {
         case .success(let next): return next
-        case .failure(let refusal): throw DossierError.refused(refusal.message)
+        case .failure(let refusal):
+            switch refusal {
+            case .notAllowedInStatus: throw DossierError.conflict(refusal.message)
+            case .notPermitted: throw DossierError.forbidden(refusal.message)
+            }
         }
     }
 

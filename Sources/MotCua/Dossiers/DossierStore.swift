@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import SQLKit
 
 /// Dossiers in SQL. Status changes go through `DossierStateMachine` in `DossierService`; this store only
@@ -9,7 +10,8 @@ struct DossierStore: Sendable {
     static let columns = """
         d.id, d.code, d.procedure_id, p.code AS procedure_code, p.name AS procedure_name, a.code AS agency_code,
         a.name AS agency_name, d.applicant_id, d.status, d.channel, d.request_summary, d.form_values,
-        d.delivery_method, d.delivery_address, d.created_at, d.submitted_at, d.due_at
+        d.delivery_method, d.delivery_address, d.created_at, d.submitted_at, d.due_at, d.accepted_at, d.finished_at,
+        d.returned_at, d.desk_note
         """
     static let joins = "FROM dossiers d JOIN procedures p ON p.id = d.procedure_id JOIN agencies a ON a.id = d.agency_id"
 
@@ -21,20 +23,45 @@ struct DossierStore: Sendable {
         try await db.raw("SELECT \(unsafeRaw: columns) \(unsafeRaw: joins) WHERE d.id = \(bind: id)").first().map(dossier(from:))
     }
 
-    func dossiers(applicantID: Int64, status: DossierStatus? = nil, limit: Int = 100) async throws -> [Dossier] {
-        try await database.read { db in
-            if let status {
-                return try await db.raw("""
-                    SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.joins)
-                    WHERE d.applicant_id = \(bind: applicantID) AND d.status = \(bind: status.rawValue)
-                    ORDER BY d.id DESC LIMIT \(bind: limit)
-                    """).all().map(Self.dossier(from:))
-            }
-            return try await db.raw("""
-                SELECT \(unsafeRaw: Self.columns) \(unsafeRaw: Self.joins)
-                WHERE d.applicant_id = \(bind: applicantID) ORDER BY d.id DESC LIMIT \(bind: limit)
-                """).all().map(Self.dossier(from:))
+    /// Filters of a dossier list; nil means any.
+    struct Filter: Sendable {
+        var status: DossierStatus?
+        var code: String?
+    }
+
+    func dossiers(applicantID: Int64, filter: Filter = .init(), limit: Int = 100) async throws -> [Dossier] {
+        try await list(where: "d.applicant_id = \(bind: applicantID)", filter: filter, order: "d.id DESC", limit: limit)
+    }
+
+    /// The agency's submitted dossiers (drafts are the applicant's own), newest first, with who filed them.
+    func dossiers(agencyCode: String, filter: Filter = .init(), limit: Int = 100) async throws -> [(dossier: Dossier, applicantName: String)] {
+        try await rows(
+            where: "d.agency_id = (SELECT id FROM agencies WHERE code = \(bind: agencyCode)) AND d.submitted_at IS NOT NULL",
+            filter: filter, order: "d.submitted_at DESC, d.id DESC", limit: limit,
+            applicantName: true
+        ).map { (try Self.dossier(from: $0), try $0.decode(column: "applicant_name")) }
+    }
+
+    private func list(where condition: SQLQueryString, filter: Filter, order: String, limit: Int) async throws -> [Dossier] {
+        try await rows(where: condition, filter: filter, order: order, limit: limit).map(Self.dossier(from:))
+    }
+
+    private func rows(
+        where condition: SQLQueryString, filter: Filter, order: String, limit: Int, applicantName: Bool = false
+    ) async throws -> [any SQLRow] {
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.columns)"
+        if applicantName {
+            query += ", u.display_name AS applicant_name \(unsafeRaw: Self.joins) JOIN users u ON u.id = d.applicant_id"
+        } else {
+            query += " \(unsafeRaw: Self.joins)"
         }
+        query += " WHERE "
+        query += condition
+        if let status = filter.status { query += " AND d.status = \(bind: status.rawValue)" }
+        if let code = filter.code { query += " AND d.code = \(bind: code)" }
+        query += " ORDER BY \(unsafeRaw: order) LIMIT \(bind: limit)"
+        let finished = query
+        return try await database.read { db in try await db.raw(finished).all() }
     }
 
     func publicStatus(code: String) async throws -> PublicDossierStatus? {
@@ -58,24 +85,27 @@ struct DossierStore: Sendable {
 
     static func attachments(dossierID: Int64, in db: any SQLDatabase) async throws -> [DossierAttachment] {
         try await db.raw("""
-            SELECT id, document_position, sha256, size_bytes, content_type, display_name FROM dossier_attachments
+            SELECT id, document_position, sha256, size_bytes, content_type, display_name, kind FROM dossier_attachments
             WHERE dossier_id = \(bind: dossierID) ORDER BY document_position, id
             """).all().map { row in
                 DossierAttachment(
                     id: try row.decode(column: "id"), documentPosition: try row.decode(column: "document_position"),
                     sha256: try row.decode(column: "sha256"), size: try row.decode(column: "size_bytes"),
-                    contentType: try row.decode(column: "content_type"), displayName: try row.decode(column: "display_name"))
+                    contentType: try row.decode(column: "content_type"), displayName: try row.decode(column: "display_name"),
+                    kind: AttachmentKind(rawValue: try row.decode(column: "kind")) ?? .applicant)
             }
     }
 
     func events(dossierID: Int64) async throws -> [DossierEvent] {
         try await database.read { db in
             try await db.raw("""
-                SELECT at, actor_id, action, from_status, to_status, note FROM dossier_events
-                WHERE dossier_id = \(bind: dossierID) ORDER BY at, id
+                SELECT e.at, e.actor_id, u.display_name AS actor_name, e.action, e.from_status, e.to_status, e.note
+                FROM dossier_events e LEFT JOIN users u ON u.id = e.actor_id
+                WHERE e.dossier_id = \(bind: dossierID) ORDER BY e.at, e.id
                 """).all().map { row in
                     DossierEvent(
                         at: try row.decode(column: "at"), actorID: try row.decode(column: "actor_id"),
+                        actorName: try row.decode(column: "actor_name"),
                         action: try row.decode(column: "action"),
                         from: DossierStatus(rawValue: try row.decode(column: "from_status")) ?? .draft,
                         to: DossierStatus(rawValue: try row.decode(column: "to_status")) ?? .draft,
@@ -93,6 +123,17 @@ struct DossierStore: Sendable {
             """).first()
         else { throw DossierError.notSaved }
         return DossierCode.make(agencyCode: agencyCode, day: day, sequence: try row.decode(column: "last_value"))
+    }
+
+    static func insertAttachment(
+        dossierID: Int64, position: Int, file: StoredFile, contentType: String, displayName: String, kind: AttachmentKind,
+        in db: any SQLDatabase
+    ) async throws {
+        try await db.raw("""
+            INSERT INTO dossier_attachments (dossier_id, document_position, sha256, size_bytes, content_type, display_name, kind, created_at)
+            VALUES (\(bind: dossierID), \(bind: position), \(bind: file.sha256), \(bind: file.size), \(bind: contentType),
+                \(bind: displayName), \(bind: kind.rawValue), \(bind: Clock.nowMilliseconds()))
+            """).run()
     }
 
     static func recordEvent(
@@ -118,7 +159,9 @@ struct DossierStore: Sendable {
             requestSummary: try row.decode(column: "request_summary"), formValues: values,
             deliveryMethod: try row.decode(column: "delivery_method", as: String?.self).flatMap(DeliveryMethod.init(rawValue:)),
             deliveryAddress: try row.decode(column: "delivery_address"), createdAt: try row.decode(column: "created_at"),
-            submittedAt: try row.decode(column: "submitted_at"), dueAt: try row.decode(column: "due_at"))
+            submittedAt: try row.decode(column: "submitted_at"), dueAt: try row.decode(column: "due_at"),
+            acceptedAt: try row.decode(column: "accepted_at"), finishedAt: try row.decode(column: "finished_at"),
+            returnedAt: try row.decode(column: "returned_at"), deskNote: try row.decode(column: "desk_note"))
     }
 }
 
@@ -127,5 +170,32 @@ enum DossierError: Error, Equatable, Sendable {
     case notFound
     /// A rule refused the request; the message is Vietnamese and safe to show.
     case refused(String)
+    /// The action is not open to this account (403).
+    case forbidden(String)
+    /// The action does not fit the dossier's current status (409).
+    case conflict(String)
     case invalidFields(FieldErrors)
+
+    /// The answer for a page or the API: the right status and a Vietnamese message.
+    var portalError: PortalError {
+        switch self {
+        case .notFound: .notFound("Không tìm thấy hồ sơ hoặc thủ tục.")
+        case .notSaved: PortalError(status: .internalServerError, message: "Không lưu được hồ sơ. Vui lòng thử lại.")
+        case .refused(let message): PortalError(status: .unprocessableContent, message: message)
+        case .forbidden(let message): PortalError(status: .forbidden, message: message)
+        case .conflict(let message): PortalError(status: .conflict, message: message)
+        case .invalidFields(let errors):
+            PortalError(status: .unprocessableContent, message: "Thông tin hồ sơ chưa hợp lệ.",
+                        fieldErrors: errors.messages.sorted { $0.key < $1.key }.map { .init(name: $0.key, reason: $0.value) })
+        }
+    }
+
+    /// Runs `body`, turning dossier rule errors into portal answers.
+    static func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DossierError {
+            throw error.portalError
+        }
+    }
 }

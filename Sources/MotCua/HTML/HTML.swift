@@ -30,15 +30,19 @@ public struct PageChrome: Sendable {
     var isDossiers: Bool
     var isStaffAdmin: Bool
     var isOutbox: Bool
+    var isBackOffice: Bool
     var signedIn: Bool
     var userName: String?
     var isStaff: Bool
     var isAgencyAdmin: Bool
     var isSystemAdmin: Bool
+    /// Receptionists, processors and leaders see the back office instead of "my dossiers".
+    var worksOnDossiers: Bool
+    var filesDossiers: Bool
     /// For the sign-out form in the header; empty on pages shared by everyone (cached).
     var csrfToken: String
 
-    enum Section: String, Sendable { case none, home, catalog, account, lookup, dossiers, staffAdmin, outbox }
+    enum Section: String, Sendable { case none, home, catalog, account, lookup, dossiers, staffAdmin, outbox, backOffice }
 
     init(title: String, section: Section = .none, searchText: String = "", user: User? = nil, csrfToken: String = "") {
         self.title = title
@@ -50,11 +54,14 @@ public struct PageChrome: Sendable {
         self.isDossiers = section == .dossiers
         self.isStaffAdmin = section == .staffAdmin
         self.isOutbox = section == .outbox
+        self.isBackOffice = section == .backOffice
         self.signedIn = user != nil
         self.userName = user?.displayName
         self.isStaff = user?.isStaff ?? false
         self.isAgencyAdmin = user?.role == .agencyAdmin
         self.isSystemAdmin = user?.role == .systemAdmin
+        self.worksOnDossiers = user?.role.map { DossierWorkflow.workingRoles.contains($0) } ?? false
+        self.filesDossiers = user.map { !$0.isStaff } ?? false
         self.csrfToken = csrfToken
     }
 

@@ -66,7 +66,10 @@ public struct Migrator: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [M0001CreateCatalog.migration, M0002CreateAccounts.migration, M0003CreateDossiers.migration]
+    static let all: [Migration] = [
+        M0001CreateCatalog.migration, M0002CreateAccounts.migration, M0003CreateDossiers.migration,
+        M0004BackOffice.migration,
+    ]
 }
 
 /// Wall-clock helpers: timestamps are stored as Unix milliseconds on both engines.

@@ -149,7 +149,7 @@ struct DossierSubmissionTests {
             do {
                 _ = try await dependencies.dossiers.withdraw(dossierID: second.id, applicant: filing.applicant, reason: "")
                 Issue.record("an accepted dossier was withdrawn")
-            } catch DossierError.refused(let message) {
+            } catch DossierError.conflict(let message) {
                 #expect(message.contains("Đã tiếp nhận"))
             }
             #expect(try await dependencies.dossiers.store.dossier(id: second.id)?.status == .accepted)

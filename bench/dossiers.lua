@@ -1,0 +1,55 @@
+-- GET requests of bench/dossiers.sh. Every answer with another status than BENCH_EXPECT is counted and
+-- printed as "Unexpected status: N" (a lookup that answers 404/429, a "my dossiers" page that answers 303
+-- has lost its session: none may pass for a fast answer).
+--   BENCH_CODES   file of real dossier codes, one a line: each request appends a random one to the URL,
+--                 whose path ends in "code=" or "ma=", so answers are not one cached row
+--   BENCH_COOKIE  Cookie header (a signed-in citizen)
+--   BENCH_AUTH    Authorization header ("Bearer mct_…")
+--   BENCH_EXPECT  expected status (default 200)
+local codes = {}
+local codes_file = os.getenv("BENCH_CODES") or ""
+if codes_file ~= "" then
+  for line in io.lines(codes_file) do
+    if line ~= "" then codes[#codes + 1] = line end
+  end
+end
+local cookie = os.getenv("BENCH_COOKIE") or ""
+if cookie ~= "" then wrk.headers["Cookie"] = cookie end
+local auth = os.getenv("BENCH_AUTH") or ""
+if auth ~= "" then wrk.headers["Authorization"] = auth end
+local expect = tonumber(os.getenv("BENCH_EXPECT") or "200")
+
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  unexpected = 0
+  statuses = ""
+  math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "1", 16) % 100000)
+end
+
+function request()
+  if #codes > 0 then
+    return wrk.format(nil, wrk.path .. codes[math.random(#codes)])
+  end
+  return wrk.format(nil, wrk.path)
+end
+
+function response(status, headers, body)
+  if status ~= expect then
+    unexpected = unexpected + 1
+    if unexpected <= 3 then statuses = statuses .. " " .. status end
+  end
+end
+
+function done(summary, latency, requests)
+  local n, seen = 0, ""
+  for _, t in ipairs(threads) do
+    n = n + (t:get("unexpected") or 0)
+    seen = seen .. (t:get("statuses") or "")
+  end
+  io.write(string.format("Unexpected status: %d (expected %d;%s)\n", n, expect, seen == "" and " none" or seen))
+end

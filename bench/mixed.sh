@@ -1,0 +1,398 @@
+#!/usr/bin/env bash
+# Mixed load: see bench/README.md ("Mixed load").
+#
+#   bench/mixed.sh            one portal process on SQLite, 60 s at 64 connections
+#   bench/mixed.sh --nginx    Debian's nginx in front of two portal processes sharing one PostgreSQL 15
+#                             database (a throwaway cluster), round robin; the same load, then sessions and
+#                             dossier codes checked across the processes
+#   bench/mixed.sh --ci       the short form for the test command (10 s, still 64 connections); combines
+#                             with --nginx
+#
+# Catalog browsing, public lookups by real dossier codes, logins (CSRF cookie + field, bcrypt), submissions
+# with a PDF through the JSON API, and the desk accepting submitted dossiers, together, with wrk and
+# bench/mixed.lua (one flow per connection). Reports req/s and p50/p99 per request type and the servers'
+# peak memory; exits 1 on any error (an unexpected status, a socket error, a lost answer) or when the
+# database is inconsistent afterwards (dossier codes repeated or not consecutive, submissions or desk
+# decisions missing). The last line reads `mixed load: N requests, E errors, ...`.
+#
+# Environment:
+#   BENCH_DURATION=60           seconds of load (10 with --ci)
+#   BENCH_MIX=catalog=26,lookup=8,login=6,submit=16,desk=8
+#                               connections per kind of client; their sum is the number of connections
+#   BENCH_DESK=0                no desk decisions (for a binary without the staff API): their connections
+#                               browse the catalog instead
+#   BENCH_CITIZENS=8            citizens signed up for the logins and the submissions
+#   MOTCUA_BCRYPT_COST=10       bcrypt cost of the servers (their default is 11); reported
+#   MOTCUA_BIN=PATH             the binary to load (default: the release build, built unless BENCH_SKIP_BUILD=1)
+#   BENCH_DATABASE_URL=postgres://…   with --nginx: use this PostgreSQL server (a fresh database is made in
+#                               it and dropped afterwards) instead of starting a throwaway cluster
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+
+usage() { sed -n '2,29s/^# \{0,1\}//p' "$0"; }
+
+NGINX=0
+CI=0
+while (($#)); do
+  case $1 in
+    --nginx) NGINX=1 ;;
+    --ci) CI=1 ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+  shift
+done
+
+DURATION=${BENCH_DURATION:-$((CI ? 10 : 60))}
+MIX=${BENCH_MIX:-catalog=26,lookup=8,login=6,submit=16,desk=8}
+if [[ ${BENCH_DESK:-1} == 0 ]]; then
+  # The desk's connections browse the catalog instead.
+  MIX=$(awk -v RS=, -v ORS=, -F= '
+    { n[$1] = $2; order[++k] = $1 }
+    END { n["catalog"] += n["desk"]; n["desk"] = 0; for (i = 1; i <= k; i++) printf "%s=%d%s", order[i], n[order[i]], (i < k ? "," : "") }' <<<"$MIX")
+  MIX=${MIX%,}
+fi
+CONNS=$(tr ',' '\n' <<<"$MIX" | awk -F= '{ s += $2 } END { print s + 0 }')
+((CONNS > 0)) || die "BENCH_MIX has no connections: $MIX"
+CITIZENS=${BENCH_CITIZENS:-8}
+SETUP_DOSSIERS=20
+BCRYPT_COST=${MOTCUA_BCRYPT_COST:-10}
+STAFF_EMAIL=tiepnhan.tai@example.vn
+STAFF_PASSWORD=Tiep-nhan-tai-2026
+AGENCY=000.00.08.H06
+PG_VERSION=15
+PG_BIN=/usr/lib/postgresql/$PG_VERSION/bin
+
+# Fresh data, no SMTP (the servers log their mail, and the set-up reads the verification links there).
+unset DATABASE_URL MOTCUA_SMTP_HOST MOTCUA_SMTP_PORT MOTCUA_SMTP_SECURITY MOTCUA_SMTP_USERNAME MOTCUA_SMTP_PASSWORD
+
+# shellcheck source=bench/setup.sh
+source bench/setup.sh
+NAME=mixed
+if ((NGINX)); then NAME=mixed-nginx; fi
+bench_setup "$NAME"
+# The throwaway cluster (postgres) and nginx's workers (www-data) must reach their folders in here.
+chmod 711 "$WORK_DIR"
+
+BACKEND_PIDS=()   # motcua processes (SERVER_PID is the first, for bench_cleanup)
+SAMPLER_PIDS=()
+NGINX_PID=""
+PGDATA=""
+PG_PID=""
+PG_URL=""         # postgres://… of the server (throwaway or BENCH_DATABASE_URL)
+DB_NAME=""        # the database made in it
+DATABASE_URL_MIXED=""
+
+# shellcheck disable=SC2317  # reached through the trap
+mixed_cleanup() {
+  local rc=$? pid
+  trap - EXIT INT TERM
+  set +e
+  for pid in "${SAMPLER_PIDS[@]}"; do stop_pid "$pid" 2; done
+  if [[ -n $NGINX_PID ]]; then stop_pid "$NGINX_PID" 10; fi
+  for pid in "${BACKEND_PIDS[@]}"; do stop_pid "$pid" 20; done
+  SERVER_PID=""
+  if [[ -n ${BENCH_DATABASE_URL:-} && -n $DB_NAME ]]; then
+    psql_cmd "$PG_URL" -c "DROP DATABASE IF EXISTS $DB_NAME" >/dev/null 2>&1 || log "could not drop database $DB_NAME"
+  fi
+  stop_postgres
+  (exit "$rc")
+  bench_cleanup
+}
+trap mixed_cleanup EXIT
+
+psql_cmd() {
+  local psql=psql
+  [[ -x $PG_BIN/psql ]] && psql=$PG_BIN/psql
+  "$psql" "$1" -XAtq -v ON_ERROR_STOP=1 "${@:2}"
+}
+
+# --- PostgreSQL (as scripts/test does it: Debian's postgresql-15, a throwaway cluster) ------------
+
+# Runs a PostgreSQL tool as the postgres user (initdb refuses root).
+as_pg() {
+  if [[ $EUID -eq 0 ]]; then
+    (cd "$PG_ROOT" && runuser -u postgres -- "$@")
+  else
+    "$@"
+  fi
+}
+
+ensure_postgres() {
+  if [[ -x $PG_BIN/initdb && -x $PG_BIN/pg_ctl && -x $PG_BIN/postgres ]] && id postgres >/dev/null 2>&1; then
+    return 0
+  fi
+  log "== Installing PostgreSQL $PG_VERSION =="
+  # No default cluster: this script makes its own throwaway one.
+  as_root mkdir -p /etc/postgresql-common/createcluster.d
+  echo 'create_main_cluster = false' | as_root tee /etc/postgresql-common/createcluster.d/motcua.conf >/dev/null
+  apt_install "postgresql-$PG_VERSION"
+  [[ -x $PG_BIN/initdb ]] || die "postgresql-$PG_VERSION installed but $PG_BIN/initdb is missing"
+}
+
+start_postgres() {
+  local port
+  PG_ROOT=$WORK_DIR/pg
+  mkdir -p "$PG_ROOT"
+  PGDATA=$PG_ROOT/data
+  if [[ $EUID -eq 0 ]]; then chown postgres: "$PG_ROOT"; fi
+  if ! as_pg "$PG_BIN/initdb" -D "$PGDATA" -A trust -U postgres --encoding=UTF8 --locale=C.UTF-8 \
+    >"$PG_ROOT/initdb.log" 2>&1; then
+    rm -rf "$PGDATA"
+    as_pg "$PG_BIN/initdb" -D "$PGDATA" -A trust -U postgres --encoding=UTF8 --locale=C \
+      >"$PG_ROOT/initdb.log" 2>&1 || { cat "$PG_ROOT/initdb.log" >&2; die "initdb failed"; }
+  fi
+  port=$(free_port)
+  # fsync stays on: the figures are those of a database that keeps what it acknowledges.
+  if ! as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PG_ROOT/server.log" -w -t 60 start \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $PGDATA -c max_connections=300" >/dev/null; then
+    cat "$PG_ROOT/server.log" >&2 || true
+    die "PostgreSQL did not start"
+  fi
+  PG_PID=$(head -n1 "$PGDATA/postmaster.pid")
+  PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
+}
+
+# shellcheck disable=SC2317  # reached through the trap
+stop_postgres() {
+  if [[ -n $PGDATA && -f $PGDATA/postmaster.pid ]]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w -t 20 stop >/dev/null 2>&1 || true
+  fi
+  if [[ -n $PG_PID ]]; then
+    local i
+    for ((i = 0; i < 50; i++)); do kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$PG_PID" 2>/dev/null; then
+      kill -QUIT "$PG_PID" 2>/dev/null || true
+      sleep 1
+      kill -KILL "$PG_PID" 2>/dev/null || true
+    fi
+  fi
+  PGDATA="" PG_PID=""
+}
+
+# --- motcua ---------------------------------------------------------------------------------------
+
+# start_backend PORT LOG : starts `motcua serve` on PORT (shared data dir; DATABASE_URL when set), waits
+# until it is ready, appends its PID to BACKEND_PIDS.
+start_backend() {
+  local port=$1 logfile=$2 pid
+  local -a env=(MOTCUA_PUBLIC_URL="$BASE" MOTCUA_BCRYPT_COST="$BCRYPT_COST")
+  [[ -n $DATABASE_URL_MIXED ]] && env+=(DATABASE_URL="$DATABASE_URL_MIXED")
+  echo "--- start $(date -u +%FT%TZ) on port $port" >>"$logfile"
+  env "${env[@]}" "$BIN" serve --host 127.0.0.1 --port "$port" --data-dir "$DATA_DIR" >>"$logfile" 2>&1 &
+  pid=$!
+  BACKEND_PIDS+=("$pid")
+  [[ -n $SERVER_PID ]] || SERVER_PID=$pid
+  if ! wait_for_url "http://127.0.0.1:$port/readyz" 90 "$pid"; then
+    tail -n 40 "$logfile" >&2 || true
+    die "motcua did not become ready on port $port (log: $logfile)"
+  fi
+}
+
+stop_backends() {
+  local pid
+  for pid in "${BACKEND_PIDS[@]}"; do stop_pid "$pid" 20; done
+  BACKEND_PIDS=()
+  SERVER_PID=""
+}
+
+# sample_memory PID FILE : every 0.5 s, "SECONDS VmRSS_kB VmHWM_kB" of PID, until it exits (at most 2 h).
+sample_memory() {
+  local pid=$1 file=$2
+  (
+    deadline=$((SECONDS + 7200))
+    while ((SECONDS < deadline)) && [[ -r /proc/$pid/status ]]; do
+      awk -v t="$(date +%s.%N)" '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } END { if (r != "") print t, r, h }' \
+        "/proc/$pid/status" >>"$file" 2>/dev/null || true
+      sleep 0.5
+    done
+  ) &
+  SAMPLER_PIDS+=("$!")
+}
+
+# --- nginx -------------------------------------------------------------------------------------
+
+# start_nginx PORT BACKEND_PORT... : Debian's nginx in the foreground (its PID tracked) under a temp prefix,
+# round robin over the backends.
+start_nginx() {
+  local port=$1 prefix=$WORK_DIR/nginx b user=""
+  shift
+  if ! command -v nginx >/dev/null; then
+    # Debian's package starts nginx (on port 80) when it installs it, unless policy-rc.d says no.
+    local policy=/usr/sbin/policy-rc.d made=0
+    if [[ ! -e $policy ]]; then
+      printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null && as_root chmod 755 "$policy" && made=1
+    fi
+    apt_install nginx || { ((made)) && as_root rm -f "$policy"; die "could not install nginx"; }
+    if ((made)); then as_root rm -f "$policy"; fi
+  fi
+  mkdir -p "$prefix/tmp"
+  chmod 755 "$prefix"
+  if [[ $EUID -eq 0 ]]; then user="user www-data;"; fi
+  {
+    echo "$user"
+    cat <<EOF
+worker_processes 1;
+daemon off;
+pid $prefix/nginx.pid;
+error_log $prefix/error.log warn;
+events { worker_connections 2048; }
+http {
+  access_log off;
+  client_body_temp_path $prefix/tmp/body;
+  proxy_temp_path $prefix/tmp/proxy;
+  fastcgi_temp_path $prefix/tmp/fastcgi;
+  uwsgi_temp_path $prefix/tmp/uwsgi;
+  scgi_temp_path $prefix/tmp/scgi;
+  client_max_body_size 110m;
+  upstream motcua {
+EOF
+    for b in "$@"; do echo "    server 127.0.0.1:$b max_fails=0;"; done
+    cat <<EOF
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      proxy_pass http://motcua;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$http_host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      # A failed backend must show as an error, not be hidden by a retry on the other one.
+      proxy_next_upstream off;
+      proxy_read_timeout 60s;
+    }
+  }
+}
+EOF
+  } >"$prefix/nginx.conf"
+  nginx -t -q -e "$prefix/error.log" -c "$prefix/nginx.conf" -p "$prefix/" || die "nginx rejects $prefix/nginx.conf"
+  nginx -e "$prefix/error.log" -c "$prefix/nginx.conf" -p "$prefix/" >"$prefix/stdout.log" 2>&1 &
+  NGINX_PID=$!
+  wait_for_url "http://127.0.0.1:$port/readyz" 30 "$NGINX_PID" || { cat "$prefix/error.log" >&2; die "nginx did not start"; }
+}
+
+# --- 1. Servers and data -------------------------------------------------------------------------
+
+t0=$SECONDS
+LOGS=()
+if ((NGINX)); then
+  if [[ -n ${BENCH_DATABASE_URL:-} ]]; then
+    PG_URL=$BENCH_DATABASE_URL
+  else
+    ensure_postgres
+    start_postgres
+  fi
+  DB_NAME=motcua_mixed_$$
+  psql_cmd "$PG_URL" -c "CREATE DATABASE $DB_NAME" >/dev/null
+  DATABASE_URL_MIXED="${PG_URL%/*}/$DB_NAME"
+  PORT_A=$(free_port)
+  PORT_B=$(free_port)
+  [[ $PORT_A != "$PORT_B" ]] || PORT_B=$(free_port)
+  # BASE (nginx) from bench_setup is the public address of both processes.
+  LOGS=("$OUT/server-a.log" "$OUT/server-b.log")
+  # First start: migrations and the demo catalog; then the desk's account, made while no server runs.
+  start_backend "$PORT_A" "${LOGS[0]}"
+  stop_backends
+  DATABASE_URL=$DATABASE_URL_MIXED "$BIN" create-user --data-dir "$DATA_DIR" --email "$STAFF_EMAIL" --name "Cán bộ Tiếp Nhận" \
+    --role receptionist --agency "$AGENCY" --password "$STAFF_PASSWORD" >"$OUT/create-user.log" 2>&1 ||
+    { cat "$OUT/create-user.log" >&2; die "create-user failed"; }
+  start_backend "$PORT_A" "${LOGS[0]}"
+  start_backend "$PORT_B" "${LOGS[1]}"
+  start_nginx "$PORT" "$PORT_A" "$PORT_B"
+  DESCRIPTION="nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') (1 worker, round robin, keepalive) in front of two motcua processes (ports $PORT_A, $PORT_B) sharing PostgreSQL $(psql_cmd "$PG_URL" -c 'SHOW server_version' | cut -d' ' -f1) and one data dir"
+else
+  LOGS=("$OUT/server.log")
+  start_backend "$PORT" "${LOGS[0]}"
+  stop_backends
+  "$BIN" create-user --data-dir "$DATA_DIR" --email "$STAFF_EMAIL" --name "Cán bộ Tiếp Nhận" \
+    --role receptionist --agency "$AGENCY" --password "$STAFF_PASSWORD" >"$OUT/create-user.log" 2>&1 ||
+    { cat "$OUT/create-user.log" >&2; die "create-user failed"; }
+  start_backend "$PORT" "${LOGS[0]}"
+  DESCRIPTION="one motcua process on SQLite"
+fi
+echo "== $DESCRIPTION; $BIN =="
+
+SAMPLES=$OUT/samples
+mkdir -p "$SAMPLES"
+CONFIG=$WORK_DIR/mixed-config.lua
+LOG_ARGS=()
+for l in "${LOGS[@]}"; do LOG_ARGS+=(--log "$l"); done
+python3 bench/mixed_setup.py prepare --base "$BASE" "${LOG_ARGS[@]}" --out "$CONFIG" --samples-dir "$SAMPLES" \
+  --mix "$MIX" --citizens "$CITIZENS" --dossiers "$SETUP_DOSSIERS" --agency "$AGENCY" \
+  --staff-email "$STAFF_EMAIL" --staff-password "$STAFF_PASSWORD" ||
+  die "could not prepare the load (server logs: ${LOGS[*]})"
+echo "ready in $((SECONDS - t0))s"
+
+# --- 2. Load ---------------------------------------------------------------------------------------
+
+MEM_ARGS=()
+if ((NGINX)); then
+  sample_memory "${BACKEND_PIDS[0]}" "$OUT/memory-a.txt"
+  sample_memory "${BACKEND_PIDS[1]}" "$OUT/memory-b.txt"
+  sample_memory "$NGINX_PID" "$OUT/memory-nginx-master.txt"
+  MEM_ARGS=(--memory "motcua A=$OUT/memory-a.txt" --memory "motcua B=$OUT/memory-b.txt")
+else
+  sample_memory "$SERVER_PID" "$OUT/memory.txt"
+  MEM_ARGS=(--memory "motcua=$OUT/memory.txt")
+fi
+sleep 1
+echo "== Load: wrk -t$CONNS -c$CONNS -d${DURATION}s --timeout 10s -s bench/mixed.lua ($MIX) =="
+MIXED_CONFIG=$CONFIG timeout $((DURATION + 60)) wrk -t"$CONNS" -c"$CONNS" -d"${DURATION}s" --timeout 10s --latency \
+  -s bench/mixed.lua "$BASE" >"$OUT/wrk.txt" 2>&1 || { cat "$OUT/wrk.txt" >&2; die "wrk failed"; }
+sleep 1
+for pid in "${BACKEND_PIDS[@]}"; do
+  kill -0 "$pid" 2>/dev/null || die "a motcua process died during the load (logs: ${LOGS[*]})"
+done
+for pid in "${SAMPLER_PIDS[@]}"; do stop_pid "$pid" 2; done
+SAMPLER_PIDS=()
+
+# --- 3. Checks after the load ----------------------------------------------------------------------
+
+SHARED="wrk and the server"
+if ((NGINX)); then SHARED="wrk, nginx, both servers and PostgreSQL"; fi
+NOTES=("$DESCRIPTION; $BIN (built $(date -u -r "$BIN" +%FT%TZ))"
+  "MOTCUA_BCRYPT_COST=$BCRYPT_COST (server default 11); $CITIZENS citizens; $(nproc) cores shared by $SHARED")
+if ((NGINX)); then
+  # Sessions are in the database: a login on one process holds on the other, a logout on one ends it on both.
+  python3 bench/mixed_setup.py sessions --email nguoi.do.tai.01@example.vn --password Hoa-sen-no-2026 \
+    "http://127.0.0.1:$PORT_A" "http://127.0.0.1:$PORT_B" || die "sessions differ between the two processes"
+  NOTES+=("sessions: a login on either process is valid on the other, a logout on one ends the session on both (checked on each backend port)")
+  for i in 0 1; do
+    n=$(grep -c 'path=' "${LOGS[$i]}" || true)
+    NOTES+=("process $((i ? 2 : 1)) logged $n requests")
+  done
+fi
+ERROR_LINES=$(cat "${LOGS[@]}" | grep -acE '^[^ ]+ (error|critical) ' || true)
+NOTES+=("server log lines at level error or critical: $ERROR_LINES")
+stop_backends
+
+DB_ARGS=()
+if ((NGINX)); then
+  psql_cmd "$DATABASE_URL_MIXED" -F '|' -c "SELECT code, status FROM dossiers WHERE code IS NOT NULL" >"$WORK_DIR/codes.txt"
+  psql_cmd "$DATABASE_URL_MIXED" -F '|' -c \
+    "SELECT a.code, s.day, s.last_value FROM dossier_sequences s JOIN agencies a ON a.id = s.agency_id" >"$WORK_DIR/sequences.txt"
+  DB_ARGS=(--pg-dump "$WORK_DIR")
+else
+  DB_ARGS=(--sqlite "$DATA_DIR/motcua.sqlite")
+fi
+
+NOTE_ARGS=()
+for n in "${NOTES[@]}"; do NOTE_ARGS+=(--note "$n"); done
+TITLE="Mixed load $STAMP"
+if ((NGINX)); then TITLE+=" (nginx, two processes, PostgreSQL)"; fi
+rc=0
+python3 bench/mixed_report.py --samples "$SAMPLES" --wrk "$OUT/wrk.txt" --duration "$DURATION" --connections "$CONNS" \
+  "${MEM_ARGS[@]}" "${DB_ARGS[@]}" --setup-dossiers "$SETUP_DOSSIERS" --title "$TITLE" "${NOTE_ARGS[@]}" \
+  --out "$OUT/results.md" >"$WORK_DIR/report.txt" || rc=$?
+cp "$OUT/results.md" "bench/out/$NAME-latest.md"
+echo
+sed '$d' "$WORK_DIR/report.txt"
+echo "raw wrk output, samples, memory and server logs: $OUT/"
+tail -n 1 "$WORK_DIR/report.txt"
+exit "$rc"

@@ -1,0 +1,282 @@
+"""Security suite of MotCua: fixtures shared by the stored-XSS sweep, the slow-upload and polyglot tests.
+
+A REAL `motcua serve` (SQLite, fresh temp data dir, free port on 127.0.0.1, demo catalog, no SMTP: mail
+goes to the outbox the system administrator reads at /quan-tri/thu-dien), started once per session and
+stopped by its PID at the end. One headless Debian Chromium, started only when a test asks for it.
+
+Fixtures:
+  server      -> Server(url, pid, log, data_dir): the running portal; data_dir/"files" holds its stored files
+  demo        -> {email: DemoLogin}: the demo staff accounts the server printed; demo.role("Lãnh đạo", "H06")
+  admin       -> portal.Client signed in as the system administrator (reads the outbox)
+  citizen_factory -> make(**register kwargs) -> (Account, Client signed in)
+  driver      -> the session's Chromium with the page's CSP bypassed (so the check sees the escaping itself,
+                 not the CSP behind it) and alerts left open for the test to find
+
+Environment:
+  MOTCUA_BIN      the motcua binary (default: .build/debug/motcua, else .build/release/motcua)
+  CHROMIUM_BIN, CHROMEDRIVER   default /usr/bin/chromium, /usr/bin/chromedriver
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import portal
+
+pytest_plugins = ["stored"]
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
+
+
+def _sigterm_as_interrupt(signum, frame):  # noqa: ARG001
+    # pytest turns KeyboardInterrupt into an orderly stop that still runs fixture teardown (server, Chromium).
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_configure(config):
+    signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+    config.addinivalue_line("markers", "backoffice: needs the back office (staff pages and API, /tmp/backoffice-contract.md)")
+    config.addinivalue_line("markers", "browser: loads pages in Chromium")
+    config.addinivalue_line("markers", "runs_last: waits for a probe started at the beginning of the session")
+
+
+def pytest_collection_modifyitems(config, items):  # noqa: ARG001
+    # Tests that wait for a long-running probe go last, so the wait overlaps the rest of the suite.
+    items.sort(key=lambda item: item.get_closest_marker("runs_last") is not None)
+
+
+def _motcua_bin() -> Path:
+    env = os.environ.get("MOTCUA_BIN")
+    if env:
+        return Path(env)
+    for candidate in (".build/debug/motcua", ".build/release/motcua"):
+        if (REPO / candidate).exists():
+            return REPO / candidate
+    return REPO / ".build/debug/motcua"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    host: str
+    port: int
+    pid: int
+    log: Path
+    data_dir: Path
+
+    def tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError as e:
+            return f"(no server log: {e})"
+
+    @property
+    def files(self) -> Path:
+        return self.data_dir / "files"
+
+
+def _wait_ready(proc: subprocess.Popen, url: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url + "/readyz", timeout=2) as resp:
+                if resp.status == 200:
+                    return True
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def _stop(proc: subprocess.Popen, seconds: float = 10) -> None:
+    if proc.poll() is not None:
+        return
+    os.kill(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(seconds)
+    except subprocess.TimeoutExpired:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+_STATE: dict = {}
+
+
+@pytest.fixture(scope="session")
+def server():
+    binary = _motcua_bin()
+    if not os.access(binary, os.X_OK):
+        pytest.exit(f"motcua binary not found or not executable: {binary} (set MOTCUA_BIN)", returncode=2)
+    work = Path(tempfile.mkdtemp(prefix="motcua-security."))
+    log_path = work / "server.log"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("MOTCUA_SMTP_")}
+    env["MOTCUA_BCRYPT_COST"] = "4"  # many sign-ups and sign-ins; the cost is not what is tested here
+    proc = None
+    url, port = "", 0
+    for _ in range(3):  # a free port can be taken between choosing and binding it
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        env["MOTCUA_PUBLIC_URL"] = url
+        with open(log_path, "ab") as log:
+            proc = subprocess.Popen(
+                [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(work / "data")],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
+            )
+        if _wait_ready(proc, url, 60):
+            break
+        _stop(proc, 5)
+        proc = None
+    if proc is None:
+        tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
+        shutil.rmtree(work, ignore_errors=True)
+        pytest.exit(f"motcua serve did not become ready; server log:\n{tail}", returncode=2)
+    srv = Server(url=url, host="127.0.0.1", port=port, pid=proc.pid, log=log_path, data_dir=work / "data")
+    _STATE["server"] = srv
+    try:
+        yield srv
+    finally:
+        _stop(proc)
+        _STATE.pop("server", None)
+        if os.environ.get("MOTCUA_SECURITY_KEEP"):
+            print(f"\nkept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # noqa: ARG001
+    outcome = yield
+    rep = outcome.get_result()
+    srv = _STATE.get("server")
+    if rep.failed and rep.when in ("setup", "call") and srv is not None:
+        rep.sections.append(("server log (tail)", srv.tail(25)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Accounts
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+    role: str  # as printed, e.g. "Lãnh đạo, Sở Nội vụ tỉnh Bắc Kạn"
+
+
+class DemoLogins(dict):
+    def by_prefix(self, prefix: str) -> DemoLogin:
+        """demo.by_prefix("tiepnhan.h06"): the account whose e-mail starts with that."""
+        found = [d for e, d in self.items() if e.startswith(prefix + "@")]
+        assert len(found) == 1, f"expected one demo account {prefix}@…, got {list(self)}"
+        return found[0]
+
+
+_DEMO_LINE = re.compile(r"^\s+(\S+@\S+)\s{2,}(\S+)\s{2,}(\S.*?)\s*$")
+
+
+@pytest.fixture(scope="session")
+def demo(server) -> DemoLogins:
+    logins = DemoLogins()
+    deadline = time.monotonic() + 10
+    while not logins and time.monotonic() < deadline:
+        text = server.log.read_text(encoding="utf-8", errors="replace")
+        if "Demo staff accounts" in text:
+            for line in text.split("Demo staff accounts", 1)[1].splitlines()[1:]:
+                m = _DEMO_LINE.match(line)
+                if not m:
+                    if logins:
+                        break
+                    continue
+                logins[m.group(1)] = DemoLogin(m.group(1), m.group(2), m.group(3))
+        if not logins:
+            time.sleep(0.2)
+    assert logins, "the server printed no demo staff accounts; log:\n" + server.tail(40)
+    return logins
+
+
+@pytest.fixture(scope="session")
+def staff_client(server, demo):
+    """staff_client("tiepnhan.h06") -> portal.Client signed in as that demo account (one per account)."""
+    clients: dict[str, portal.Client] = {}
+
+    def make(prefix: str) -> portal.Client:
+        if prefix not in clients:
+            login = demo.by_prefix(prefix)
+            clients[prefix] = portal.sign_in(server.url, login.email, login.password)
+        return clients[prefix]
+    return make
+
+
+@pytest.fixture(scope="session")
+def admin(staff_client) -> portal.Client:
+    return staff_client("quantri")
+
+
+@pytest.fixture(scope="session")
+def citizen_factory(server, admin):
+    """make(organization=False, name=..., email=..., address=..., representative=..., user_agent=None)
+    -> (Account, Client): registered through /dang-ky, verified, signed in."""
+    def make(user_agent: str | None = None, **kwargs) -> tuple[portal.Account, portal.Client]:
+        account = portal.register(server.url, admin, **kwargs)
+        return account, portal.sign_in(server.url, account.email, account.password, user_agent=user_agent)
+    return make
+
+
+# ---------------------------------------------------------------------------------------------
+# The browser
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def driver(server):  # noqa: ARG001  (quits before the server stops)
+    from selenium import webdriver  # noqa: PLC0415  (only the browser checks need Selenium)
+    from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
+
+    if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
+        pytest.exit(f"no Chromium at {CHROMIUM} / {CHROMEDRIVER}: run tests/security/run.sh", returncode=2)
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,800",
+                "--no-first-run", "--disable-search-engine-choice-screen"):
+        opts.add_argument(arg)
+    # An alert stays open (and is found by switch_to.alert) instead of being dismissed by the driver.
+    opts.set_capability("unhandledPromptBehavior", "ignore")
+    downloads = Path(tempfile.mkdtemp(prefix="motcua-security-downloads."))
+    opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                           "download.prompt_for_download": False})
+    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    try:
+        drv.set_page_load_timeout(30)
+        drv.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+        # The portal's CSP would stop an injected inline script by itself; bypassing it makes the browser
+        # check test the escaping. (The CSP header is asserted separately.)
+        drv.execute_cdp_cmd("Page.setBypassCSP", {"enabled": True})
+        drv.downloads = downloads  # type: ignore[attr-defined]
+        yield drv
+    finally:
+        drv.quit()
+        shutil.rmtree(downloads, ignore_errors=True)
