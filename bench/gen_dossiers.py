@@ -180,6 +180,7 @@ class Store(Protocol):
     """Where rows go: SQLite (executemany) or PostgreSQL (psql COPY)."""
 
     def query(self, sql: str) -> list[tuple[Any, ...]]: ...
+    def columns(self, table: str) -> set[str]: ...
     def begin_load(self) -> None: ...
     def insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None: ...
     def commit(self) -> None: ...
@@ -198,6 +199,9 @@ class SQLiteStore:
 
     def query(self, sql: str) -> list[tuple[Any, ...]]:
         return self.db.execute(sql).fetchall()
+
+    def columns(self, table: str) -> set[str]:
+        return {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
 
     def begin_load(self) -> None:
         for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -262144", "temp_store = MEMORY",
@@ -243,6 +247,10 @@ class PostgresStore:
         for line in out.splitlines():
             rows.append(tuple(None if v == "" else v for v in line.split("\x1f")))
         return rows
+
+    def columns(self, table: str) -> set[str]:
+        return {str(row[0]) for row in self.query(
+            f"SELECT column_name FROM information_schema.columns WHERE table_name = '{table}'")}
 
     def begin_load(self) -> None:
         pass
@@ -410,9 +418,12 @@ USER_COLUMNS = ("id", "kind", "email", "password_hash", "display_name", "citizen
 DOSSIER_COLUMNS = ("id", "code", "procedure_id", "agency_id", "applicant_id", "status", "channel", "request_summary",
                    "form_values", "delivery_method", "delivery_address", "created_at", "updated_at", "submitted_at",
                    "due_at")
+# Added by the back office (migration 4); written when the database has them.
+BACK_OFFICE_DOSSIER_COLUMNS = ("accepted_at", "finished_at", "returned_at", "desk_note")
 EVENT_COLUMNS = ("dossier_id", "at", "actor_id", "action", "from_status", "to_status", "note")
 ATTACHMENT_COLUMNS = ("dossier_id", "document_position", "sha256", "size_bytes", "content_type", "display_name",
                       "created_at")
+BACK_OFFICE_ATTACHMENT_COLUMNS = ("kind",)
 
 
 def write_file_pool(files_dir: Path | None, rng: random.Random) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
@@ -514,6 +525,10 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
         raise SystemExit("gen_dossiers: no procedure is open to individuals or organizations")
     pdfs, jpgs = write_file_pool(files_dir, rng)
 
+    back_office = "accepted_at" in store.columns("dossiers") and "kind" in store.columns("dossier_attachments")
+    dossier_columns = DOSSIER_COLUMNS + (BACK_OFFICE_DOSSIER_COLUMNS if back_office else ())
+    attachment_columns = ATTACHMENT_COLUMNS + (BACK_OFFICE_ATTACHMENT_COLUMNS if back_office else ())
+
     store.begin_load()
     store.insert("users", USER_COLUMNS, user_rows)
 
@@ -548,9 +563,9 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
     random_, randint, choice = rng.random, rng.randint, rng.choice
 
     def flush() -> None:
-        store.insert("dossiers", DOSSIER_COLUMNS, dossier_rows)
+        store.insert("dossiers", dossier_columns, dossier_rows)
         store.insert("dossier_events", EVENT_COLUMNS, event_rows)
-        store.insert("dossier_attachments", ATTACHMENT_COLUMNS, attachment_rows)
+        store.insert("dossier_attachments", attachment_columns, attachment_rows)
         store.commit()
         counts["events"] += len(event_rows)
         counts["attachments"] += len(attachment_rows)
@@ -578,7 +593,10 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
                 if mandatory or random_() < 0.3:
                     sha, size = choice(pdfs) if "pdf" in formats else choice(jpgs)
                     name = DOCUMENT_NAMES[position % len(DOCUMENT_NAMES)] if "pdf" in formats else f"anh-{position + 1}.jpg"
-                    files.append((position, sha, size, "application/pdf" if "pdf" in formats else "image/jpeg", name))
+                    files.append((position, sha, size, "application/pdf" if "pdf" in formats else "image/jpeg", name,
+                                  "applicant", None))
+            accepted = finished = returned = None
+            desk_note = ""
             if recent and random_() < 0.08:
                 status, code, submitted, due, updated = 0, None, None, None, t0
                 files = files[:randint(0, len(files))]
@@ -595,6 +613,19 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
                 status, submitted, updated = history[-1][4], t0, history[-1][0]
                 for at, actor, action, from_status, to_status, note in history:
                     event_rows.append((next_id, at, actor, action, from_status, to_status, note))
+                    # Milestones and the desk's latest word, as DossierWorkflow.perform writes them.
+                    if action == "accept":
+                        accepted, desk_note = at, ""
+                    elif action in ("refuse", "requestSupplement", "stop"):
+                        desk_note = note
+                    elif action == "finish":
+                        finished = at
+                        # The processor's result file, uploaded before the leader's approval.
+                        sha, size = choice(pdfs)
+                        files.append((0, sha, size, "application/pdf", "ket-qua-giai-quyet.pdf", "result",
+                                      at - randint(10, 600) * MINUTE_MS))
+                    elif action == "returnResult":
+                        returned = at
                 seen_codes += 1
                 if len(codes_sample) < args.codes:
                     codes_sample.append(code)
@@ -603,9 +634,11 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
             status_counts[status] = status_counts.get(status, 0) + 1
             dossier_rows.append((next_id, code, procedure.id, procedure.agency_id, citizen.id, status, 2,
                                  choice(SUMMARIES), choice(procedure.value_variants), delivery,
-                                 citizen.address if delivery == "post" else None, created, updated, submitted, due))
-            for position, sha, size, content_type, name in files:
-                attachment_rows.append((next_id, position, sha, size, content_type, name, created + randint(1, 4) * MINUTE_MS))
+                                 citizen.address if delivery == "post" else None, created, updated, submitted, due,
+                                 accepted, finished, returned, desk_note)[:len(dossier_columns)])
+            for position, sha, size, content_type, name, kind, at in files:
+                attachment_rows.append((next_id, position, sha, size, content_type, name,
+                                        at or created + randint(1, 4) * MINUTE_MS, kind)[:len(attachment_columns)])
             next_id += 1
             counts["dossiers"] += 1
             if len(dossier_rows) >= BATCH_DOSSIERS:

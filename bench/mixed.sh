@@ -293,7 +293,10 @@ if ((NGINX)); then
   DATABASE_URL_MIXED="${PG_URL%/*}/$DB_NAME"
   PORT_A=$(free_port)
   PORT_B=$(free_port)
-  [[ $PORT_A != "$PORT_B" ]] || PORT_B=$(free_port)
+  for _ in 1 2 3 4 5; do
+    [[ $PORT_A == "$PORT" ]] && PORT_A=$(free_port)
+    [[ $PORT_B == "$PORT" || $PORT_B == "$PORT_A" ]] && PORT_B=$(free_port)
+  done
   # BASE (nginx) from bench_setup is the public address of both processes.
   LOGS=("$OUT/server-a.log" "$OUT/server-b.log")
   # First start: migrations and the demo catalog; then the desk's account, made while no server runs.
@@ -335,8 +338,12 @@ MEM_ARGS=()
 if ((NGINX)); then
   sample_memory "${BACKEND_PIDS[0]}" "$OUT/memory-a.txt"
   sample_memory "${BACKEND_PIDS[1]}" "$OUT/memory-b.txt"
-  sample_memory "$NGINX_PID" "$OUT/memory-nginx-master.txt"
   MEM_ARGS=(--memory "motcua A=$OUT/memory-a.txt" --memory "motcua B=$OUT/memory-b.txt")
+  NGINX_WORKER=$(awk '{ print $1 }' "/proc/$NGINX_PID/task/$NGINX_PID/children" 2>/dev/null || true)
+  if [[ -n $NGINX_WORKER ]]; then
+    sample_memory "$NGINX_WORKER" "$OUT/memory-nginx.txt"
+    MEM_ARGS+=(--memory "nginx worker=$OUT/memory-nginx.txt")
+  fi
 else
   sample_memory "$SERVER_PID" "$OUT/memory.txt"
   MEM_ARGS=(--memory "motcua=$OUT/memory.txt")
@@ -354,9 +361,12 @@ SAMPLER_PIDS=()
 
 # --- 3. Checks after the load ----------------------------------------------------------------------
 
+BUILD_KIND="release build"
+# A debug build serves several times slower: its figures say nothing about the portal's speed.
+if grep -qa '/debug/motcua_MotCua.resources' "$BIN"; then BUILD_KIND="DEBUG build: figures not representative"; fi
 SHARED="wrk and the server"
 if ((NGINX)); then SHARED="wrk, nginx, both servers and PostgreSQL"; fi
-NOTES=("$DESCRIPTION; $BIN (built $(date -u -r "$BIN" +%FT%TZ))"
+NOTES=("$DESCRIPTION; $BIN ($BUILD_KIND, $(date -u -r "$BIN" +%FT%TZ))"
   "MOTCUA_BCRYPT_COST=$BCRYPT_COST (server default 11); $CITIZENS citizens; $(nproc) cores shared by $SHARED")
 if ((NGINX)); then
   # Sessions are in the database: a login on one process holds on the other, a logout on one ends it on both.

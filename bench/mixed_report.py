@@ -185,7 +185,8 @@ def main() -> None:
         failures.append(f"{errors} errors ({status_errors} unexpected answers, {socket_errors} socket errors, {lost} lost)")
 
     codes, seqs = database(args)
-    failures += code_problems(codes, seqs, s.codes)
+    bad_codes = code_problems(codes, seqs, s.codes)
+    failures += bad_codes
     submitted_db = len(codes) - args.setup_dossiers
     submit_conns = s.roles.get("submit", 0)
     if not len(s.codes) <= submitted_db <= len(s.codes) + submit_conns:
@@ -225,7 +226,7 @@ def main() -> None:
         lines.append("")
     lines.append(f"Database after the load: {len(codes)} submitted dossiers ({args.setup_dossiers} filed before the load, "
                  f"{len(s.codes)} submissions answered during it), {accepted_db} accepted (the desk saw {len(s.accepted)}); "
-                 f"codes unique and consecutive per agency and day: {'yes' if not any('code' in f for f in failures) else 'NO'}.")
+                 f"codes unique and consecutive per agency and day: {'no' if bad_codes else 'yes'}.")
     if s.error_lines:
         lines += ["", "First errors:", ""] + [f"- {e}" for e in s.error_lines[:10]]
     if failures:

@@ -6,7 +6,7 @@
   dossier (submitted without code, date, "submit" event or any file), every row that names a stored
   file (any table with a `sha256` column) has that file under files/objects/ with that hash, no orphan
   file there, no leftover in files/tmp/, no duplicate dossier code; every acknowledged submission's
-  row has its code and status >= 1.
+  row has its code and status >= 1 and an attachment row for each uploaded file.
 """
 
 from __future__ import annotations
@@ -190,12 +190,19 @@ def _check_files_on_disk(files_root: Path, referenced: set[str], found: Findings
 
 def _check_acknowledged_rows(db: Database, submissions: list[Submission], found: Findings) -> None:
     rows = {int(r[0]): (r[1], int(r[2])) for r in db.rows("SELECT id, code, status FROM dossiers")}
+    attached: dict[int, set[tuple[int, str]]] = {}
+    for (did, position, sha) in db.rows("SELECT dossier_id, document_position, sha256 FROM dossier_attachments"):
+        attached.setdefault(int(did), set()).add((int(position) + 1, sha))  # 0-based in the database
     for sub in submissions:
         row = rows.get(sub.dossier_id)
         if row is None:
             found.lose(sub.dossier_id, "no row in dossiers")
-        elif row[0] != sub.code or row[1] < 1:
+            continue
+        if row[0] != sub.code or row[1] < 1:
             found.lose(sub.dossier_id, f"row has code {row[0]!r} status {row[1]}, acknowledged {sub.code!r}")
+        for doc in sub.files:
+            if (doc.position, doc.sha256) not in attached.get(sub.dossier_id, set()):
+                found.lose(sub.dossier_id, f"no attachment row for document {doc.position} ({doc.sha256[:12]}…)")
     codes = Counter(s.code for s in submissions)
     for code, n in codes.items():
         if n > 1:

@@ -298,7 +298,7 @@ def with_database(url: str, name: str) -> str:
 class Database:
     """SQL on the portal's database: SQLite file under the data dir, or PostgreSQL through psql."""
 
-    NULL = "\x00NULL"
+    NULL = "\x1eNULL\x1e"
 
     def __init__(self, data_dir: Path, database_url: str | None):
         self.url = database_url
@@ -337,7 +337,7 @@ def psql_rows(url: str, sql: str) -> list[tuple]:
     if out.returncode != 0:
         raise HarnessError(f"psql failed ({out.returncode}): {out.stderr.strip()}\n  query: {sql}")
     rows = []
-    for line in out.stdout.splitlines():
+    for line in out.stdout.split("\n"):  # not splitlines(): it also splits at \x1c-\x1e
         if line:
             rows.append(tuple(None if v == Database.NULL else v for v in line.split("\x1f")))
     return rows

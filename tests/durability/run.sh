@@ -121,7 +121,9 @@ step() {
   return "$rc"
 }
 
-echo "== Kill loop: ${KILLS:-20} SIGKILLs under submissions, on ${DATABASE_URL:+PostgreSQL}${DATABASE_URL:-SQLite} =="
+DB_NAME=SQLite
+if [[ -n ${DATABASE_URL:-} ]]; then DB_NAME=PostgreSQL; fi
+echo "== Kill loop: ${KILLS:-20} SIGKILLs under submissions, on $DB_NAME =="
 step "kill loop" "$WORK/kill-loop.out" tests/durability/kill_loop.py --bin "$MOTCUA_BIN" --work "$WORK" \
   "${DB_ARGS[@]}" --kills "${KILLS:-20}" --workers "${DURABILITY_WORKERS:-4}" \
   --min-run "${DURABILITY_MIN_RUN:-0.5}" --max-run "${DURABILITY_MAX_RUN:-3}" \

@@ -19,6 +19,7 @@ Environment:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -36,7 +37,7 @@ import pytest
 
 import portal
 
-pytest_plugins = ["stored"]
+pytest_plugins = ["stored", "stored_backoffice"]
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
@@ -84,6 +85,10 @@ class Server:
     pid: int
     log: Path
     data_dir: Path
+    process: subprocess.Popen | None = None
+
+    def alive(self) -> bool:
+        return self.process is None or self.process.poll() is None
 
     def tail(self, lines: int = 30) -> str:
         try:
@@ -125,12 +130,13 @@ def _stop(proc: subprocess.Popen, seconds: float = 10) -> None:
 _STATE: dict = {}
 
 
-@pytest.fixture(scope="session")
-def server():
+@contextlib.contextmanager
+def running_server(prefix: str = "motcua-security."):
+    """A fresh `motcua serve` (own temp data dir, free port); stopped by its PID and removed on exit."""
     binary = _motcua_bin()
     if not os.access(binary, os.X_OK):
         pytest.exit(f"motcua binary not found or not executable: {binary} (set MOTCUA_BIN)", returncode=2)
-    work = Path(tempfile.mkdtemp(prefix="motcua-security."))
+    work = Path(tempfile.mkdtemp(prefix=prefix))
     log_path = work / "server.log"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("MOTCUA_SMTP_")}
     env["MOTCUA_BCRYPT_COST"] = "4"  # many sign-ups and sign-ins; the cost is not what is tested here
@@ -153,17 +159,25 @@ def server():
         tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
         shutil.rmtree(work, ignore_errors=True)
         pytest.exit(f"motcua serve did not become ready; server log:\n{tail}", returncode=2)
-    srv = Server(url=url, host="127.0.0.1", port=port, pid=proc.pid, log=log_path, data_dir=work / "data")
-    _STATE["server"] = srv
+    srv = Server(url=url, host="127.0.0.1", port=port, pid=proc.pid, log=log_path, data_dir=work / "data", process=proc)
     try:
         yield srv
     finally:
         _stop(proc)
-        _STATE.pop("server", None)
         if os.environ.get("MOTCUA_SECURITY_KEEP"):
             print(f"\nkept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server():
+    with running_server() as srv:
+        _STATE["server"] = srv
+        try:
+            yield srv
+        finally:
+            _STATE.pop("server", None)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -33,9 +33,11 @@ def short_payload(marker: str) -> str:
     return payload
 
 
-def email_payload(marker: str) -> str:
-    """An address the portal's e-mail check accepts (one @, a dot in the domain, no whitespace)."""
-    return f"javascript:alert(1)//'\"><svg/onload=alert(1)><script>alert(1)</script>{{{{7*7}}}}{marker}@x.vn".lower()
+def email_payload(marker: str, quote: bool = True) -> str:
+    """An address the portal's e-mail check accepts (one @, a dot in the domain, no whitespace).
+    quote=False leaves out the double quote (see test_staff_email_with_cookie_breaking_characters)."""
+    quote_char = '"' if quote else ""
+    return f"javascript:alert(1)//'{quote_char}><svg/onload=alert(1)><script>alert(1)</script>{{{{7*7}}}}{marker}@x.vn".lower()
 
 
 def file_name_payload(marker: str, quote: bool = True) -> str:

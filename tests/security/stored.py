@@ -160,7 +160,9 @@ class PayloadStaff:
 def payload_staff(staff_client) -> PayloadStaff:
     """A receptionist of Bắc Kạn (H06) whose name and e-mail are payloads, made by the agency administrator."""
     agency_admin = staff_client("quantri.h06")
-    name, email = short_payload("q40"), email_payload("q41")
+    # No double quote in the e-mail: the page puts the new address in a cookie, and a quote there stops
+    # the server (see test_staff_email_with_cookie_breaking_characters_is_refused_or_shown).
+    name, email = short_payload("q40"), email_payload("q41", quote=False)
     answer = agency_admin.post_form("/quan-tri/can-bo", {"name": name, "email": email, "role": "receptionist"})
     assert answer.status_code == 303, portal.describe(answer)
     page = agency_admin.get_page("/quan-tri/can-bo")

@@ -56,7 +56,12 @@ struct FilingJourneyTests {
                 #expect(response.status == .seeOther)
             }
             let page = try await browser.get(dossierPath)
-            #expect(page.text.contains("Đơn đăng ký.pdf") && page.text.contains("Nộp hồ sơ"))
+            #expect(page.text.contains("Đơn đăng ký.pdf") && page.text.contains("\(dossierPath)/xem-lai"))
+            // The review step shows everything once more, with the submit button and nothing missing.
+            let review = try await browser.get("\(dossierPath)/xem-lai")
+            #expect(review.status == .ok && review.text.contains("Xem lại hồ sơ trước khi nộp"))
+            #expect(review.text.contains("action=\"\(dossierPath)/nop\"") && !review.text.contains("Còn thiếu giấy tờ bắt buộc"))
+            #expect(review.text.contains("Đơn đăng ký.pdf") && !review.text.contains("Tải tệp lên"))
 
             let submitted = try await browser.post("\(dossierPath)/nop", [:])
             #expect(submitted.status == .ok && submitted.text.contains("Đã nộp hồ sơ thành công"))
@@ -65,6 +70,8 @@ struct FilingJourneyTests {
             #expect(list.text.contains(code) && list.text.contains("Mới đăng ký, chờ tiếp nhận"))
             let after = try await browser.get(dossierPath)
             #expect(after.text.contains("Bạn đã nộp hồ sơ trực tuyến") && !after.text.contains("Tải tệp lên"))
+            // Once submitted, the review step leads back to the dossier.
+            #expect(try await browser.get("\(dossierPath)/xem-lai").headers[.location] == dossierPath)
             #expect(try await mail.messages(to: "an.nguyen@example.vn").contains { $0.subject.contains(code) })
 
             // Withdraw while not yet accepted.
