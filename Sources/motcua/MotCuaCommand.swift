@@ -12,7 +12,7 @@ struct MotCuaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "motcua",
         abstract: "MotCua — cổng dịch vụ công trực tuyến và một cửa điện tử.",
-        subcommands: [Serve.self, Migrate.self, ImportCatalog.self, CreateUser.self],
+        subcommands: [Serve.self, Migrate.self, ImportCatalog.self, CreateUser.self, BackupCommand.self, RestoreCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -148,6 +148,58 @@ struct CreateUser: AsyncParsableCommand {
             var standardError = FileHandle.standardError
             print(message, to: &standardError)
             throw ExitCode(65)
+        }
+    }
+}
+
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Write a consistent backup of the database and the stored files into a new directory.")
+    @OptionGroup var storage: StorageOptions
+    @Option(help: "Directory to write the backup into (must not exist, or be empty).") var output: String
+
+    func run() async throws {
+        let configuration = try storage.configuration()
+        let logger = makeLogger(configuration, label: "motcua.backup")
+        let opened = try await OpenedDatabase.open(configuration, logger: logger)
+        let target = URL(fileURLWithPath: output, isDirectory: true)
+        do {
+            let manifest = try await opened.whileRunning { database in
+                try await Backup(database: database, fileStore: try LocalFileStore(root: configuration.filesDirectory)).write(to: target)
+            }
+            let rows = manifest.tables.reduce(0) { $0 + $1.rows }
+            print("Backup written to \(target.path): \(manifest.tables.count) tables, \(rows) rows, \(manifest.files.count) files, schema version \(manifest.schemaVersion).")
+        } catch let failure as Backup.Failure {
+            FileHandle.standardError.write(Data("backup failed: \(failure)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct RestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Restore a backup into an empty database (and data directory), then apply newer migrations.")
+    @OptionGroup var storage: StorageOptions
+    @Option(help: "Backup directory written by `motcua backup`.") var input: String
+
+    func run() async throws {
+        let configuration = try storage.configuration()
+        let logger = makeLogger(configuration, label: "motcua.restore")
+        let source = URL(fileURLWithPath: input, isDirectory: true)
+        do {
+            _ = try Backup.verify(source)
+            let opened = try await OpenedDatabase.open(configuration, logger: logger)
+            let manifest = try await opened.whileRunning { database in
+                try await Backup(database: database, fileStore: try LocalFileStore(root: configuration.filesDirectory))
+                    .restore(from: source, migrator: Migrator(database: database, logger: logger))
+            }
+            let rows = manifest.tables.reduce(0) { $0 + $1.rows }
+            print("Restored \(source.path): \(rows) rows, \(manifest.files.count) files.")
+        } catch let failure as Backup.Failure {
+            FileHandle.standardError.write(Data("restore failed: \(failure)\n".utf8))
+            throw ExitCode(1)
         }
     }
 }

@@ -90,6 +90,15 @@ class Server:
     def alive(self) -> bool:
         return self.process is None or self.process.poll() is None
 
+    def problems(self, lines: int = 15) -> str:
+        """The server's warning, error and crash lines (the last `lines`), else the end of its log."""
+        try:
+            text = self.log.read_text(errors="replace").splitlines()
+        except OSError as e:
+            return f"(no server log: {e})"
+        found = [line for line in text if re.match(r"^\S+ (warning|error|critical) ", line) or "crashed" in line]
+        return "\n".join(found[-lines:]) or "\n".join(text[-lines:])
+
     def tail(self, lines: int = 30) -> str:
         try:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -186,7 +195,18 @@ def pytest_runtest_makereport(item, call):  # noqa: ARG001
     rep = outcome.get_result()
     srv = _STATE.get("server")
     if rep.failed and rep.when in ("setup", "call") and srv is not None:
-        rep.sections.append(("server log (tail)", srv.tail(25)))
+        rep.sections.append(("server log: warnings and errors (last 15)", srv.problems(15)))
+
+
+# Measurements tests report (e.g. latencies under slow uploads), printed before pytest's closing line.
+FIGURES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("security figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,8 +232,8 @@ class DemoLogins(dict):
 _DEMO_LINE = re.compile(r"^\s+(\S+@\S+)\s{2,}(\S+)\s{2,}(\S.*?)\s*$")
 
 
-@pytest.fixture(scope="session")
-def demo(server) -> DemoLogins:
+def read_demo_logins(server: Server) -> DemoLogins:
+    """The demo staff accounts a server printed on its first start."""
     logins = DemoLogins()
     deadline = time.monotonic() + 10
     while not logins and time.monotonic() < deadline:
@@ -230,6 +250,11 @@ def demo(server) -> DemoLogins:
             time.sleep(0.2)
     assert logins, "the server printed no demo staff accounts; log:\n" + server.tail(40)
     return logins
+
+
+@pytest.fixture(scope="session")
+def demo(server) -> DemoLogins:
+    return read_demo_logins(server)
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,16 @@ test_stored_xss_backoffice.py; the same pages in a real browser in test_xss_in_b
 
 from __future__ import annotations
 
+import html
 import re
+import time
 import urllib.parse
 
 import pytest
 import requests
 
 import portal
+from conftest import read_demo_logins, running_server
 from inert import (assert_inert, assert_plain_json_string, email_payload, long_payload, short_payload,
                    shown_file_name)
 from stored import INDIVIDUAL_DOSSIER, ORGANIZATION_DOSSIER
@@ -278,6 +281,36 @@ def test_staff_page_shows_payload_name_and_email_as_text(staff_client, payload_s
     assert_inert(payload_staff.created_page, "/quan-tri/can-bo right after creating", shown=[payload_staff.email])
     html_text = page(staff_client("quantri.h06"), "/quan-tri/can-bo")
     assert_inert(html_text, "/quan-tri/can-bo", shown=[payload_staff.name, payload_staff.email])
+
+
+@pytest.mark.parametrize("email", ['a"b@x.vn', "a;b@x.vn"])
+def test_staff_email_with_cookie_breaking_characters_is_refused_or_shown(email):
+    """The staff page hands the new account's e-mail and password to the next page in a cookie. An
+    address the e-mail check lets through but a cookie cannot carry must be refused (422) or shown,
+    never take the server down. Own server: a crash must not take the rest of the suite with it."""
+    with running_server("motcua-security-cookie.") as own:
+        login = read_demo_logins(own).by_prefix("quantri.h06")
+        agency_admin = portal.sign_in(own.url, login.email, login.password)
+        try:
+            answer = agency_admin.post_form("/quan-tri/can-bo", {"name": "Cán bộ A", "email": email, "role": "receptionist"})
+        except requests.ConnectionError as e:
+            answer = e
+        time.sleep(0.5)
+        assert own.alive(), f"creating a staff account with the e-mail {email!r} stopped the server:\n" + crash_summary(own)
+        assert not isinstance(answer, Exception), f"no answer: {answer}"
+        assert answer.status_code in (303, 422), portal.describe(answer)
+        if answer.status_code == 303:
+            shown = agency_admin.get_page("/quan-tri/can-bo")
+            assert email in html.unescape(shown.text) and re.search(r'<code class="token">[^<]+</code>', shown.text), \
+                f"the new account's password is not shown once: {portal.describe(shown)}"
+
+
+def crash_summary(server) -> str:
+    """The crash line and the portal's own frames of a server's crash report."""
+    lines = server.log.read_text(errors="replace").splitlines()
+    keep = [line.strip() for line in lines if "crashed" in line or "Fatal error" in line
+            or ("/Sources/MotCua/" in line and " in motcua at " in line) or "Cookie.swift" in line]
+    return "\n".join(keep[:10]) or server.tail(15)
 
 
 def test_staff_form_with_errors_reflects_payloads_as_text(staff_client):

@@ -210,7 +210,7 @@ struct AccountController: Sendable {
     @Sendable func accountPage(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let notice = request.queryValues["thong-bao"].flatMap(AccountNotice.init(rawValue:))?.text
         // A token created just before is shown once, then its cookie is cleared.
-        let flash = request.cookies[SessionCookies.flashName]?.value
+        let flash = SessionCookies.flashValue(of: request)
         let newToken = flash.flatMap { $0.hasPrefix(APITokenStore.prefix) ? $0 : nil }
         var response = try await renderAccount(context, notice: notice, newToken: newToken).response(from: request, context: context)
         if flash != nil { response.setCookie(cookies.expired(SessionCookies.flashName, path: "/tai-khoan")) }

@@ -34,7 +34,7 @@ struct AdministrationController: Sendable {
     @Sendable func staffPage(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let agency = try managedAgency(context)
         // "email|password" of an account created just before, shown once, then cleared.
-        let flash = request.cookies[SessionCookies.flashName]?.value
+        let flash = SessionCookies.flashValue(of: request)
         let created = flash.flatMap { value -> (String, String)? in
             let parts = value.split(separator: "|", maxSplits: 1).map(String.init)
             return parts.count == 2 ? (parts[0], parts[1]) : nil

@@ -127,6 +127,7 @@ public func buildApplication(
         errorPages: ErrorPages(renderer: dependencies.renderer))
     var app = Application(
         responder: responder,
+        server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MotCua"),
         services: [opened.service, dependencies.outboxDelivery, dependencies.draftCleanup],
         logger: logger)

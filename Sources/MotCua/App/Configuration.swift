@@ -39,6 +39,9 @@ public struct AppConfiguration: Sendable {
     public var draftMaxAge: Duration = .seconds(30 * 24 * 60 * 60)
     /// How often the outbox is checked for mail to send.
     public var outboxInterval: Duration = .seconds(2)
+    /// A connection that sends nothing for this long (between requests, or in the middle of an upload) is
+    /// closed, so stalled clients cannot hold connections forever (`MOTCUA_IDLE_TIMEOUT_SECONDS`).
+    public var idleTimeoutSeconds: Int64 = 60
 
     public struct SMTPSettings: Sendable {
         public var host: String
@@ -107,6 +110,12 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError.invalid("MOTCUA_DRAFT_MAX_AGE_DAYS", "expected 1 to 3650 days")
             }
             configuration.draftMaxAge = .seconds(value * 24 * 60 * 60)
+        }
+        if let text = environment["MOTCUA_IDLE_TIMEOUT_SECONDS"], !text.isEmpty {
+            guard let seconds = Int64(text), (1...3600).contains(seconds) else {
+                throw ConfigurationError.invalid("MOTCUA_IDLE_TIMEOUT_SECONDS", "expected 1 to 3600 seconds")
+            }
+            configuration.idleTimeoutSeconds = seconds
         }
         for (name, keyPath) in [("MOTCUA_MAX_FILE_MB", \AppConfiguration.maxFileBytes), ("MOTCUA_MAX_DOSSIER_MB", \.maxDossierBytes)] {
             guard let text = environment[name], !text.isEmpty else { continue }

@@ -73,9 +73,20 @@ struct AttachmentUploader: Sendable {
             throw tooLarge(limit)
         } catch let rejection as UploadRejection {
             throw PortalError(status: .unsupportedMediaType, message: rejection.message)
+        } catch let error as PortalError {
+            throw error
+        } catch let failure as POSIXFailure {
+            throw failure  // the disk, not the client: a server error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // The request body broke off while streaming (closed early, a broken chunk); nothing was kept.
+            throw PortalError.badRequest("Tệp tải lên không trọn vẹn: kết nối bị ngắt trước khi gửi xong. Vui lòng tải lại.",
+                                         fields: [.init(name: "body", reason: "incomplete")])
         }
         let format = recognised.withLock { $0 } ?? .pdf
-        let name = DisplayName.sanitize(fileName() ?? "", fallback: "tep.\(format.rawValue)")
+        // The name keeps the extension of what the file really is: a PDF named "trang.html" becomes "trang.pdf".
+        let name = DisplayName.withExtension(DisplayName.sanitize(fileName() ?? "", fallback: "tep.\(format.rawValue)"), of: format)
         try await DossierError.mapped { try await record(stored, ContentSniffer.contentType(format), name) }
         return Stored(file: stored, contentType: ContentSniffer.contentType(format), displayName: name)
     }

@@ -27,11 +27,12 @@ public struct Migrator: Sendable {
         self.init(database: database, migrations: Migrations.all, logger: logger)
     }
 
-    /// Returns the versions applied by this call.
+    /// Returns the versions applied by this call. `upTo` stops at that version (a restore loads data
+    /// into the schema it was backed up from, then migrates the rest).
     @discardableResult
-    public func migrate() async throws -> [Int] {
+    public func migrate(upTo last: Int = .max) async throws -> [Int] {
         let types = DialectTypes(engine: database.engine)
-        let migrations = self.migrations.sorted { $0.version < $1.version }
+        let migrations = self.migrations.sorted { $0.version < $1.version }.filter { $0.version <= last }
         let applied = try await database.transaction { db in
             if types.engine == .postgres {
                 try await db.raw("SELECT pg_advisory_xact_lock(7202501)").run()

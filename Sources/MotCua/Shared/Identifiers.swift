@@ -27,10 +27,21 @@ enum Identifiers {
         return value.utf8.count <= 64 && value.utf8.allSatisfy { isDigit($0) || isLower($0) || $0 == 0x5F }
     }
 
+    /// An e-mail address as people type them: the usual characters before "@" (RFC 5322 atext and dots),
+    /// a domain of letters, digits, hyphens and dots (internationalised letters allowed) after it.
     static func isEmail(_ value: String) -> Bool {
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
-        return value.utf8.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
-            && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !value.contains(where: \.isWhitespace)
+        guard value.utf8.count <= 254, parts.count == 2 else { return false }
+        let local = parts[0], domain = parts[1]
+        let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.".unicodeScalars)
+        guard !local.isEmpty, local.utf8.count <= 64, local.unicodeScalars.allSatisfy(atext.contains),
+              !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..")
+        else { return false }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy { label in
+            !label.isEmpty && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.unicodeScalars.allSatisfy { $0 == "-" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+        }
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }

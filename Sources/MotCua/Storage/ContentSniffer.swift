@@ -54,4 +54,17 @@ enum DisplayName {
             .trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: ".")))
         return cleaned.isEmpty ? fallback : String(cleaned.prefix(120))
     }
+
+    /// `name` with the extension of `format`: whoever opens the download later gets what it really is.
+    static func withExtension(_ name: String, of format: DocumentFormat) -> String {
+        let allowed: Set<String> = switch format {
+        case .pdf: ["pdf"]
+        case .jpg: ["jpg", "jpeg"]
+        case .png: ["png"]
+        }
+        let dot = name.lastIndex(of: ".")
+        if let dot, allowed.contains(name[name.index(after: dot)...].lowercased()) { return name }
+        let stem = dot.map { String(name[..<$0]) } ?? name
+        return (stem.isEmpty ? "tep" : stem) + "." + format.rawValue
+    }
 }

@@ -9,7 +9,7 @@ import Testing
 
 /// A verified citizen and a draft of "Thủ tục thi tuyển công chức" (Bắc Kạn, individuals, fields and
 /// mandatory documents), ready to submit once its files are attached.
-private struct Filing {
+struct Filing {
     let dependencies: AppDependencies
     let applicant: User
 

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Security suite of MotCua: stored/reflected XSS in every free-text field (HTML parsed, JSON decoded, and
+# the main pages in Debian's Chromium), slow and stalled uploads, polyglot uploads, against a real
+# `motcua serve` that the suite starts itself (free port on 127.0.0.1, temp data dir, SQLite, demo data).
+#
+#   tests/security/run.sh [PYTEST-ARGS...]     e.g. -k polyglot, -x, -m "not backoffice", -m "not runs_last"
+#
+# Installs what it needs when missing: chromium + chromium-driver (apt), a venv in .venv/ (shared with the
+# browser and API suites) with tests/security/requirements.txt. Runs `pytest -q tests/security`; its
+# closing line is the summary, and the exit status is pytest's.
+#
+# The check that stalled connections get closed (marked runs_last) waits up to STALL_LIMIT + GRACE
+# (60 + 15 s) after its probes opened; the probes open early, so the wait overlaps the rest of the suite.
+#
+# Environment:
+#   MOTCUA_BIN                     the motcua binary to serve (default: .build/debug/motcua)
+#   MOTCUA_SECURITY_STALL_LIMIT    seconds a stalled connection may stay open (default 60)
+#   MOTCUA_SECURITY_STALL_GRACE    extra seconds allowed (default 15)
+#   MOTCUA_SECURITY_KEEP=1         keep the server's temp directory (its log) and print where it is
+#   PYTHON                         interpreter for a new venv (default: python3)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+
+VENV=.venv
+REQS=tests/security/requirements.txt
+STAMP=$VENV/.security-requirements.sha256
+
+t0=$SECONDS
+if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
+  log "== Installing chromium and chromium-driver =="
+  apt_install chromium chromium-driver || die "could not install chromium/chromium-driver"
+fi
+
+make_venv() {
+  log "== Creating $VENV =="
+  rm -rf "$VENV"
+  if ! "${PYTHON:-python3}" -m venv "$VENV" 2>/dev/null; then
+    # Debian's python3 makes venvs only with python3-venv.
+    rm -rf "$VENV"
+    apt_install python3-venv || die "could not install python3-venv"
+    "${PYTHON:-python3}" -m venv "$VENV" || die "could not create $VENV"
+  fi
+}
+# A venv whose interpreter is gone (made by another python) is made again.
+if ! "$VENV/bin/python" -c '' 2>/dev/null; then make_venv; fi
+want=$(sha256sum "$REQS" | cut -d' ' -f1)
+if [[ ! -f $STAMP || $(cat "$STAMP") != "$want" ]] || ! "$VENV/bin/python" -c 'import selenium, pytest, requests' 2>/dev/null; then
+  log "== Installing $REQS into $VENV =="
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQS" || die "pip install failed"
+  echo "$want" >"$STAMP"
+fi
+if ((SECONDS - t0 > 1)); then log "security suite set up in $((SECONDS - t0))s"; fi
+
+# No __pycache__ in the work tree; Selenium must never look for drivers on the network.
+export PYTHONDONTWRITEBYTECODE=1 SE_OFFLINE=true
+unset DATABASE_URL
+# exec: pytest gets this PID, so a SIGTERM sent to it reaches pytest, which then stops the server and Chromium.
+exec "$VENV/bin/python" -m pytest -q tests/security "$@"
