@@ -77,6 +77,14 @@ public struct AppDependencies: Sendable {
     /// Schema first, then the demo catalog into an empty database when configured.
     public func prepare() async throws {
         try await Migrator(database: database, logger: logger).migrate()
+        // With SQLite this process alone uses the data directory and serves nothing yet: what a crash left
+        // in the file store (temp files, files whose row never committed) goes now, without a grace period.
+        if database.engine == .sqlite {
+            let swept = try await draftCleanup.sweepFiles(grace: .zero)
+            if swept.orphans + swept.temporary > 0 {
+                logger.info("Swept the file store", metadata: ["orphans": "\(swept.orphans)", "temporary": "\(swept.temporary)"])
+            }
+        }
         schemaReady.open()
         if configuration.loadDemoData, try await catalog.version() == 0, let url = CatalogImporter.demoCatalogURL {
             let summary = try await importer.importFile(at: url)

@@ -93,7 +93,7 @@ struct DossierAPIController: Sendable {
     }
 
     @Sendable func download(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try await uploader.download(attachmentID: context.parameters.get("attachment", as: Int64.self), of: try await owned(context))
+        try await uploader.download(attachmentID: context.parameters.get("attachment", as: Int64.self), of: try await owned(context), context: context)
     }
 
     private func owned(_ context: AuthenticatedContext) async throws -> Dossier {

@@ -171,7 +171,7 @@ struct DossierController: Sendable {
     }
 
     @Sendable func download(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        try await uploader.download(attachmentID: context.parameters.get("attachment", as: Int64.self), of: try await owned(context))
+        try await uploader.download(attachmentID: context.parameters.get("attachment", as: Int64.self), of: try await owned(context), context: context)
     }
 
     @Sendable func submit(_ request: Request, context: AuthenticatedContext) async throws -> HTML {

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// A file kept by the portal, named by the SHA-256 of its content.
@@ -25,6 +26,12 @@ public protocol FileStore: Sendable {
     func exists(sha256: String) async -> Bool
     /// Removes a stored file; removing one that is not there is not an error.
     func delete(sha256: String) async throws
+    /// Stored files last written (or deduplicated onto) before `date`: candidates for the orphan sweep.
+    func storedFiles(modifiedBefore date: Date) async throws -> [String]
+    /// Removes temp files of uploads that never finished (a crash, a kill) older than `date`.
+    func removeTemporaryFiles(modifiedBefore date: Date) async throws -> Int
+    /// Where a stored file is on local disk, for streaming it out; nil for stores that are not local.
+    func localPath(sha256: String) -> String?
 }
 
 extension FileStore {

@@ -59,9 +59,11 @@ public struct LocalFileStore: FileStore {
         try await threadPool.runIfActive {
             let directory = finalURL.deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            // Same content already stored: keep the existing file (deduplication).
+            // Same content already stored: keep the existing file (deduplication), touched so the orphan
+            // sweep's grace period protects it until its new reference is committed.
             if access(finalURL.path, F_OK) == 0 {
                 unlink(tempPath)
+                utimes(finalURL.path, nil)
                 return
             }
             guard rename(tempPath, finalURL.path) == 0 else { throw POSIXFailure(operation: "rename", code: errno) }
@@ -90,6 +92,38 @@ public struct LocalFileStore: FileStore {
         try await threadPool.runIfActive {
             if unlink(path) != 0 && errno != ENOENT { throw POSIXFailure(operation: "unlink", code: errno) }
         }
+    }
+
+    public func storedFiles(modifiedBefore date: Date) async throws -> [String] {
+        let objects = root.appendingPathComponent("objects")
+        return try await threadPool.runIfActive {
+            Self.files(under: objects, modifiedBefore: date).map(\.lastPathComponent).filter(Self.isValidName)
+        }
+    }
+
+    public func removeTemporaryFiles(modifiedBefore date: Date) async throws -> Int {
+        let temporary = root.appendingPathComponent("tmp")
+        return try await threadPool.runIfActive {
+            Self.files(under: temporary, modifiedBefore: date).reduce(0) { $0 + (unlink($1.path) == 0 ? 1 : 0) }
+        }
+    }
+
+    public func localPath(sha256: String) -> String? {
+        Self.isValidName(sha256) ? objectURL(sha256: sha256).path : nil
+    }
+
+    private static func files(under directory: URL, modifiedBefore date: Date) -> [URL] {
+        guard let walker = FileManager.default.enumerator(
+            at: directory, includingPropertiesForKeys: [.contentModificationDateKey, .isRegularFileKey])
+        else { return [] }
+        var found: [URL] = []
+        for case let url as URL in walker {
+            guard let values = try? url.resourceValues(forKeys: [.contentModificationDateKey, .isRegularFileKey]),
+                  values.isRegularFile == true, let modified = values.contentModificationDate, modified < date
+            else { continue }
+            found.append(url)
+        }
+        return found
     }
 
     /// Only ever built from a validated hex digest, never from anything a user typed.

@@ -141,7 +141,7 @@ struct BackOfficeController: Sendable {
 
     @Sendable func download(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try await uploader.download(attachmentID: context.parameters.get("attachment", as: Int64.self), of: try await dossier(context),
-                                    asStaff: true)
+                                    asStaff: true, context: context)
     }
 
     // MARK: Receipt slip (mẫu 01)

@@ -57,7 +57,7 @@ struct StaffDossierAPIController: Sendable {
 
     @Sendable func download(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try await uploader.download(attachmentID: context.parameters.get("attachment", as: Int64.self), of: try await dossier(context),
-                                    asStaff: true)
+                                    asStaff: true, context: context)
     }
 
     private func dossier(_ context: AuthenticatedContext) async throws -> Dossier {

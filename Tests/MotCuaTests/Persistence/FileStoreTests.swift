@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import NIOCore
 import NIOCore
+import SQLKit
 import Testing
 
 @testable import MotCua
@@ -56,6 +57,33 @@ struct FileStoreTests {
     func rejectsBadNames(name: String) async throws {
         try await withStore { store, _ in
             await #expect(throws: FileStoreError.invalidName) { _ = try await store.read(sha256: name) }
+        }
+    }
+}
+
+@Suite("File store sweep")
+struct FileStoreSweepTests {
+    @Test("Files nothing refers to and unfinished temp files go after the grace period; referenced files stay")
+    func sweep() async throws {
+        try await TestEnvironment.withDependencies { dependencies in
+            let store = dependencies.fileStore
+            let orphan = try await store.write(bytes: Array("%PDF-1.4 orphan \(UUID())\n%%EOF".utf8))
+            let template = try #require(try await dependencies.database.read { db in
+                try await db.raw("SELECT sha256 FROM form_templates LIMIT 1").first()?.decode(column: "sha256", as: String.self)
+            })
+            let temporary = dependencies.configuration.filesDirectory.appendingPathComponent("tmp/half-written-upload")
+            try Data("partial".utf8).write(to: temporary)
+
+            // Within the grace period nothing goes: an upload may still be on its way to its commit.
+            let early = try await dependencies.draftCleanup.sweepFiles(grace: .seconds(3600))
+            #expect(early.orphans == 0 && early.temporary == 0)
+            #expect(await store.exists(sha256: orphan.sha256))
+
+            let swept = try await dependencies.draftCleanup.sweepFiles(grace: .zero, now: Date().addingTimeInterval(1))
+            #expect(swept.orphans == 1 && swept.temporary == 1)
+            #expect(!(await store.exists(sha256: orphan.sha256)))
+            #expect(await store.exists(sha256: template))
+            #expect(!FileManager.default.fileExists(atPath: temporary.path))
         }
     }
 }
