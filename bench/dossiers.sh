@@ -40,6 +40,14 @@ source bench/setup.sh
 bench_setup dossiers
 
 SERVER_LOG=$WORK_DIR/server.log
+# The binary may be replaced while this runs (a rebuild): benchmark a copy of it, and say which.
+BIN_INFO="\`$BIN\` ($(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$BIN" | cut -c1-12))"
+# SwiftPM bakes the resource bundle's build path into the binary: a debug build is no benchmark.
+BUILD_KIND=release
+if grep -q -a '/debug/motcua_MotCua.resources' "$BIN"; then BUILD_KIND=debug; fi
+cp "$BIN" "$WORK_DIR/motcua"
+BIN=$WORK_DIR/motcua
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 CLK_TCK=$(getconf CLK_TCK)
 
 # start_server [VAR=VALUE...] : starts motcua on PORT with the data dir (and the given environment).
@@ -67,6 +75,7 @@ save_server_log() {
     >"$OUT/server-log-excerpt.txt" 2>/dev/null || true
 }
 
+[[ $BUILD_KIND == release ]] || log "warning: $BIN_INFO is a DEBUG build: its figures say little about a release"
 echo "== Preparing data ($N dossiers) =="
 # First start: migrations, demo catalog and demo staff accounts.
 start_server
@@ -197,8 +206,12 @@ REPORT="$OUT/report.md"
 {
   echo "# Dossier benchmark $STAMP"
   echo
-  echo "SQLite, $(nproc) cores (wrk, the Python clients and the server share them), binary \`$BIN\`"
-  echo "($(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC'))."
+  echo "SQLite, $(nproc) cores (wrk, the Python clients and the server share them), $BUILD_KIND binary $BIN_INFO."
+  echo "Load average (1, 5, 15 min) before the run: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)."
+  if [[ $BUILD_KIND != release ]]; then
+    echo
+    echo "**This is a debug build: the figures below say little about a release build.**"
+  fi
   echo
   echo "## Data"
   echo
@@ -228,7 +241,9 @@ REPORT="$OUT/report.md"
   echo
   lookup_verdict="met"
   for m in "${MISSES[@]}"; do [[ $m == *"not under"* ]] && lookup_verdict="missed"; done
-  echo "Lookup p99 under $MAX_LOOKUP_P99_MS ms at $CONNS connections: **$lookup_verdict**."
+  echo "Lookup p99 under $MAX_LOOKUP_P99_MS ms at $CONNS connections: **$lookup_verdict**. With $CONNS connections in a"
+  echo "closed loop the mean latency is $CONNS ÷ req/s (Little's law): a p99 under $MAX_LOOKUP_P99_MS ms needs well over"
+  echo "$((CONNS * 1000 / MAX_LOOKUP_P99_MS)) req/s on these shared cores, so other load on the machine weighs on it."
   echo
   cat "$OUT/submit.md"
   echo

@@ -22,6 +22,7 @@
 #   BENCH_DESK=0                no desk decisions (for a binary without the staff API): their connections
 #                               browse the catalog instead
 #   BENCH_CITIZENS=8            citizens signed up for the logins and the submissions
+#   BENCH_TIMEOUT=10            seconds wrk waits for an answer (a slower one is a socket error)
 #   MOTCUA_BCRYPT_COST=10       bcrypt cost of the servers (their default is 11); reported
 #   MOTCUA_BIN=PATH             the binary to load (default: the release build, built unless BENCH_SKIP_BUILD=1)
 #   BENCH_DATABASE_URL=postgres://…   with --nginx: use this PostgreSQL server (a fresh database is made in
@@ -32,7 +33,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 
-usage() { sed -n '2,29s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,30s/^# \{0,1\}//p' "$0"; }
 
 NGINX=0
 CI=0
@@ -58,6 +59,7 @@ fi
 CONNS=$(tr ',' '\n' <<<"$MIX" | awk -F= '{ s += $2 } END { print s + 0 }')
 ((CONNS > 0)) || die "BENCH_MIX has no connections: $MIX"
 CITIZENS=${BENCH_CITIZENS:-8}
+TIMEOUT=${BENCH_TIMEOUT:-10}
 SETUP_DOSSIERS=20
 BCRYPT_COST=${MOTCUA_BCRYPT_COST:-10}
 STAFF_EMAIL=tiepnhan.tai@example.vn
@@ -294,8 +296,8 @@ if ((NGINX)); then
   PORT_A=$(free_port)
   PORT_B=$(free_port)
   for _ in 1 2 3 4 5; do
-    [[ $PORT_A == "$PORT" ]] && PORT_A=$(free_port)
-    [[ $PORT_B == "$PORT" || $PORT_B == "$PORT_A" ]] && PORT_B=$(free_port)
+    if [[ $PORT_A == "$PORT" ]]; then PORT_A=$(free_port); fi
+    if [[ $PORT_B == "$PORT" || $PORT_B == "$PORT_A" ]]; then PORT_B=$(free_port); fi
   done
   # BASE (nginx) from bench_setup is the public address of both processes.
   LOGS=("$OUT/server-a.log" "$OUT/server-b.log")
@@ -349,8 +351,8 @@ else
   MEM_ARGS=(--memory "motcua=$OUT/memory.txt")
 fi
 sleep 1
-echo "== Load: wrk -t$CONNS -c$CONNS -d${DURATION}s --timeout 10s -s bench/mixed.lua ($MIX) =="
-MIXED_CONFIG=$CONFIG timeout $((DURATION + 60)) wrk -t"$CONNS" -c"$CONNS" -d"${DURATION}s" --timeout 10s --latency \
+echo "== Load: wrk -t$CONNS -c$CONNS -d${DURATION}s --timeout ${TIMEOUT}s -s bench/mixed.lua ($MIX) =="
+MIXED_CONFIG=$CONFIG timeout $((DURATION + TIMEOUT + 60)) wrk -t"$CONNS" -c"$CONNS" -d"${DURATION}s" --timeout "${TIMEOUT}s" --latency \
   -s bench/mixed.lua "$BASE" >"$OUT/wrk.txt" 2>&1 || { cat "$OUT/wrk.txt" >&2; die "wrk failed"; }
 sleep 1
 for pid in "${BACKEND_PIDS[@]}"; do

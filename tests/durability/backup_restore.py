@@ -14,14 +14,15 @@ submission) and the data it left (DIR/data, and the database of DATABASE_URL for
 3. Starts a server on the restored copy and checks every submission acknowledged before the backup began
    (checks.verify_over_api: code, status, submit event, each file downloaded and its SHA-256 compared),
    stops it, and checks the restored database and files dir (checks.check_storage: no half-written
-   dossier, every referenced file present with its hash, no duplicate code). Files the backup holds but
-   no restored row names (the kill loop's orphans, uploads after the database snapshot) and files in
-   the restored files/tmp/ are reported, not failed: the kill loop judges those.
+   dossier, every referenced file present with its hash, no duplicate code, and no orphan: the restored
+   files/ holds what the restored rows name and nothing else — not the kill loop's orphans and temp
+   files, not the files of uploads after the database snapshot).
 4. Tries a second restore into the now non-empty target and reports whether it was refused (a note).
 
 The last line: `backup/restore: N acknowledged submissions intact in the restored copy, 0 lost, …`.
 Exit status 1 when a submission acknowledged before the backup is missing or damaged in the restored copy,
-anything is half-written, a code repeats, or a command fails; 2 when the harness itself failed.
+anything is half-written, a file is orphaned, a code repeats, or a command fails; 2 when the harness itself
+failed.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import time
 from pathlib import Path
 
 from checks import Findings, check_storage, verify_over_api
-from harness import Database, HarnessError, Server, Submission, load_state, psql_exec, with_database
+from harness import Citizen, Database, HarnessError, Server, Submission, load_state, psql_exec, with_database
 from kill_loop import Shared, Worker
 
 
@@ -64,7 +65,8 @@ def du_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1_048_576
 
 
-def take_backup(args: argparse.Namespace, source: Server, citizens, acknowledged: list[Submission]) -> tuple[list[Submission], int, float]:
+def take_backup(args: argparse.Namespace, source: Server, citizens: list[Citizen],
+                acknowledged: list[Submission]) -> tuple[list[Submission], int, float]:
     """The backup, under load unless --offline; returns the submissions acknowledged before it began,
     how many more were acknowledged while it ran, and its duration."""
     backup_dir = args.work / "backup"
@@ -92,7 +94,8 @@ def take_backup(args: argparse.Namespace, source: Server, citizens, acknowledged
     return acknowledged + warm_up, during, took
 
 
-def restore_and_check(args: argparse.Namespace, citizens, subs: list[Submission], restore_url: str | None) -> tuple[Findings, float, str]:
+def restore_and_check(args: argparse.Namespace, citizens: list[Citizen], subs: list[Submission],
+                      restore_url: str | None) -> tuple[Findings, float, str]:
     target = args.work / "restored"
     took = run_command(args.bin, ["restore", "--input", str(args.work / "backup"), "--data-dir", str(target)],
                        restore_url, args.work / "restore.log")
@@ -102,11 +105,9 @@ def restore_and_check(args: argparse.Namespace, citizens, subs: list[Submission]
         found = verify_over_api(server.url, citizens, subs)
     finally:
         server.stop()
-    # Files no restored row names (the kill loop's leftovers, uploads after the database snapshot) are noted.
-    found.merge(check_storage(Database(target, restore_url), server.files_root, subs, orphans_fail=False))
-    if found.temp_leftovers:
-        found.notes.append(f"{len(found.temp_leftovers)} files in the restored files/tmp/ (copied by the backup)")
-        found.temp_leftovers = []
+    # The restored store holds what its rows name, nothing more: the kill loop's orphans and temp files,
+    # and files uploaded after the database snapshot, stay behind.
+    found.merge(check_storage(Database(target, restore_url), server.files_root, subs))
     # Restoring over existing data must not happen silently.
     try:
         run_command(args.bin, ["restore", "--input", str(args.work / "backup"), "--data-dir", str(target)],
@@ -128,23 +129,25 @@ def conduct(args: argparse.Namespace) -> int:
         before, during, backup_took = take_backup(args, source, citizens, acknowledged)
     finally:
         source.stop()
-    restore_url = with_database(database_url, f"motcua_restore_{os.getpid()}") if database_url else None
-    if database_url and restore_url:
-        psql_exec(database_url, f'CREATE DATABASE "{restore_url.rsplit("/", 1)[1].split("?")[0]}"')
+    restore_db = f"motcua_restore_{os.getpid()}"
+    restore_url = with_database(database_url, restore_db) if database_url else None
+    if database_url:
+        psql_exec(database_url, f'CREATE DATABASE "{restore_db}"')
     try:
         found, restore_took, again = restore_and_check(args, citizens, before, restore_url)
     finally:
-        if database_url and restore_url:
-            psql_exec(database_url, f'DROP DATABASE IF EXISTS "{restore_url.rsplit("/", 1)[1].split("?")[0]}"')
+        if database_url:
+            psql_exec(database_url, f'DROP DATABASE IF EXISTS "{restore_db}"')
     for line in found.report():
         print(line)
     print(f"-- {again}")
     size = du_mb(args.work / "backup")
     mode = "offline" if args.offline else f"under load, {during} more acknowledged while it ran"
     print(f"-- backup {backup_took:.1f} s ({mode}), {size:.1f} MB; restore {restore_took:.1f} s")
-    bad = len(found.lost) + len(found.half_written) + len(found.duplicate_codes)
+    orphans = len(found.orphans) + len(found.temp_leftovers)
+    bad = len(found.lost) + len(found.half_written) + len(found.duplicate_codes) + orphans
     print(f"backup/restore: {len(before) - len(found.lost)} of {len(before)} acknowledged submissions intact in the "
-          f"restored copy, {len(found.lost)} lost, {len(found.half_written)} half-written, "
+          f"restored copy, {len(found.lost)} lost, {len(found.half_written)} half-written, {orphans} orphans, "
           f"{len(found.duplicate_codes)} duplicate codes")
     return 1 if bad or not before else 0
 

@@ -103,7 +103,8 @@ def _verify_one(session: requests.Session, base: str, headers: dict, sub: Submis
                 unmatched.remove(f)
                 break
         else:
-            found.lose(sub.dossier_id, f"document {doc.position}: download missing or SHA-256 differs from {doc.sha256[:12]}…")
+            found.lose(sub.dossier_id,
+                       f"document {doc.position}: download missing or SHA-256 differs from {doc.sha256[:12]}…")
 
 
 def _file_hash(path: Path) -> str:
@@ -127,7 +128,8 @@ def check_storage(db: Database, files_root: Path, submissions: list[Submission],
 def _check_dossiers(db: Database, found: Findings) -> None:
     for (did, code, submitted) in db.rows(
             "SELECT id, code, submitted_at FROM dossiers WHERE status >= 1 AND (code IS NULL OR submitted_at IS NULL)"):
-        found.half_written.append(f"dossier {did}: submitted without code or date (code {code!r}, submitted_at {submitted!r})")
+        found.half_written.append(
+            f"dossier {did}: submitted without code or date (code {code!r}, submitted_at {submitted!r})")
     for (did,) in db.rows(
             "SELECT d.id FROM dossiers d WHERE d.status >= 1 AND NOT EXISTS "
             "(SELECT 1 FROM dossier_events e WHERE e.dossier_id = d.id AND e.action = 'submit')"):
@@ -136,7 +138,8 @@ def _check_dossiers(db: Database, found: Findings) -> None:
             "SELECT d.id FROM dossiers d WHERE d.status >= 1 AND NOT EXISTS "
             "(SELECT 1 FROM dossier_attachments a WHERE a.dossier_id = d.id)"):
         found.half_written.append(f"dossier {did}: submitted without any file")
-    for (code, n) in db.rows("SELECT code, COUNT(*) FROM dossiers WHERE code IS NOT NULL GROUP BY code HAVING COUNT(*) > 1"):
+    for (code, n) in db.rows(
+            "SELECT code, COUNT(*) FROM dossiers WHERE code IS NOT NULL GROUP BY code HAVING COUNT(*) > 1"):
         found.duplicate_codes.append(f"{code} on {n} dossiers")
 
 

@@ -9,9 +9,10 @@ lets the workers file dossiers over the JSON API without pause: create a draft o
 (Bắc Kạn) → upload 1–2 random PDFs (1–96 KiB, streamed in chunks) → submit. A submission is
 acknowledged only when submit answered 200 with a code; its dossier id, code and each file's SHA-256
 are recorded (DIR/state.json, for backup_restore.py). The server is SIGKILLed after a random
-0.5–3 s of load, KILLS times, and started again on the same data dir and database; after each restart
-the last 20 submissions acknowledged before the kill (the ones most at risk) are read back over the API. At the end the workers stop, every acknowledged submission is read back with its files,
-the server is stopped (SIGTERM) and checks.check_storage looks at the database and the files dir.
+0.5–3 s of load, KILLS times, and started again on the same data dir and database; after each
+restart the last 20 submissions acknowledged before the kill (the ones most at risk) are read back over
+the API. At the end the workers stop, every acknowledged submission is read back with its files, the
+server is stopped (SIGTERM) and checks.check_storage looks at the database and the files dir.
 
 The last line: `durability: 20 kills survived, 312 acknowledged submissions, 0 lost, 0 orphans,
 0 duplicate codes` (plus half-written dossiers, temp leftovers and server errors when there are any).
@@ -42,6 +43,10 @@ CHUNK = 32 * 1024
 
 class ServerDown(Exception):
     """The connection broke or was refused: the server is being killed or restarted."""
+
+
+class Abandon(Exception):
+    """The live server answered something unexpected (already recorded as an error): next submission."""
 
 
 @dataclass
@@ -104,6 +109,8 @@ class Worker(threading.Thread):
                     pass
             except ServerDown:
                 self.shared.interrupt(phase, self.uploading if phase.startswith("upload") else None)
+            except Abandon:
+                pass
             except Exception as e:  # noqa: BLE001 - any surprise is a finding, not a crash of the thread
                 self.shared.error(f"{self.name} during {phase}: {type(e).__name__}: {e}")
                 time.sleep(0.5)
@@ -137,7 +144,8 @@ class Worker(threading.Thread):
                            data=self.chunks(data), headers={"Content-Type": "application/pdf",
                                                            "X-File-Name": f"tep-{self.number}-{self.serial}.pdf"})
         if answer.get("sha256") != sha256(data) or answer.get("size") != len(data):
-            raise AssertionError(f"upload of {len(data)} bytes answered sha256 {answer.get('sha256')}, size {answer.get('size')}")
+            raise AssertionError(f"upload of {len(data)} bytes answered sha256 {answer.get('sha256')}, "
+                                 f"size {answer.get('size')}")
         return StoredDoc(position, sha256(data), len(data))
 
     def chunks(self, data: bytes) -> Iterator[bytes]:
@@ -159,11 +167,13 @@ class Worker(threading.Thread):
         except (requests.RequestException, ValueError) as e:
             if self.shared.generation == generation and self.shared.up.is_set():
                 self.shared.error(f"{self.name}: {method} {path}: {type(e).__name__}: {e}")
+                raise Abandon from e
             raise ServerDown from e
         if r.status_code != expected:
             if self.shared.generation == generation and self.shared.up.is_set():
                 self.shared.error(f"{self.name}: {method} {path} -> {r.status_code}: {r.text[:300]}")
-            raise ServerDown  # abandon this submission, go on with the next
+                raise Abandon
+            raise ServerDown
         return body
 
 
@@ -189,7 +199,8 @@ def conduct(args: argparse.Namespace) -> int:
     server = Server(args.bin, data_dir, work / "server.log", database_url)
     t0 = time.monotonic()
     server.start()
-    print(f"server {args.bin} on {server.url} ({'PostgreSQL' if database_url else 'SQLite'}), data {data_dir}", flush=True)
+    kind = "PostgreSQL" if database_url else "SQLite"
+    print(f"server {args.bin} on {server.url} ({kind}), data {data_dir}", flush=True)
     try:
         return run_loop(args, server, t0)
     finally:
@@ -231,7 +242,8 @@ def run_loop(args: argparse.Namespace, server: Server, t0: float) -> int:
             recent = shared.acknowledged[max(previous, at_kill - args.verify_last):at_kill]
         findings.merge(verify_over_api(server.url, citizens, recent))
         kept = len(tmp_before & tmp_after)
-        print(f"kill {kills}/{args.kills}: {at_kill} acknowledged (+{at_kill - previous}; last {len(recent)} read back), "
+        print(f"kill {kills}/{args.kills}: {at_kill} acknowledged (+{at_kill - previous}; "
+              f"last {len(recent)} read back), "
               f"restart {restart_times[-1]:.1f} s"
               + (f", {kept} temp files survived the start" if kept else ""), flush=True)
         previous = at_kill
@@ -268,7 +280,8 @@ def summarize(args, kills: int, subs: list[Submission], shared: Shared, findings
     files = sum(len(s.files) for s in subs)
     print(f"-- {files} files in acknowledged submissions; submissions cut by a kill: {interrupted}")
     if restart_times:
-        print(f"-- restart to ready: mean {sum(restart_times) / len(restart_times):.1f} s, max {max(restart_times):.1f} s; "
+        mean = sum(restart_times) / len(restart_times)
+        print(f"-- restart to ready: mean {mean:.1f} s, max {max(restart_times):.1f} s; "
               f"total {elapsed:.0f} s")
     orphans = len(findings.orphans) + len(findings.temp_leftovers)
     kinds = []

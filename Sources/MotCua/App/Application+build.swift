@@ -65,7 +65,8 @@ public struct AppDependencies: Sendable {
 
     /// Removes stale drafts in the background.
     var draftCleanup: DraftCleanup {
-        DraftCleanup(database: database, fileStore: fileStore, logger: logger, maxAge: configuration.draftMaxAge, ready: schemaReady)
+        DraftCleanup(database: database, fileStore: fileStore, logger: logger, maxAge: configuration.draftMaxAge, ready: schemaReady,
+                     orphanGrace: .seconds(configuration.fileSweepGraceSeconds))
     }
 
     /// What the outbox page says about where mail goes.
@@ -77,13 +78,13 @@ public struct AppDependencies: Sendable {
     /// Schema first, then the demo catalog into an empty database when configured.
     public func prepare() async throws {
         try await Migrator(database: database, logger: logger).migrate()
-        // With SQLite this process alone uses the data directory and serves nothing yet: what a crash left
-        // in the file store (temp files, files whose row never committed) goes now, without a grace period.
-        if database.engine == .sqlite {
-            let swept = try await draftCleanup.sweepFiles(grace: .zero)
-            if swept.orphans + swept.temporary > 0 {
-                logger.info("Swept the file store", metadata: ["orphans": "\(swept.orphans)", "temporary": "\(swept.temporary)"])
-            }
+        // What a crash left in the file store (temp files, files whose row never committed) goes before
+        // serving. With SQLite this process alone uses the data directory, so without a grace period; with
+        // PostgreSQL other processes may share the files and be mid-upload, so after the usual one.
+        let swept = try await draftCleanup.sweepFiles(
+            grace: database.engine == .sqlite ? .zero : .seconds(configuration.fileSweepGraceSeconds))
+        if swept.orphans + swept.temporary > 0 {
+            logger.info("Swept the file store", metadata: ["orphans": "\(swept.orphans)", "temporary": "\(swept.temporary)"])
         }
         schemaReady.open()
         if configuration.loadDemoData, try await catalog.version() == 0, let url = CatalogImporter.demoCatalogURL {

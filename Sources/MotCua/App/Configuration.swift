@@ -42,6 +42,9 @@ public struct AppConfiguration: Sendable {
     /// A connection that sends nothing for this long (between requests, or in the middle of an upload) is
     /// closed, so stalled clients cannot hold connections forever (`MOTCUA_IDLE_TIMEOUT_SECONDS`).
     public var idleTimeoutSeconds: Int64 = 60
+    /// Stored files no row refers to, and temp files, are removed once this old (`MOTCUA_FILE_SWEEP_GRACE_SECONDS`):
+    /// long enough for any upload still on its way to its commit, in any process sharing the files.
+    public var fileSweepGraceSeconds: Int64 = 3600
 
     public struct SMTPSettings: Sendable {
         public var host: String
@@ -110,6 +113,12 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError.invalid("MOTCUA_DRAFT_MAX_AGE_DAYS", "expected 1 to 3650 days")
             }
             configuration.draftMaxAge = .seconds(value * 24 * 60 * 60)
+        }
+        if let text = environment["MOTCUA_FILE_SWEEP_GRACE_SECONDS"], !text.isEmpty {
+            guard let seconds = Int64(text), (1...604_800).contains(seconds) else {
+                throw ConfigurationError.invalid("MOTCUA_FILE_SWEEP_GRACE_SECONDS", "expected 1 to 604800 seconds")
+            }
+            configuration.fileSweepGraceSeconds = seconds
         }
         if let text = environment["MOTCUA_IDLE_TIMEOUT_SECONDS"], !text.isEmpty {
             guard let seconds = Int64(text), (1...3600).contains(seconds) else {

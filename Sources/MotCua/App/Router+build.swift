@@ -43,6 +43,8 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     DossierController(service: dependencies.dossiers, uploader: uploader, renderer: dependencies.renderer)
         .addRoutes(to: router)
     StaffDossierAPIController(workflow: dependencies.workflow, uploader: uploader).addRoutes(to: api)
+    CalendarController(overrides: CalendarOverrides(database: dependencies.database), renderer: dependencies.renderer)
+        .addRoutes(to: router)
     BackOfficeController(workflow: dependencies.workflow, uploader: uploader, renderer: dependencies.renderer)
         .addRoutes(to: router)
     LookupController(

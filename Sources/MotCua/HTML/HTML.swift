@@ -31,6 +31,7 @@ public struct PageChrome: Sendable {
     var isStaffAdmin: Bool
     var isOutbox: Bool
     var isBackOffice: Bool
+    var isCalendar: Bool
     var signedIn: Bool
     var userName: String?
     var isStaff: Bool
@@ -42,7 +43,7 @@ public struct PageChrome: Sendable {
     /// For the sign-out form in the header; empty on pages shared by everyone (cached).
     var csrfToken: String
 
-    enum Section: String, Sendable { case none, home, catalog, account, lookup, dossiers, staffAdmin, outbox, backOffice }
+    enum Section: String, Sendable { case none, home, catalog, account, lookup, dossiers, staffAdmin, outbox, backOffice, calendar }
 
     init(title: String, section: Section = .none, searchText: String = "", user: User? = nil, csrfToken: String = "") {
         self.title = title
@@ -55,6 +56,7 @@ public struct PageChrome: Sendable {
         self.isStaffAdmin = section == .staffAdmin
         self.isOutbox = section == .outbox
         self.isBackOffice = section == .backOffice
+        self.isCalendar = section == .calendar
         self.signedIn = user != nil
         self.userName = user?.displayName
         self.isStaff = user?.isStaff ?? false

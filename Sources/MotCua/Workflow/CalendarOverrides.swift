@@ -6,16 +6,23 @@ import SQLKit
 struct CalendarOverrides: Sendable {
     let database: any Database
 
-    func calendar() async throws -> WorkingCalendar {
-        let rows = try await database.read { try await $0.raw("SELECT day, kind FROM calendar_overrides").all() }
-        var overrides: [CivilDate: WorkingCalendar.Override] = [:]
-        for row in rows {
-            if let day = CivilDate(iso: try row.decode(column: "day")),
-               let kind = WorkingCalendar.Override(rawValue: try row.decode(column: "kind")) {
-                overrides[day] = kind
-            }
+    struct Entry: Sendable {
+        var day: CivilDate
+        var kind: WorkingCalendar.Override
+        var note: String
+    }
+
+    func all() async throws -> [Entry] {
+        try await database.read { try await $0.raw("SELECT day, kind, note FROM calendar_overrides ORDER BY day").all() }.compactMap { row in
+            guard let day = CivilDate(iso: try row.decode(column: "day")),
+                  let kind = WorkingCalendar.Override(rawValue: try row.decode(column: "kind"))
+            else { return nil }
+            return Entry(day: day, kind: kind, note: try row.decode(column: "note"))
         }
-        return WorkingCalendar(overrides: overrides)
+    }
+
+    func calendar() async throws -> WorkingCalendar {
+        WorkingCalendar(overrides: Dictionary(try await all().map { ($0.day, $0.kind) }, uniquingKeysWith: { $1 }))
     }
 
     func set(_ day: CivilDate, _ kind: WorkingCalendar.Override?, note: String = "") async throws {

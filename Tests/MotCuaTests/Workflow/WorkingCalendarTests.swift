@@ -75,3 +75,34 @@ struct WorkingCalendarTests {
         #expect(CivilDate(2026, 11, 24).weekday == 1)  // a Tuesday
     }
 }
+
+@Suite("Vietnamese date formatting")
+struct VietnameseDateFormatTests {
+    /// 2026-11-24 00:00 UTC.
+    static let day: Int64 = 1_795_478_400_000
+    static let cases: [(Int64, String)] = [
+        (0, "01/01/1970 07:00"),
+        (day, "24/11/2026 07:00"),
+        (day + 61_199_999, "24/11/2026 23:59"),  // 16:59:59.999 UTC
+        (day + 61_200_000, "25/11/2026 00:00"),  // 17:00 UTC
+        (-1, "01/01/1970 06:59"),
+        (951_782_400_000, "29/02/2000 07:00"),
+    ]
+
+    @Test("Unix milliseconds show as Vietnam time (UTC+7, no daylight saving)", arguments: cases)
+    func dateTime(milliseconds: Int64, expected: String) {
+        #expect(VietnameseFormat.dateTime(milliseconds) == expected)
+    }
+
+    @Test("The arithmetic agrees with Foundation's calendar for the Asia/Ho_Chi_Minh zone")
+    func agreesWithFoundation() {
+        let formatter = DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")
+        formatter.dateFormat = "dd/MM/yyyy HH:mm"
+        var value: Int64 = 946_684_800_000  // 2000-01-01
+        while value < 2_051_222_400_000 {  // 2035
+            #expect(VietnameseFormat.dateTime(value) == formatter.string(from: Date(timeIntervalSince1970: Double(value) / 1000)))
+            value += 7_919_999_937  // about 92 days and an odd number of milliseconds
+        }
+    }
+}

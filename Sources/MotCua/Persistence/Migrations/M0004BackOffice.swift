@@ -11,6 +11,9 @@ enum M0004BackOffice {
             // The desk's latest request or reason, shown to the applicant until the next step.
             "ALTER TABLE dossiers ADD COLUMN desk_note TEXT NOT NULL DEFAULT ''",
             "CREATE INDEX dossiers_agency_submitted ON dossiers (agency_id, submitted_at)",
+            // The draft cleanup and the file store sweep: stale drafts, and who still refers to a file.
+            "CREATE INDEX dossiers_status_updated ON dossiers (status, updated_at)",
+            "CREATE INDEX dossier_attachments_sha256 ON dossier_attachments (sha256)",
             """
             CREATE TABLE calendar_overrides (
                 day TEXT PRIMARY KEY,
