@@ -37,6 +37,9 @@ PASSWORD = "Hoa-sen-no-2026"
 TIMEOUT = (5, 30)
 
 
+SWEEP_GRACE_SECONDS = 2
+
+
 class HarnessError(Exception):
     """Something the test needs did not work (not a durability finding)."""
 
@@ -80,6 +83,9 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_") and k != "DATABASE_URL"}
         # Cheap password hashes: the accounts are made once, the CPU goes to the submissions.
         env.update(MOTCUA_BCRYPT_COST="4", MOTCUA_PUBLIC_URL=self.url, LOG_LEVEL="info")
+        # The start-up sweep removes files whose row a kill cut off; on PostgreSQL only once they are this
+        # old (other processes could be mid-upload). Short here, so the final restart sweeps the last kill's.
+        env["MOTCUA_FILE_SWEEP_GRACE_SECONDS"] = str(SWEEP_GRACE_SECONDS)
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
         return env
