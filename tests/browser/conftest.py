@@ -5,18 +5,25 @@ its mail over SMTP to a REAL SMTP sink (aiosmtpd, writing a Maildir), and ONE he
 all started once per session and stopped at its end (the server and the sink by their PIDs).
 
 Fixtures:
-  server      -> Server(url, pid, log, maildir): the running portal; server.url + "/thu-tuc" etc.;
-                 server.log holds everything it printed (stdout and stderr)
+  server      -> Server(url, pid, log, maildir, data_dir, binary): the running portal; server.url +
+                 "/thu-tuc" etc.; server.log holds everything it printed (stdout and stderr)
   mailbox     -> MailSink: mailbox.wait_for("a@b.vn") -> Mail(to, subject, text, links) delivered to
                  the sink (waits up to 15 s; each message is handed out once)
   demo_logins -> {email: DemoLogin(email, password, role)}: the demo staff accounts the server printed
                  on its first start; demo_logins.agency_admin("Sơn La"), demo_logins.system_admin()
-  users       -> {"citizen" | "agency_admin" | "system_admin": Credentials}: accounts for pages behind
-                 a login (the citizen is registered and verified once per session, over HTTP)
+  staff       -> {"receptionist" | "processor" | "leader": Credentials}: helpers.STAFF of helpers.AGENCY,
+                 made by `motcua create-user` against the running server's data dir
+  users       -> {"citizen" | "agency_admin" | "system_admin" | "receptionist" | "processor" | "leader":
+                 Credentials}: accounts for pages behind a login (the citizen is registered and verified
+                 once per session, over HTTP)
   new_citizen -> new_citizen(email) registers and verifies an individual account over HTTP: Credentials
   sign_in_as  -> sign_in_as("citizen"): the browser gets that user's session cookies (no typing)
-  citizen_dossiers -> CitizenDossiers(draft_id, submitted_id, code): a draft and a submitted dossier of
-                 users["citizen"] (helpers.PROCEDURE), made once over HTTP; .values() fills PageType paths
+  file_dossier -> file_dossier(credentials) -> (id, code): that citizen files a complete dossier over HTTP
+  citizen_dossiers -> CitizenDossiers(draft_id, ready_id, submitted_id, code): an empty draft, a complete
+                 draft and a submitted dossier of users["citizen"] (helpers.PROCEDURE), made once over HTTP;
+                 .values() fills PageType paths
+  backoffice_dossiers -> BackOfficeDossiers(registered_id, supplement_id, processing_id, returned_id, …):
+                 dossiers of users["citizen"] moved on by the staff over HTTP with the back office's forms
   driver      -> the session's Chromium (selenium WebDriver); prefer `browser` in tests
   browser     -> the same driver, reset for each test: 1280x800 window, no cookies, empty downloads dir
   downloads   -> Path of the directory Chromium saves downloads into (emptied before each test)
@@ -58,7 +65,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from helpers import ARTIFACTS, DOSSIER_CODE_RE, PDF_BYTES, PROCEDURE, REPO, Credentials, artifact_name
+from helpers import AGENCY, ARTIFACTS, DOSSIER_CODE_RE, PDF_BYTES, PROCEDURE, REPO, STAFF, Credentials, artifact_name
 
 CHROMIUM = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -113,6 +120,8 @@ class Server:
     pid: int
     log: Path
     maildir: Path | None = None
+    data_dir: Path | None = None  # the server's --data-dir (for `motcua create-user` against the same database)
+    binary: Path | None = None
 
     def tail(self, lines: int = 30) -> str:
         try:
@@ -251,7 +260,7 @@ def server(smtp_sink):
         shutil.rmtree(work, ignore_errors=True)
         pytest.exit(f"motcua serve did not become ready; server log:\n{tail}", returncode=2)
 
-    srv = Server(url=url, pid=proc.pid, log=log_path, maildir=smtp_sink.maildir)
+    srv = Server(url=url, pid=proc.pid, log=log_path, maildir=smtp_sink.maildir, data_dir=work / "data", binary=binary)
     _STATE["server"] = srv
     try:
         yield srv
@@ -486,14 +495,32 @@ def new_citizen(server, mailbox):
 
 
 @pytest.fixture(scope="session")
-def users(new_citizen, demo_logins) -> dict[str, Credentials]:
+def staff(server) -> dict[str, Credentials]:
+    """{"receptionist" | "processor" | "leader": Credentials}: helpers.STAFF, staff of helpers.AGENCY made with
+    `motcua create-user` against the RUNNING server's data dir (SQLite in WAL mode: the server sees them at
+    once, without a restart; they are email-verified already)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MOTCUA_DATA_DIR")}
+    for role, who in STAFF.items():
+        done = subprocess.run(
+            [str(server.binary), "create-user", "--data-dir", str(server.data_dir), "--email", who.email,
+             "--name", who.name, "--role", role, "--agency", AGENCY, "--password", who.password],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=60, check=False)
+        assert done.returncode == 0, f"motcua create-user ({role}) exited {done.returncode}:\n{done.stdout}{done.stderr}"
+        assert who.email in done.stdout, f"motcua create-user ({role}) did not name {who.email}: {done.stdout!r}"
+    return dict(STAFF)
+
+
+@pytest.fixture(scope="session")
+def users(new_citizen, demo_logins, staff) -> dict[str, Credentials]:
     """Accounts for the pages behind a login. The citizen is used by nothing else (journeys that change
-    passwords or sign out everywhere make their own with new_citizen)."""
+    passwords or sign out everywhere make their own with new_citizen); journeys that move a dossier through
+    the back office sign the staff in themselves and never change their passwords."""
     agency, system = demo_logins.agency_admin("Sơn La"), demo_logins.system_admin()
     return {
         "citizen": new_citizen("citizen.a11y@example.vn"),
         "agency_admin": Credentials(agency.email, agency.password, agency.role),
         "system_admin": Credentials(system.email, system.password, system.role),
+        **staff,
     }
 
 
@@ -562,31 +589,116 @@ def upload_mandatory_documents_http(client: "HttpClient", dossier_id: int) -> No
         assert status == 303, f"uploading a PDF to {action.group(1)} answered {status}: {body[:500]}"
 
 
+def submit_dossier_http(client: "HttpClient", dossier_id: int) -> str:
+    """Submits a complete draft with the review page's form ("Nộp hồ sơ"); returns the dossier's code."""
+    status, body, _ = client.post_form(f"/ho-so/{dossier_id}/nop", {}, page=f"/ho-so/{dossier_id}/xem-lai")
+    code = DOSSIER_CODE_RE.search(body)
+    assert status == 200 and "Đã nộp hồ sơ thành công" in body and code, \
+        f"submitting /ho-so/{dossier_id} over HTTP answered {status}: {body[:800]}"
+    return code.group(0)
+
+
+def file_dossier_http(client: "HttpClient", delivery: str = "online") -> tuple[int, str]:
+    """Files a complete dossier of helpers.PROCEDURE with the client's session: (id, code)."""
+    dossier_id = start_dossier_http(client, PROCEDURE, delivery=delivery)
+    upload_mandatory_documents_http(client, dossier_id)
+    return dossier_id, submit_dossier_http(client, dossier_id)
+
+
+def staff_action_http(client: "HttpClient", dossier_id: int, action: str, note: str = "") -> None:
+    """Takes a back-office step on the dossier with the form of /mot-cua/ho-so/{id} (the client is signed in as
+    staff): POST .../xu-ly action=…, which answers 303 back to the dossier."""
+    page = f"/mot-cua/ho-so/{dossier_id}"
+    status, body, headers = client.post_form(page + "/xu-ly", {"action": action, "note": note}, page=page)
+    assert status == 303 and (headers.get("Location") or "").startswith(page), \
+        f"{action} on {page} over HTTP answered {status} {headers.get('Location')}: {body[:800]}"
+
+
+def upload_result_http(client: "HttpClient", dossier_id: int, content: bytes = PDF_BYTES,
+                       filename: str = "ket-qua.pdf") -> None:
+    """Attaches a result file with the result form of /mot-cua/ho-so/{id} (processor or leader, status 4)."""
+    page = f"/mot-cua/ho-so/{dossier_id}"
+    token = client.csrf(page)
+    status, body, headers = client.post_file(f"{page}/ket-qua?_csrf={urllib.parse.quote(token)}", "file", filename, content)
+    assert status == 303, f"uploading a result to {page} over HTTP answered {status} {headers.get('Location')}: {body[:800]}"
+
+
+def signed_in_client(base_url: str, cookies: dict[str, str]) -> "HttpClient":
+    client = HttpClient(base_url)
+    client.set_cookies(cookies)
+    return client
+
+
+@pytest.fixture(scope="session")
+def file_dossier(server):
+    """file_dossier(credentials, delivery="online") -> (id, code): that citizen signs in over HTTP and files a
+    complete dossier of helpers.PROCEDURE (a PDF for every mandatory document, submitted from the review page)."""
+    def make(who: Credentials, delivery: str = "online") -> tuple[int, str]:
+        return file_dossier_http(signed_in_client(server.url, _sign_in_http(server.url, who)), delivery)
+    return make
+
+
 @dataclass(frozen=True)
 class CitizenDossiers:
     """Dossiers of the shared a11y citizen, for the page types that show one (keys of PageType paths)."""
     draft_id: int
+    ready_id: int  # a draft with every mandatory document attached: its review page can submit it
     submitted_id: int
     code: str
 
     def values(self) -> dict[str, object]:
-        return {"draft_id": self.draft_id, "submitted_id": self.submitted_id, "code": self.code}
+        return {"draft_id": self.draft_id, "ready_id": self.ready_id, "submitted_id": self.submitted_id,
+                "code": self.code}
 
 
 @pytest.fixture(scope="session")
 def citizen_dossiers(server, _session_cookies) -> CitizenDossiers:
-    """A draft (nothing attached) and a submitted dossier of users["citizen"], made once over HTTP with its
-    session, for helpers.PROCEDURE."""
-    client = HttpClient(server.url)
-    client.set_cookies(_session_cookies["citizen"])
+    """A draft (nothing attached), a complete draft and a submitted dossier of users["citizen"], made once over
+    HTTP with its session, for helpers.PROCEDURE."""
+    client = signed_in_client(server.url, _session_cookies["citizen"])
     draft = start_dossier_http(client, PROCEDURE)
-    submitted = start_dossier_http(client, PROCEDURE, delivery="desk")
-    upload_mandatory_documents_http(client, submitted)
-    status, body, _ = client.post_form(f"/ho-so/{submitted}/nop", {}, page=f"/ho-so/{submitted}")
-    code = DOSSIER_CODE_RE.search(body)
-    assert status == 200 and "Đã nộp hồ sơ thành công" in body and code, \
-        f"submitting /ho-so/{submitted} over HTTP answered {status}: {body[:800]}"
-    return CitizenDossiers(draft, submitted, code.group(0))
+    ready = start_dossier_http(client, PROCEDURE, delivery="desk")
+    upload_mandatory_documents_http(client, ready)
+    submitted, code = file_dossier_http(client, delivery="desk")
+    return CitizenDossiers(draft, ready, submitted, code)
+
+
+@dataclass(frozen=True)
+class BackOfficeDossiers:
+    """Dossiers of the shared a11y citizen moved through the back office, one per state a page shows."""
+    registered_id: int    # 1: waits for the desk (accept / supplement / refuse forms)
+    supplement_id: int    # 5: the desk asked for more (the citizen's supplement form)
+    processing_id: int    # 4: accepted, being processed (receipt slip; the processor's result form)
+    returned_id: int      # 10: result approved and returned (the citizen's "Kết quả giải quyết")
+    returned_code: str
+
+    def values(self) -> dict[str, object]:
+        return {"registered_id": self.registered_id, "supplement_id": self.supplement_id,
+                "processing_id": self.processing_id, "returned_id": self.returned_id,
+                "returned_code": self.returned_code}
+
+
+@pytest.fixture(scope="session")
+def backoffice_dossiers(server, _session_cookies) -> BackOfficeDossiers:
+    """Filed by users["citizen"] and moved on by the session's staff over HTTP, with the pages' own forms."""
+    citizen = signed_in_client(server.url, _session_cookies["citizen"])
+    desk = signed_in_client(server.url, _session_cookies["receptionist"])
+    processor = signed_in_client(server.url, _session_cookies["processor"])
+    leader = signed_in_client(server.url, _session_cookies["leader"])
+    registered, _ = file_dossier_http(citizen)
+    supplement, _ = file_dossier_http(citizen)
+    staff_action_http(desk, supplement, "requestSupplement",
+                      "Thiếu bản sao giấy chứng nhận ưu tiên.\nPhiếu đăng ký chưa có chữ ký.")
+    processing, _ = file_dossier_http(citizen, delivery="desk")
+    staff_action_http(desk, processing, "accept")
+    staff_action_http(processor, processing, "startProcessing")
+    returned, returned_code = file_dossier_http(citizen)
+    staff_action_http(desk, returned, "accept")
+    staff_action_http(processor, returned, "startProcessing")
+    upload_result_http(processor, returned)
+    staff_action_http(leader, returned, "finish")
+    staff_action_http(desk, returned, "returnResult")
+    return BackOfficeDossiers(registered, supplement, processing, returned, returned_code)
 
 
 @pytest.fixture

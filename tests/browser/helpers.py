@@ -32,6 +32,8 @@ def artifact_name(nodeid: str) -> str:
 
 # A procedure of the demo catalog that has every tab filled, including downloadable templates.
 PROCEDURE = "/thu-tuc/000.00.08.H06/1.005384"
+AGENCY = "000.00.08.H06"  # the agency of PROCEDURE, whose back office the staff below work in
+AGENCY_NAME = "Sở Nội vụ tỉnh Bắc Kạn"
 PROCEDURE_URL_RE = re.compile(r"/thu-tuc/[^/?#]+/[^/?#]+(\?.*)?$")
 TABS = [  # (visible name, ?tab= value)
     ("Thông tin chung", None),
@@ -55,6 +57,14 @@ class Credentials:
     name: str = ""
 
 
+# Staff of AGENCY that the session makes with `motcua create-user` (conftest's `staff` fixture), by role.
+STAFF = {
+    "receptionist": Credentials("tiep.nhan.kiem.thu@bac-kan.example.vn", "Tiep-nhan-2026-kt", "Lê Thị Tiếp Nhận"),
+    "processor": Credentials("chuyen.vien.kiem.thu@bac-kan.example.vn", "Chuyen-vien-2026-kt", "Phạm Văn Chuyên Viên"),
+    "leader": Credentials("lanh.dao.kiem.thu@bac-kan.example.vn", "Lanh-dao-2026-kt", "Đỗ Thị Lãnh Đạo"),
+}
+
+
 @dataclass(frozen=True)
 class PageType:
     id: str
@@ -63,8 +73,8 @@ class PageType:
     # on the wrong page, e.g. an error page).
     proof: str
     h1: str | None = None  # text the h1 must contain
-    # Pages behind a login: who is signed in ("citizen", "agency_admin", "system_admin": the keys of
-    # the `users` fixture). The checks take the fixture `sign_in_as` for these.
+    # Pages behind a login: who is signed in ("citizen", "agency_admin", "system_admin", "receptionist",
+    # "processor", "leader": the keys of the `users` fixture). The checks take the fixture `sign_in_as` for these.
     user: str | None = None
     # Something to do after loading path, to reach the state to check (e.g. submit a form with errors).
     then: Callable[[WebDriver], None] | None = field(default=None, compare=False, repr=False)
@@ -110,7 +120,30 @@ PAGES = [
              "Hồ sơ nháp", user="citizen", setup="citizen_dossiers"),
     PageType("dossier-submitted", "/ho-so/{submitted_id}", "form[action$='/rut'] #ly-do", "Hồ sơ 000.00.08.H06-",
              user="citizen", setup="citizen_dossiers"),
+    PageType("dossier-review", "/ho-so/{ready_id}/xem-lai", "main form[action$='/nop'] button[type=submit]",
+             "Xem lại hồ sơ trước khi nộp", user="citizen", setup="citizen_dossiers"),
+    PageType("dossier-review-incomplete", "/ho-so/{draft_id}/xem-lai", "main .alert-error a[href^='/ho-so/']",
+             "Xem lại hồ sơ trước khi nộp", user="citizen", setup="citizen_dossiers"),
+    PageType("dossier-supplement-requested", "/ho-so/{supplement_id}",
+             "form[action$='/bo-sung'] textarea[name=note]", "Hồ sơ 000.00.08.H06-", user="citizen",
+             setup="backoffice_dossiers"),
+    PageType("dossier-returned", "/ho-so/{returned_id}", "section[aria-labelledby=ket-qua] a[href*='/tep-dinh-kem/']",
+             "Hồ sơ 000.00.08.H06-", user="citizen", setup="backoffice_dossiers"),
     PageType("my-dossiers", "/ho-so", ".data-table tbody tr", "Hồ sơ của tôi", user="citizen", setup="citizen_dossiers"),
+    # Back office ("Một cửa"): the staff come from the `staff` fixture, the dossiers from backoffice_dossiers
+    PageType("backoffice-list", "/mot-cua", ".data-table tbody tr a[href^='/mot-cua/ho-so/']", "Hồ sơ của cơ quan",
+             user="receptionist", setup="backoffice_dossiers"),
+    PageType("backoffice-dossier-registered", "/mot-cua/ho-so/{registered_id}",
+             "form.action-form input[name=action][value=accept]", "Hồ sơ 000.00.08.H06-", user="receptionist",
+             setup="backoffice_dossiers"),
+    PageType("backoffice-dossier-note-missing", "/mot-cua/ho-so/{registered_id}",
+             "form.action-form .has-error .field-error", "Hồ sơ 000.00.08.H06-", user="receptionist",
+             setup="backoffice_dossiers", then=lambda d: submit_staff_action_without_note(d, "requestSupplement")),
+    PageType("backoffice-dossier-processing", "/mot-cua/ho-so/{processing_id}",
+             "form[action*='/ket-qua'] input[type=file][name=file]", "Hồ sơ 000.00.08.H06-", user="processor",
+             setup="backoffice_dossiers"),
+    PageType("backoffice-receipt-slip", "/mot-cua/ho-so/{processing_id}/phieu-tiep-nhan", "main .slip",
+             "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", user="receptionist", setup="backoffice_dossiers"),
     PageType("lookup", "/tra-cuu", "form[action='/tra-cuu'] #ma-ho-so", "Tra cứu hồ sơ"),
     PageType("lookup-found", "/tra-cuu?ma={code}", ".lookup-result .info-list", "Tra cứu hồ sơ", setup="citizen_dossiers"),
     PageType("lookup-not-found", "/tra-cuu?ma=000.00.07.H52-260101-9999", ".alert-error", "Tra cứu hồ sơ"),
@@ -123,8 +156,8 @@ def submit_register_with_errors(driver: WebDriver) -> None:
                             ("email", "loi@example.vn"), ("address", "1 Tô Hiệu, Sơn La"),
                             ("password", "Hoa-sen-no-2026"), ("password-confirmation", "Hoa-sen-no-2027")):
         driver.find_element(By.ID, field_id).send_keys(value)
-    button = driver.find_element(By.CSS_SELECTOR, "form[action='/dang-ky'] button[type=submit]")
-    click_and_wait_for_new_page(driver, button, "the register form with errors")
+    submit = driver.find_element(By.CSS_SELECTOR, "form[action='/dang-ky'] button[type=submit]")
+    click_and_wait_for_new_page(driver, submit, "the register form with errors")
 
 
 def submit_dossier_with_errors(driver: WebDriver) -> None:
@@ -136,6 +169,15 @@ def submit_dossier_with_errors(driver: WebDriver) -> None:
     driver.execute_script("arguments[0].noValidate = true", form)
     click_and_wait_for_new_page(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"),
                                 "the dossier form with errors")
+
+
+def submit_staff_action_without_note(driver: WebDriver, action: str) -> None:
+    """On a back-office dossier page: the form of `action` sent with its note empty and the browser's own
+    checks off (form.noValidate): the server answers 422 with an error on the note."""
+    form = driver.find_element(By.XPATH, f"//main//form[.//input[@name='action'][@value='{action}']]")
+    driver.execute_script("arguments[0].noValidate = true", form)
+    click_and_wait_for_new_page(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"),
+                                f"the dossier after {action} without a note")
 
 
 def open_page(driver: WebDriver, base_url: str, page: PageType,
@@ -354,6 +396,56 @@ def field_error(driver: WebDriver, input_id: str) -> str:
         f"#{input_id}: its error {err.get_attribute('id')!r} is not in aria-describedby {described}"
     assert err.is_displayed(), f"#{input_id}: the error is not visible"
     return err.text
+
+
+def header_link(driver: WebDriver, href: str) -> WebElement:
+    """The link of the site header's navigation to href (e.g. "/ho-so", "/mot-cua")."""
+    links = driver.find_elements(By.CSS_SELECTOR, f"header nav a[href='{href}']")
+    assert links, f"no header link to {href} on {driver.current_url}"
+    return links[0]
+
+
+def sign_in_form(driver: WebDriver, email: str, password: str, what: str) -> None:
+    """On /dang-nhap: types the address and password and submits; `what` names the page expected next."""
+    assert h1(driver) == "Đăng nhập", main_text(driver)[:300]
+    driver.find_element(By.ID, "email").send_keys(email)
+    driver.find_element(By.ID, "password").send_keys(password)
+    submit = driver.find_element(By.CSS_SELECTOR, "main form[action='/dang-nhap'] button[type=submit]")
+    click_and_wait_for_new_page(driver, submit, what)
+
+
+def sign_out(driver: WebDriver) -> None:
+    """Presses "Đăng xuất" in the header and checks the visitor is signed out."""
+    out = driver.find_element(By.XPATH, "//header//form[@action='/dang-xuat']//button[normalize-space()='Đăng xuất']")
+    click_and_wait_for_new_page(driver, out, "the page after signing out")
+    assert driver.find_elements(By.CSS_SELECTOR, "header nav a[href='/dang-nhap']"), "still signed in after Đăng xuất"
+
+
+def button(driver: WebDriver, text: str, scope: str = "main") -> WebElement:
+    """The first button whose text is `text` inside `scope` (a tag name)."""
+    found = driver.find_elements(By.XPATH, f"//{scope}//button[normalize-space()='{text}']")
+    assert found, f"no button {text!r} on {driver.current_url}: {main_text(driver)[:400]}"
+    return found[0]
+
+
+def info(driver: WebDriver, label: str, scope: str = "//main") -> str:
+    """The value of an info row (<dt>label</dt><dd>value</dd>) of a dl.info-list inside scope (an XPath)."""
+    dds = driver.find_elements(By.XPATH, f"{scope}//dl[contains(@class,'info-list')]//dt[normalize-space()='{label}']"
+                                         "/following-sibling::dd[1]")
+    assert dds, f"no '{label}' on {driver.current_url}: {main_text(driver)[:600]}"
+    return dds[0].text
+
+
+def notice(driver: WebDriver) -> str:
+    """The text of the page's success message (.alert-success), empty when there is none."""
+    found = driver.find_elements(By.CSS_SELECTOR, "main .alert-success")
+    return found[0].text if found else ""
+
+
+def problem(driver: WebDriver) -> str:
+    """The text of the page's error message (.alert-error), empty when there is none."""
+    found = driver.find_elements(By.CSS_SELECTOR, "main .alert-error")
+    return found[0].text if found else ""
 
 
 def main_text(driver: WebDriver) -> str:

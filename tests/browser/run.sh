@@ -40,7 +40,7 @@ make_venv() {
 # A venv whose interpreter is gone (made by another python) is made again.
 if ! "$VENV/bin/python" -c '' 2>/dev/null; then make_venv; fi
 want=$(sha256sum "$REQS" | cut -d' ' -f1)
-if [[ ! -f $STAMP || $(cat "$STAMP") != "$want" ]] || ! "$VENV/bin/python" -c 'import selenium, selenium_axe_python, pytest' 2>/dev/null; then
+if [[ ! -f $STAMP || $(cat "$STAMP") != "$want" ]] || ! "$VENV/bin/python" -c 'import selenium, selenium_axe_python, pytest, requests, aiosmtpd' 2>/dev/null; then
   log "== Installing $REQS into $VENV =="
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQS" || die "pip install failed"
   echo "$want" >"$STAMP"

@@ -1,6 +1,7 @@
 """Filing a dossier: a new citizen starts from the procedure page, signs in on the way, fills the
 procedure's own form (and fixes a mistake), attaches PDFs to every mandatory document (a fake PDF is
-refused), submits, gets the code on screen and by mail, finds the dossier in "Hồ sơ của tôi", looks it
+refused; the review step will not submit before that), reviews everything on "Xem lại hồ sơ trước khi
+nộp" and submits there, gets the code on screen and by mail, finds the dossier in "Hồ sơ của tôi", looks it
 up as anyone at /tra-cuu (no personal data shown), then signs in again and withdraws it.
 
 Everything goes through the real server and a real Chromium, the way a person would; the
@@ -21,12 +22,19 @@ from helpers import (
     PDF_BYTES,
     PROCEDURE,
     assert_no_blocking_axe,
+    button,
     click,
     click_and_wait_for_new_page,
     field_error,
     h1,
+    header_link,
+    info,
     main_text,
+    notice,
+    problem,
     response_status,
+    sign_in_form,
+    sign_out,
     type_date,
 )
 
@@ -43,54 +51,11 @@ VIETNAM = timezone(timedelta(hours=7))  # no daylight saving time
 SUMMARY = "Đăng ký dự tuyển vị trí chuyên viên – hồ sơ riêng của Hoàng Thị Nộp"
 ADDRESS = "Tổ 7, phường Đức Xuân, thành phố Bắc Kạn"
 REASON = "Nộp nhầm vị trí dự tuyển, sẽ nộp lại"
+REVIEW = "Xem lại hồ sơ trước khi nộp"
+TO_REVIEW = "Xem lại và nộp hồ sơ"
 
 
 # --- small steps ----------------------------------------------------------------------------
-
-
-def _header_link(browser, href: str):
-    links = browser.find_elements(By.CSS_SELECTOR, f"header nav a[href='{href}']")
-    assert links, f"no header link to {href} on {browser.current_url}"
-    return links[0]
-
-
-def _sign_in_form(browser, email: str, password: str, what: str) -> None:
-    """On /dang-nhap: types the address and password and submits."""
-    assert h1(browser) == "Đăng nhập", main_text(browser)[:300]
-    browser.find_element(By.ID, "email").send_keys(email)
-    browser.find_element(By.ID, "password").send_keys(password)
-    button = browser.find_element(By.CSS_SELECTOR, "main form[action='/dang-nhap'] button[type=submit]")
-    click_and_wait_for_new_page(browser, button, what)
-
-
-def _sign_out(browser) -> None:
-    button = browser.find_element(By.XPATH, "//header//form[@action='/dang-xuat']//button[normalize-space()='Đăng xuất']")
-    click_and_wait_for_new_page(browser, button, "the page after signing out")
-    assert browser.find_elements(By.CSS_SELECTOR, "header nav a[href='/dang-nhap']"), "still signed in after Đăng xuất"
-
-
-def _button(browser, text: str, scope: str = "main"):
-    found = browser.find_elements(By.XPATH, f"//{scope}//button[normalize-space()='{text}']")
-    assert found, f"no button {text!r} on {browser.current_url}: {main_text(browser)[:400]}"
-    return found[0]
-
-
-def _info(browser, label: str) -> str:
-    """The value of an info row (<dt>label</dt><dd>value</dd>)."""
-    dds = browser.find_elements(By.XPATH, f"//main//dl[contains(@class,'info-list')]//dt[normalize-space()='{label}']"
-                                          "/following-sibling::dd[1]")
-    assert dds, f"no '{label}' on {browser.current_url}: {main_text(browser)[:600]}"
-    return dds[0].text
-
-
-def _notice(browser) -> str:
-    found = browser.find_elements(By.CSS_SELECTOR, "main .alert-success")
-    return found[0].text if found else ""
-
-
-def _problem(browser) -> str:
-    found = browser.find_elements(By.CSS_SELECTOR, "main .alert-error")
-    return found[0].text if found else ""
 
 
 def _fill_procedure_fields(browser) -> dict[str, str]:
@@ -138,6 +103,12 @@ def _slots(browser):
     return slots
 
 
+def _slot_name(browser, slot_number: int) -> str:
+    """The document's name: the slot's heading without its "Bắt buộc" badge."""
+    heading = _slots(browser)[slot_number].find_element(By.TAG_NAME, "h3").text
+    return heading.replace("Bắt buộc", "").strip()
+
+
 def _mandatory_slot_numbers(browser) -> list[int]:
     return [i for i, slot in enumerate(_slots(browser))
             if "Bắt buộc" in slot.find_element(By.TAG_NAME, "h3").text]
@@ -148,8 +119,22 @@ def _upload(browser, slot_number: int, path, what: str) -> None:
     slot = _slots(browser)[slot_number]
     form = slot.find_element(By.CSS_SELECTOR, "form[enctype='multipart/form-data']")
     form.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(path))
-    button = form.find_element(By.XPATH, ".//button[normalize-space()='Tải tệp lên']")
-    click_and_wait_for_new_page(browser, button, what)
+    upload_button = form.find_element(By.XPATH, ".//button[normalize-space()='Tải tệp lên']")
+    click_and_wait_for_new_page(browser, upload_button, what)
+
+
+def _open_review(browser, dossier_path: str) -> None:
+    """On the draft: follows "Xem lại và nộp hồ sơ" to the review step."""
+    link = browser.find_element(By.XPATH, f"//main//a[normalize-space()='{TO_REVIEW}']")
+    assert urllib.parse.urlsplit(link.get_attribute("href")).path == dossier_path + "/xem-lai", link.get_attribute("href")
+    click_and_wait_for_new_page(browser, link, "the review step")
+    assert urllib.parse.urlsplit(browser.current_url).path == dossier_path + "/xem-lai", browser.current_url
+    assert h1(browser) == REVIEW, f"{h1(browser)!r}: {main_text(browser)[:400]}"
+    assert not browser.find_elements(By.CSS_SELECTOR, "main input[type=file]"), "the review step takes files"
+
+
+def _submit_buttons(browser) -> list:
+    return browser.find_elements(By.XPATH, "//main//button[normalize-space()='Nộp hồ sơ']")
 
 
 def _lookup(browser, code: str) -> None:
@@ -157,7 +142,7 @@ def _lookup(browser, code: str) -> None:
     box = browser.find_element(By.ID, "ma-ho-so")
     box.clear()
     box.send_keys(code)
-    click_and_wait_for_new_page(browser, _button(browser, "Tra cứu"), f"the lookup of {code}")
+    click_and_wait_for_new_page(browser, button(browser, "Tra cứu"), f"the lookup of {code}")
 
 
 def _my_dossier_rows(browser) -> dict[str, list[str]]:
@@ -171,7 +156,7 @@ def _my_dossier_rows(browser) -> dict[str, list[str]]:
 
 def _filter_status(browser, label: str) -> None:
     Select(browser.find_element(By.ID, "trang-thai")).select_by_visible_text(label)
-    click_and_wait_for_new_page(browser, _button(browser, "Lọc"), f"my dossiers filtered by {label!r}")
+    click_and_wait_for_new_page(browser, button(browser, "Lọc"), f"my dossiers filtered by {label!r}")
 
 
 # --- the journey ----------------------------------------------------------------------------
@@ -194,7 +179,7 @@ def test_citizen_files_a_dossier_looks_it_up_and_withdraws_it(browser, server, m
     got = urllib.parse.urlsplit(browser.current_url)
     assert got.path == "/dang-nhap", f"an anonymous visitor got {browser.current_url}, not the sign-in page"
     assert urllib.parse.parse_qs(got.query).get("next") == [PROCEDURE + "/nop-ho-so"], browser.current_url
-    _sign_in_form(browser, person.email, person.password, "the dossier form after signing in")
+    sign_in_form(browser, person.email, person.password, "the dossier form after signing in")
     assert urllib.parse.urlsplit(browser.current_url).path == PROCEDURE + "/nop-ho-so", \
         f"signing in did not go back to the dossier form: {browser.current_url}"
 
@@ -207,13 +192,13 @@ def test_citizen_files_a_dossier_looks_it_up_and_withdraws_it(browser, server, m
     assert {"online", "desk", "post"} <= methods, f"delivery choices: {methods}"
     click(browser, browser.find_element(By.XPATH, f"//label[normalize-space()='{POST}']"))
     assert browser.find_element(By.ID, "nhan-post").is_selected(), "clicking the label did not choose the post"
-    click_and_wait_for_new_page(browser, _button(browser, "Lưu và tiếp tục"), "the form with an error")
+    click_and_wait_for_new_page(browser, button(browser, "Lưu và tiếp tục"), "the form with an error")
     assert response_status(browser) == 422, f"a post delivery without an address answered {response_status(browser)}"
     address_box = browser.find_element(By.XPATH, "//input[@id='dia-chi-nhan']/ancestor::div[contains(@class,'form-field')][1]")
     errors = address_box.find_elements(By.CSS_SELECTOR, ".field-error")
     assert errors and "địa chỉ" in errors[0].text, f"no error next to the address: {main_text(browser)[:800]}"
     assert "has-error" in address_box.get_attribute("class")
-    assert _problem(browser), "no summary of the errors at the top of the form"
+    assert problem(browser), "no summary of the errors at the top of the form"
     # Nothing typed is lost, and the procedure's fields show no error.
     assert browser.find_element(By.CSS_SELECTOR, "textarea[name=request_summary]").get_attribute("value") == SUMMARY
     for field_id, value in typed.items():
@@ -223,27 +208,44 @@ def test_citizen_files_a_dossier_looks_it_up_and_withdraws_it(browser, server, m
     assert_no_blocking_axe(browser, "the dossier form with an error")
 
     browser.find_element(By.ID, "dia-chi-nhan").send_keys(ADDRESS)
-    click_and_wait_for_new_page(browser, _button(browser, "Lưu và tiếp tục"), "the draft page")
+    click_and_wait_for_new_page(browser, button(browser, "Lưu và tiếp tục"), "the draft page")
 
     # 3. The draft: what was typed, one slot per document.
     m = re.search(r"/ho-so/(\d+)(\?.*)?$", browser.current_url)
     assert m, f"saving the form led to {browser.current_url}: {main_text(browser)[:500]}"
     dossier_path = f"/ho-so/{m.group(1)}"
     assert h1(browser) == "Hồ sơ nháp"
-    assert "Đã lưu hồ sơ nháp" in _notice(browser)
-    assert _info(browser, "Trạng thái") == "Hồ sơ nháp"
-    assert _info(browser, "Nội dung yêu cầu") == SUMMARY
-    assert _info(browser, "Nhận kết quả") == f"{POST}: {ADDRESS}"
+    assert "Đã lưu hồ sơ nháp" in notice(browser)
+    assert info(browser, "Trạng thái") == "Hồ sơ nháp"
+    assert info(browser, "Nội dung yêu cầu") == SUMMARY
+    assert info(browser, "Nhận kết quả") == f"{POST}: {ADDRESS}"
     for value in typed.values():
         assert value in main_text(browser), f"the draft page does not show {value!r}"
     mandatory = _mandatory_slot_numbers(browser)
     assert mandatory, "no mandatory document on the draft"
     assert len(mandatory) < len(_slots(browser)), "expected an optional document too (left empty below)"
+    # Submitting happens on the review step only, and it will not submit with a mandatory document missing.
+    assert not _submit_buttons(browser), "the draft page itself has a submit button"
+    _open_review(browser, dossier_path)
+    missing = problem(browser)
+    assert "Còn thiếu giấy tờ bắt buộc" in missing, f"no missing-document alert on the review: {main_text(browser)[:600]}"
+    mandatory_names = [_slot_name(browser, n) for n in mandatory]
+    assert all(name in missing for name in mandatory_names), f"the alert {missing!r} does not name {mandatory_names}"
+    assert_no_blocking_axe(browser, "the review of an incomplete draft")
+    # Whether or not the page offers "Nộp hồ sơ" here, submitting is refused and the dossier stays a draft.
+    if _submit_buttons(browser):
+        click_and_wait_for_new_page(browser, _submit_buttons(browser)[0], "the refusal of an incomplete dossier")
+        assert response_status(browser) == 422, f"submitting an incomplete dossier answered {response_status(browser)}"
+        assert h1(browser) == REVIEW and "Còn thiếu giấy tờ bắt buộc" in main_text(browser), main_text(browser)[:600]
+        assert not DOSSIER_CODE_RE.search(main_text(browser)), "an incomplete dossier got a code"
+    back = browser.find_element(By.XPATH, "//main//div[contains(@class,'alert-error')]//a[normalize-space()='Quay lại để đính kèm']")
+    click_and_wait_for_new_page(browser, back, "the draft again")
+    assert urllib.parse.urlsplit(browser.current_url).path == dossier_path and h1(browser) == "Hồ sơ nháp"
 
     # 4. A fake PDF is refused, in Vietnamese, and nothing is attached.
     _upload(browser, mandatory[0], fake_pdf, "the refusal of a fake PDF")
     assert response_status(browser) == 415, f"a fake PDF answered {response_status(browser)}"
-    assert "không phải PDF" in _problem(browser), f"refusal: {_problem(browser)!r}"
+    assert "không phải PDF" in problem(browser), f"refusal: {problem(browser)!r}"
     assert "Chưa có tệp." in _slots(browser)[mandatory[0]].text, "the fake PDF was attached anyway"
     assert_no_blocking_axe(browser, "the draft after a refused upload")
 
@@ -251,14 +253,27 @@ def test_citizen_files_a_dossier_looks_it_up_and_withdraws_it(browser, server, m
     for number in mandatory:
         _upload(browser, number, real_pdf, "the draft after an upload")
         assert urllib.parse.urlsplit(browser.current_url).path == dossier_path, browser.current_url
-        assert _notice(browser) == "Đã tải tệp lên.", main_text(browser)[:500]
+        assert notice(browser) == "Đã tải tệp lên.", main_text(browser)[:500]
         links = _slots(browser)[number].find_elements(By.CSS_SELECTOR, "a")
         assert [a.text for a in links] == [real_pdf.name], f"slot {number + 1} lists {[a.text for a in links]}"
         assert urllib.parse.urlsplit(links[0].get_attribute("href")).path.startswith(dossier_path + "/tep-dinh-kem/")
 
-    # 6. Submit: the code on screen.
+    # 6. The review step shows everything the agency will get, read-only; "Nộp hồ sơ" there submits.
+    assert not _submit_buttons(browser), "the draft page itself has a submit button"
+    _open_review(browser, dossier_path)
+    assert not problem(browser), f"the review of a complete draft shows a problem: {problem(browser)!r}"
+    assert info(browser, "Trạng thái") == "Hồ sơ nháp"
+    assert info(browser, "Nội dung yêu cầu") == SUMMARY
+    assert info(browser, "Nhận kết quả") == f"{POST}: {ADDRESS}"
+    for value in typed.values():
+        assert value in main_text(browser), f"the review does not show {value!r}"
+    listed = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "main .document-slot a")]
+    assert listed == [real_pdf.name] * len(mandatory), f"the review lists the files {listed}"
+    step = browser.find_elements(By.CSS_SELECTOR, "main .filing-steps [aria-current=step]")
+    assert step and "Xem lại" in step[0].text, "the review step is not marked as the current step"
+    assert_no_blocking_axe(browser, "the review step")
     before = datetime.now(VIETNAM)
-    click_and_wait_for_new_page(browser, _button(browser, "Nộp hồ sơ"), "the confirmation")
+    click_and_wait_for_new_page(browser, button(browser, "Nộp hồ sơ"), "the confirmation")
     after = datetime.now(VIETNAM)
     assert h1(browser) == "Đã nộp hồ sơ thành công", f"{h1(browser)!r}: {main_text(browser)[:600]}"
     found = DOSSIER_CODE_RE.search(main_text(browser))
@@ -278,9 +293,9 @@ def test_citizen_files_a_dossier_looks_it_up_and_withdraws_it(browser, server, m
     assert urllib.parse.parse_qs(lookup.query).get("ma") == [code], mail.links
 
     # 8. "Hồ sơ của tôi": the dossier, registered; the status filter.
-    click_and_wait_for_new_page(browser, _header_link(browser, "/ho-so"), "my dossiers")
+    click_and_wait_for_new_page(browser, header_link(browser, "/ho-so"), "my dossiers")
     assert h1(browser) == "Hồ sơ của tôi"
-    assert _header_link(browser, "/ho-so").get_attribute("aria-current") == "page"
+    assert header_link(browser, "/ho-so").get_attribute("aria-current") == "page"
     rows = _my_dossier_rows(browser)
     assert list(rows) == [code], f"my dossiers lists {rows}"
     assert PROCEDURE_NAME in rows[code] and AGENCY_NAME in rows[code] and REGISTERED in rows[code], rows[code]
@@ -292,18 +307,18 @@ def test_citizen_files_a_dossier_looks_it_up_and_withdraws_it(browser, server, m
     assert Select(browser.find_element(By.ID, "trang-thai")).first_selected_option.text == REGISTERED
 
     # 9. Signed out, anyone can look the code up — and sees no personal data.
-    _sign_out(browser)
-    click_and_wait_for_new_page(browser, _header_link(browser, "/tra-cuu"), "the lookup page")
+    sign_out(browser)
+    click_and_wait_for_new_page(browser, header_link(browser, "/tra-cuu"), "the lookup page")
     assert h1(browser) == "Tra cứu hồ sơ"
     _lookup(browser, code)
     assert response_status(browser) == 200
     assert code in browser.find_element(By.CSS_SELECTOR, ".lookup-result h2").text
-    assert _info(browser, "Thủ tục") == PROCEDURE_NAME
-    assert _info(browser, "Cơ quan giải quyết") == AGENCY_NAME
-    assert _info(browser, "Tình trạng") == REGISTERED
-    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", _info(browser, "Ngày nộp")), _info(browser, "Ngày nộp")
-    assert _info(browser, "Ngày nộp")[:10] in {before.strftime("%d/%m/%Y"), after.strftime("%d/%m/%Y")}
-    _info(browser, "Ngày hẹn trả kết quả")
+    assert info(browser, "Thủ tục") == PROCEDURE_NAME
+    assert info(browser, "Cơ quan giải quyết") == AGENCY_NAME
+    assert info(browser, "Tình trạng") == REGISTERED
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", info(browser, "Ngày nộp")), info(browser, "Ngày nộp")
+    assert info(browser, "Ngày nộp")[:10] in {before.strftime("%d/%m/%Y"), after.strftime("%d/%m/%Y")}
+    info(browser, "Ngày hẹn trả kết quả")
     source = browser.page_source
     private = [person.name, person.email, person.email.split("@")[0], SUMMARY, ADDRESS, real_pdf.name,
                *[v for v in typed.values() if v.startswith("Nội dung riêng") or "@" in v]]
@@ -312,32 +327,32 @@ def test_citizen_files_a_dossier_looks_it_up_and_withdraws_it(browser, server, m
     # An unknown code: 404 and a message.
     _lookup(browser, UNKNOWN_CODE)
     assert response_status(browser) == 404, f"an unknown code answered {response_status(browser)}"
-    assert "Không tìm thấy hồ sơ" in _problem(browser), main_text(browser)[:400]
+    assert "Không tìm thấy hồ sơ" in problem(browser), main_text(browser)[:400]
     assert not browser.find_elements(By.CSS_SELECTOR, ".lookup-result")
 
     # 10. Signed in again: withdraw it with a reason.
-    click_and_wait_for_new_page(browser, _header_link(browser, "/dang-nhap"), "the sign-in page")
-    _sign_in_form(browser, person.email, person.password, "the page after signing in")
-    click_and_wait_for_new_page(browser, _header_link(browser, "/ho-so"), "my dossiers")
+    click_and_wait_for_new_page(browser, header_link(browser, "/dang-nhap"), "the sign-in page")
+    sign_in_form(browser, person.email, person.password, "the page after signing in")
+    click_and_wait_for_new_page(browser, header_link(browser, "/ho-so"), "my dossiers")
     link = browser.find_element(By.XPATH, f"//main//table//a[normalize-space()='{code}']")
     click_and_wait_for_new_page(browser, link, "the dossier page")
     assert urllib.parse.urlsplit(browser.current_url).path == dossier_path
     assert h1(browser) == f"Hồ sơ {code}"
-    assert _info(browser, "Mã hồ sơ") == code and _info(browser, "Trạng thái") == REGISTERED
+    assert info(browser, "Mã hồ sơ") == code and info(browser, "Trạng thái") == REGISTERED
     assert not browser.find_elements(By.CSS_SELECTOR, "main input[type=file]"), "a submitted dossier still takes files"
     assert "Bạn đã nộp hồ sơ trực tuyến." in browser.find_element(By.CSS_SELECTOR, "main .history").text
     browser.find_element(By.ID, "ly-do").send_keys(REASON)
-    click_and_wait_for_new_page(browser, _button(browser, "Rút hồ sơ"), "the withdrawn dossier")
+    click_and_wait_for_new_page(browser, button(browser, "Rút hồ sơ"), "the withdrawn dossier")
     assert urllib.parse.urlsplit(browser.current_url).path == dossier_path, browser.current_url
-    assert _notice(browser) == "Đã rút hồ sơ.", main_text(browser)[:500]
-    assert _info(browser, "Trạng thái") == WITHDRAWN
+    assert notice(browser) == "Đã rút hồ sơ.", main_text(browser)[:500]
+    assert info(browser, "Trạng thái") == WITHDRAWN
     history = browser.find_element(By.CSS_SELECTOR, "main .history").text
     assert "Bạn đã rút hồ sơ." in history and REASON in history, history
     assert not browser.find_elements(By.CSS_SELECTOR, "main form[action$='/rut']"), "a withdrawn dossier can be withdrawn again"
-    click_and_wait_for_new_page(browser, _header_link(browser, "/ho-so"), "my dossiers")
+    click_and_wait_for_new_page(browser, header_link(browser, "/ho-so"), "my dossiers")
     assert WITHDRAWN in _my_dossier_rows(browser)[code]
     browser.get(server.url + "/tra-cuu?ma=" + code)
-    assert _info(browser, "Tình trạng") == WITHDRAWN
+    assert info(browser, "Tình trạng") == WITHDRAWN
 
     # 11. Someone else's dossier does not exist for another citizen.
     browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
@@ -383,4 +398,4 @@ def test_dossier_form_errors_are_tied_to_their_inputs(browser, server, sign_in_a
 def _submit_unchecked(browser) -> None:
     form = browser.find_element(By.CSS_SELECTOR, "main form[action$='/nop-ho-so']")
     browser.execute_script("arguments[0].noValidate = true", form)
-    click_and_wait_for_new_page(browser, _button(browser, "Lưu và tiếp tục"), "the dossier form with errors")
+    click_and_wait_for_new_page(browser, button(browser, "Lưu và tiếp tục"), "the dossier form with errors")

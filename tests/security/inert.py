@@ -34,10 +34,11 @@ def short_payload(marker: str) -> str:
 
 
 def email_payload(marker: str, quote: bool = True) -> str:
-    """An address the portal's e-mail check accepts (one @, a dot in the domain, no whitespace).
-    quote=False leaves out the double quote (see test_staff_email_with_cookie_breaking_characters)."""
-    quote_char = '"' if quote else ""
-    return f"javascript:alert(1)//'{quote_char}><svg/onload=alert(1)><script>alert(1)</script>{{{{7*7}}}}{marker}@x.vn".lower()
+    """An address the portal's e-mail check accepts, as hostile as that check allows: RFC 5322 atext keeps
+    quotes, slashes, "=", backticks and braces (no "<", ">", '"' or spaces, which the portal refuses; see
+    test_html_in_email_addresses_is_refused). `quote` is kept for callers; a double quote is never accepted."""
+    del quote
+    return f"'/onmouseover=alert`1`//{{{{7*7}}}}{marker}@x.vn".lower()
 
 
 def file_name_payload(marker: str, quote: bool = True) -> str:

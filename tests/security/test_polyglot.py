@@ -99,10 +99,6 @@ def test_html_first_files_are_refused_whatever_their_name(uploads, kind, content
         assert answer.status_code == 415, f"{kind} named {name}: {answer.status_code} {answer.text[:200]}"
 
 
-@pytest.mark.xfail(strict=False, raises=AssertionError, reason=(
-    "The download keeps the client's file name, extension included: a PDF/HTML polyglot uploaded as "
-    "'trang.html' is saved by the browser as trang.html, and opening that file from the disk runs its "
-    "script (file:// origin). Expected: the extension of the recognised type (trang.html.pdf or trang.pdf)."))
 def test_download_name_ends_with_the_recognised_type(uploads):
     answer = uploads.put(PDF_HTML, "trang.html")
     if answer.status_code == 415:

@@ -203,11 +203,6 @@ def stall_probes(request, server, citizen_factory):
 
 
 @pytest.mark.runs_last
-@pytest.mark.xfail(strict=False, raises=AssertionError, reason=(
-    "Hummingbird's HTTP/1 server has no idle timeout unless configured (ApplicationConfiguration "
-    "serverConfiguration .http1(idleTimeout:)); motcua sets none, so a stalled connection is held "
-    "forever and its temp file stays: enough such sockets exhaust the file descriptors. "
-    "The lead decides the limit; this is the expectation when it is set."))
 @pytest.mark.parametrize("name", PROBES)
 def test_a_stalled_connection_is_closed_after_the_limit(stall_probes, name):
     probe = stall_probes[name]

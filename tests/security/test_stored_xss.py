@@ -67,8 +67,9 @@ def test_contact_details_form_with_errors_reflects_payloads_as_text(edited_profi
     sent = {"display_name": long_payload("q32"), "phone": short_payload("q33")[:15], "address": long_payload("q34")}
     answer = client.post_form("/tai-khoan/ho-so", sent)
     assert answer.status_code == 422, portal.describe(answer)
-    # The page shows the saved values again (not the refused ones).
-    assert_inert(answer.text, "/tai-khoan/ho-so with an invalid phone", shown=[saved["display_name"], saved["address"]])
+    # The form shows what was typed (the refused values), as text; the saved ones are unchanged.
+    assert_inert(answer.text, "/tai-khoan/ho-so with an invalid phone", shown=[sent["display_name"], sent["address"]])
+    del saved
 
 
 @pytest.mark.parametrize("organization", [False, True], ids=["individual", "organization"])
@@ -98,6 +99,19 @@ def test_registration_confirmation_shows_the_address_as_text(server, admin):
         "password_confirmation": "Hoa-sen-no-2026"})
     assert answer.status_code == 200, portal.describe(answer)
     assert_inert(answer.text, "the 'check your mailbox' page", shown=[email])
+
+
+@pytest.mark.parametrize("email", ["<script>alert(1)</script>@x.vn", 'a"><img src=x onerror=alert(1)>@x.vn', "a;b@x.vn"])
+def test_html_in_email_addresses_is_refused(server, email):
+    """Markup, quotes and separators are not part of an e-mail address people type: registration refuses
+    them (422) and shows what was typed as text."""
+    client = portal.Client(server.url)
+    answer = client.post_form("/dang-ky", {
+        "kind": "individual", "full_name": "Nguyễn Văn B", "citizen_id": "001190099998", "date_of_birth": "1990-05-17",
+        "phone": "0912999998", "email": email, "address": "2 Tô Hiệu", "password": "Hoa-sen-no-2026",
+        "password_confirmation": "Hoa-sen-no-2026"})
+    assert answer.status_code == 422, portal.describe(answer)
+    assert_inert(answer.text, "registration refused for its e-mail address")
 
 
 def test_token_name_with_errors_is_reflected_as_text(individual):

@@ -220,9 +220,12 @@ struct AccountController: Sendable {
 
     private func renderAccount(
         _ context: AuthenticatedContext, notice: String? = nil, problem: String? = nil, newToken: String? = nil,
-        profileErrors: FieldErrors = FieldErrors(), passwordErrors: FieldErrors = FieldErrors(), status: HTTPResponse.Status = .ok
+        profileErrors: FieldErrors = FieldErrors(), typedProfile: [String: String] = [:], passwordErrors: FieldErrors = FieldErrors(),
+        status: HTTPResponse.Status = .ok
     ) async throws -> HTML {
         let user = context.user
+        // After a refused change, the form shows what was typed, not what is saved.
+        let profile = { (field: String, saved: String) in typedProfile[field] ?? saved }
         var facts = [InfoItem(label: "Loại tài khoản", value: user.kind.label), InfoItem(label: "Thư điện tử", value: user.email)]
         if let id = user.citizenID { facts.append(InfoItem(label: "Số CCCD", value: id)) }
         if let dob = user.dateOfBirth { facts.append(InfoItem(label: "Ngày sinh", value: VietnameseFormat.date(dob) ?? dob)) }
@@ -244,11 +247,11 @@ struct AccountController: Sendable {
                 chrome: PageChrome(title: "Tài khoản", section: .account, context: context), csrfToken: context.csrfToken,
                 facts: facts, verified: user.emailVerified,
                 profileFields: [
-                    FormInput("display_name", user.kind == .organization ? "Tên tổ chức" : "Họ và tên", value: user.displayName,
+                    FormInput("display_name", user.kind == .organization ? "Tên tổ chức" : "Họ và tên", value: profile("display_name", user.displayName),
                               errors: profileErrors, autocomplete: user.kind == .organization ? "organization" : "name", maxLength: 200),
-                    FormInput("phone", "Số điện thoại di động", type: "tel", value: user.phone, errors: profileErrors,
+                    FormInput("phone", "Số điện thoại di động", type: "tel", value: profile("phone", user.phone), errors: profileErrors,
                               autocomplete: "tel", required: !user.isStaff, maxLength: 15),
-                    FormInput("address", "Địa chỉ liên hệ", value: user.address, errors: profileErrors,
+                    FormInput("address", "Địa chỉ liên hệ", value: profile("address", user.address), errors: profileErrors,
                               autocomplete: "street-address", required: !user.isStaff, maxLength: 300),
                 ],
                 passwordFields: [
@@ -275,8 +278,9 @@ struct AccountController: Sendable {
         let addressText = (values["address"] ?? "").trimmingCharacters(in: .whitespaces)
         let address = user.isStaff && addressText.isEmpty ? "" : errors.text(addressText, field: "address", label: "Địa chỉ", max: 300)
         guard errors.isEmpty else {
+            let typed = ["display_name": values["display_name"] ?? "", "phone": phoneText, "address": addressText]
             return try await renderAccount(context, problem: "Chưa lưu: vui lòng sửa các mục được đánh dấu.", profileErrors: errors,
-                                           status: .unprocessableContent).response(from: request, context: context)
+                                           typedProfile: typed, status: .unprocessableContent).response(from: request, context: context)
         }
         try await accounts.users.updateProfile(userID: user.id, displayName: name, phone: phone, address: address)
         return Self.backToAccount(.profileSaved)

@@ -128,7 +128,7 @@ struct DossierController: Sendable {
                 procedureName: dossier.procedureName, agencyName: dossier.agencyName,
                 facts: DossierFacts.items(dossier, procedure: procedure), documents: documents, results: results,
                 hasResults: !results.isEmpty, history: history, isReview: review,
-                canReview: !review && actions.contains(.submit), canSubmit: review && actions.contains(.submit),
+                canReview: !review && actions.contains(.submit), canSubmit: review && actions.contains(.submit) && missing.isEmpty,
                 missingDocuments: review && !missing.isEmpty ? "Còn thiếu giấy tờ bắt buộc: " + missing.joined(separator: "; ") + "." : nil,
                 deskRequest: dossier.status == .supplementRequested ? dossier.deskNote.nonEmpty : nil,
                 deskReason: [.refused, .stopped].contains(dossier.status) ? dossier.deskNote.nonEmpty : nil,

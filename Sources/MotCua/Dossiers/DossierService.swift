@@ -228,6 +228,9 @@ struct DossierService: Sendable {
                 errors["delivery_address"] = "Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."
             }
         }
+        if (input.deliveryAddress ?? "").count > 300 {
+            errors["delivery_address"] = "Địa chỉ nhận kết quả dài quá 300 ký tự."
+        }
         return errors
     }
 }

@@ -43,8 +43,10 @@ struct ErrorPages: Sendable {
             if status == .unauthorized { response.headers[.wwwAuthenticate] = #"Bearer error="invalid_token""# }
             return response
         }
+        let title = ErrorPage.heading(for: status)
+        let chrome = (context as? AppRequestContext).map { PageChrome(title: title, context: $0) } ?? PageChrome(title: title)
         let page = ErrorPage(
-            chrome: PageChrome(title: ErrorPage.heading(for: status)), status: Int(status.code),
+            chrome: chrome, status: Int(status.code),
             heading: ErrorPage.heading(for: status), message: message, requestID: context.id)
         do {
             return try renderer.render(page, status: status).response(from: request, context: context)

@@ -29,7 +29,13 @@ struct SessionMiddleware: RouterMiddleware {
         }
         if secret.utf8.count <= 128, let (user, session) = try await sessions.load(secret: secret) {
             context.identity = Identity(user: user, sessionHash: session.idHash)
-            return try await next(request, context)
+            // Error pages rendered here keep the signed-in header (the outer error middleware no longer
+            // knows who is asking).
+            do {
+                return try await next(request, context)
+            } catch {
+                return errorPages.response(for: error, request: request, context: context)
+            }
         }
         // Unknown or expired: answer as for a visitor, and clear the cookie even when that answer is an error
         // (such as the redirect to the login page).

@@ -198,3 +198,18 @@ struct LoginTimingTests {
         #expect(try AppConfiguration.fromEnvironment(["MOTCUA_PUBLIC_URL": "https://dvc.example.vn/"]).publicURL == "https://dvc.example.vn")
     }
 }
+
+@Suite("Account page")
+struct AccountPageTests {
+    @Test("A refused change of contact details keeps what was typed and saves nothing")
+    func refusedProfileChange() async throws {
+        try await TestEnvironment.withAppAndDatabase { browser, mail, database in
+            try await Citizen.registerAndSignIn(browser, mail: mail)
+            let refused = try await browser.post("/tai-khoan/ho-so", ["display_name": "Tên Mới Đã Gõ", "phone": "12345", "address": "Số 9 phố Mới"])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("value=\"Tên Mới Đã Gõ\"") && refused.text.contains("value=\"Số 9 phố Mới\""))
+            let saved = try #require(try await UserStore(database: database).credentials(email: "an.nguyen@example.vn")?.user)
+            #expect(saved.displayName == "Nguyễn Văn An" && saved.address != "Số 9 phố Mới")
+        }
+    }
+}

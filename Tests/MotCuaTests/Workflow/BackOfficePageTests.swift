@@ -43,8 +43,9 @@ struct BackOfficePageTests {
             let code = try #require(submitted.text.firstMatch(of: /000\.00\.08\.H06-\d{6}-\d{4}/).map { String($0.0) })
             let id = try #require(dossierPath.split(separator: "/").last.map(String.init))
             let office = "/mot-cua/ho-so/\(id)"
-            // Citizens have no back office.
-            #expect(try await browser.get("/mot-cua").status == .forbidden)
+            // Citizens have no back office; the refusal page still shows who is signed in.
+            let refused = try await browser.get("/mot-cua")
+            #expect(refused.status == .forbidden && refused.text.contains("Tài khoản: Nguyễn Văn An") && !refused.text.contains("href=\"/dang-nhap\""))
             #expect(try await browser.get(office).status == .forbidden)
 
             // Another agency's receptionist: the dossier does not exist for them.
