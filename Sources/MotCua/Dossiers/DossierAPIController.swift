@@ -14,6 +14,7 @@ struct DossierAPIController: Sendable {
         mine.get(use: list)
         mine.post(use: create)
         mine.get("{id}", use: show)
+        mine.put("{id}", use: update)
         mine.put("{id}/documents/{position}/files", use: upload)
         mine.post("{id}/submit", use: submit)
         mine.post("{id}/withdraw", use: withdraw)
@@ -40,6 +41,25 @@ struct DossierAPIController: Sendable {
         }
         return EditedResponse(status: .created, headers: [.location: "/api/v1/dossiers/\(dossier.id)"],
                               response: try await dto(dossier))
+    }
+
+    struct UpdateBody: Decodable {
+        var requestSummary: String?
+        var values: [String: String]?
+        var deliveryMethod: DeliveryMethod?
+        var deliveryAddress: String?
+    }
+
+    /// Replaces the editable fields of the applicant's draft (the files stay).
+    @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> DossierDTO {
+        let dossier = try await owned(context)
+        let body = try await request.decode(as: UpdateBody.self, context: context)
+        return try await dto(try await run {
+            try await service.updateDraft(
+                dossierID: dossier.id, applicant: context.user,
+                input: .init(requestSummary: body.requestSummary ?? "", values: body.values ?? [:],
+                             deliveryMethod: body.deliveryMethod, deliveryAddress: body.deliveryAddress))
+        })
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> DossierListDTO {

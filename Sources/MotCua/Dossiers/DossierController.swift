@@ -17,6 +17,8 @@ struct DossierController: Sendable {
         mine.get(use: list)
         mine.get("{id}", use: show)
         mine.get("{id}/xem-lai", use: review)
+        mine.get("{id}/sua", use: editForm)
+        mine.post("{id}/sua", use: edit)
         mine.post("{id}/bo-sung", use: supplement)
         mine.post("{id}/tep/{position}", use: upload)
         mine.get("{id}/tep-dinh-kem/{attachment}", use: download)
@@ -42,16 +44,8 @@ struct DossierController: Sendable {
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let procedure = try await procedure(context)
-        let form = try await request.formValues()
-        var input = DossierService.DraftInput()
-        input.requestSummary = (form["request_summary"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        for field in procedure.formFields {
-            input.values[field.key] = (form["f_" + field.key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        input.deliveryMethod = form["delivery_method"].flatMap(DeliveryMethod.init(rawValue:))
-        input.deliveryAddress = form["delivery_address"]?.trimmingCharacters(in: .whitespacesAndNewlines)
-        var errors = DossierService.validate(input, for: procedure)
-        if input.deliveryMethod == nil { errors["delivery_method"] = "Vui lòng chọn cách nhận kết quả." }
+        let input = try await Self.draftInput(request, procedure: procedure)
+        var errors = Self.validateForm(input, procedure: procedure)
         if errors.isEmpty {
             do {
                 let draft = try await service.createDraft(
@@ -65,11 +59,67 @@ struct DossierController: Sendable {
             .response(from: request, context: context)
     }
 
-    private func startPage(_ procedure: Procedure, context: AuthenticatedContext, input: DossierService.DraftInput, errors: FieldErrors) -> StartDossierPage {
+    /// The form of a saved draft, to change what was entered (files stay).
+    @Sendable func editForm(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+        let (dossier, procedure) = try await editableDraft(context)
+        let input = DossierService.DraftInput(requestSummary: dossier.requestSummary, values: dossier.formValues,
+                                              deliveryMethod: dossier.deliveryMethod, deliveryAddress: dossier.deliveryAddress)
+        return try renderer.render(startPage(procedure, context: context, input: input, errors: FieldErrors(), editing: dossier))
+    }
+
+    @Sendable func edit(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let (dossier, procedure) = try await editableDraft(context)
+        let input = try await Self.draftInput(request, procedure: procedure)
+        var errors = Self.validateForm(input, procedure: procedure)
+        if errors.isEmpty {
+            do {
+                _ = try await service.updateDraft(dossierID: dossier.id, applicant: context.user, input: input)
+                return Response(status: .seeOther, headers: [.location: "/ho-so/\(dossier.id)?thong-bao=da-luu"])
+            } catch DossierError.invalidFields(let found) {
+                errors = found
+            }
+        }
+        return try renderer.render(startPage(procedure, context: context, input: input, errors: errors, editing: dossier),
+                                   status: .unprocessableContent).response(from: request, context: context)
+    }
+
+    private func editableDraft(_ context: AuthenticatedContext) async throws -> (Dossier, Procedure) {
+        let dossier = try await owned(context)
+        guard dossier.status == .draft else {
+            throw PortalError(status: .conflict, message: "Hồ sơ đã nộp không sửa được thông tin; hãy theo dõi trên trang hồ sơ.")
+        }
+        guard let procedure = try await service.catalog.procedure(agencyCode: dossier.agencyCode, code: dossier.procedureCode) else {
+            throw PortalError.notFound("Không tìm thấy thủ tục hành chính này.")
+        }
+        return (dossier, procedure)
+    }
+
+    private static func draftInput(_ request: Request, procedure: Procedure) async throws -> DossierService.DraftInput {
+        let form = try await request.formValues()
+        var input = DossierService.DraftInput()
+        input.requestSummary = (form["request_summary"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        for field in procedure.formFields {
+            input.values[field.key] = (form["f_" + field.key] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        input.deliveryMethod = form["delivery_method"].flatMap(DeliveryMethod.init(rawValue:))
+        input.deliveryAddress = form["delivery_address"]?.trimmingCharacters(in: .whitespacesAndNewlines)
+        return input
+    }
+
+    /// The form asks for the delivery choice at once (the API lets a draft leave it for later).
+    private static func validateForm(_ input: DossierService.DraftInput, procedure: Procedure) -> FieldErrors {
+        var errors = DossierService.validate(input, for: procedure)
+        if input.deliveryMethod == nil { errors["delivery_method"] = "Vui lòng chọn cách nhận kết quả." }
+        return errors
+    }
+
+    private func startPage(_ procedure: Procedure, context: AuthenticatedContext, input: DossierService.DraftInput, errors: FieldErrors,
+                           editing draft: Dossier? = nil) -> StartDossierPage {
         StartDossierPage(
-            chrome: PageChrome(title: "Nộp hồ sơ: \(procedure.name)", section: .catalog, context: context),
+            chrome: PageChrome(title: "Nộp hồ sơ: \(procedure.name)", section: draft == nil ? .catalog : .dossiers, context: context),
             csrfToken: context.csrfToken,
-            action: "/thu-tuc/\(procedure.agency.code)/\(procedure.code)/nop-ho-so",
+            action: draft.map { "/ho-so/\($0.id)/sua" } ?? "/thu-tuc/\(procedure.agency.code)/\(procedure.code)/nop-ho-so",
+            cancelURL: draft.map { "/ho-so/\($0.id)" }, applicant: ApplicantFacts.items(context.user),
             procedureName: procedure.name, agencyName: procedure.agency.name,
             documents: procedure.requiredDocuments.map { "\($0.name)\($0.mandatory ? "" : " (không bắt buộc)")" },
             summary: input.requestSummary, summaryError: errors["request_summary"],
@@ -127,7 +177,7 @@ struct DossierController: Sendable {
                 csrfToken: context.csrfToken, id: dossier.id, code: dossier.code, statusLabel: dossier.status.label,
                 procedureName: dossier.procedureName, agencyName: dossier.agencyName,
                 facts: DossierFacts.items(dossier, procedure: procedure), documents: documents, results: results,
-                hasResults: !results.isEmpty, history: history, isReview: review,
+                hasResults: !results.isEmpty, history: history, isReview: review, canEdit: dossier.status == .draft,
                 canReview: !review && actions.contains(.submit), canSubmit: review && actions.contains(.submit) && missing.isEmpty,
                 missingDocuments: review && !missing.isEmpty ? "Còn thiếu giấy tờ bắt buộc: " + missing.joined(separator: "; ") + "." : nil,
                 deskRequest: dossier.status == .supplementRequested ? dossier.deskNote.nonEmpty : nil,
@@ -230,6 +280,7 @@ struct DossierController: Sendable {
         case uploaded = "da-tai-tep"
         case withdrawn = "da-rut"
         case supplemented = "da-bo-sung"
+        case saved = "da-luu"
 
         var text: String {
             switch self {
@@ -237,6 +288,7 @@ struct DossierController: Sendable {
             case .uploaded: "Đã tải tệp lên."
             case .withdrawn: "Đã rút hồ sơ."
             case .supplemented: "Đã gửi hồ sơ bổ sung. Bộ phận tiếp nhận sẽ kiểm tra lại."
+            case .saved: "Đã lưu thông tin hồ sơ."
             }
         }
     }

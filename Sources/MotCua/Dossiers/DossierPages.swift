@@ -47,6 +47,9 @@ struct StartDossierPage: PageModel {
     var chrome: PageChrome
     var csrfToken: String
     var action: String
+    /// Editing a saved draft: where "cancel" leads back to.
+    var cancelURL: String?
+    var applicant: [InfoItem]
     var procedureName: String
     var agencyName: String
     var documents: [String]
@@ -141,6 +144,7 @@ struct DossierPage: PageModel {
     var history: [HistoryRow]
     /// The review step: read-only, with the submit button.
     var isReview: Bool
+    var canEdit: Bool
     var canReview: Bool
     var canSubmit: Bool
     var missingDocuments: String?

@@ -51,6 +51,29 @@ struct DossierService: Sendable {
         }
     }
 
+    /// Replaces what the applicant entered on their own draft (the files stay).
+    func updateDraft(dossierID: Int64, applicant: User, input: DraftInput) async throws -> Dossier {
+        let dossier = try await ownedDossier(dossierID, by: applicant)
+        guard dossier.status == .draft else { throw DossierError.conflict("Hồ sơ đã nộp không sửa được thông tin.") }
+        guard let procedure = try await catalog.procedure(agencyCode: dossier.agencyCode, code: dossier.procedureCode) else {
+            throw DossierError.notFound
+        }
+        let errors = Self.validate(input, for: procedure)
+        guard errors.isEmpty else { throw DossierError.invalidFields(errors) }
+        let values = try JSONColumn.encode(input.values)
+        return try await database.transaction { db in
+            guard try await db.raw("""
+                UPDATE dossiers SET request_summary = \(bind: input.requestSummary), form_values = \(bind: values),
+                    delivery_method = \(bind: input.deliveryMethod?.rawValue), delivery_address = \(bind: input.deliveryAddress),
+                    updated_at = \(bind: Clock.nowMilliseconds())
+                WHERE id = \(bind: dossierID) AND status = \(bind: DossierStatus.draft.rawValue) RETURNING id
+                """).first() != nil
+            else { throw DossierError.conflict("Hồ sơ vừa được nộp; không sửa được nữa.") }
+            guard let saved = try await DossierStore.dossier(id: dossierID, in: db) else { throw DossierError.notSaved }
+            return saved
+        }
+    }
+
     /// Records a stored file as an attachment of one required document, on the applicant's own draft (or
     /// a dossier sent back for supplement).
     func addAttachment(dossierID: Int64, applicant: User, documentPosition: Int, file: StoredFile, contentType: String, displayName: String) async throws {

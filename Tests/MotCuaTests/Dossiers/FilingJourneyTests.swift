@@ -104,3 +104,78 @@ struct FilingJourneyTests {
         }
     }
 }
+
+@Suite("Editing a draft")
+struct DraftEditingTests {
+    @Test("A saved draft's form opens prefilled, takes changes, keeps its files; a submitted dossier cannot be edited")
+    func editInPages() async throws {
+        try await TestEnvironment.withAppAndDatabase { browser, mail, database in
+            try await Citizen.registerAndSignIn(browser, mail: mail)
+            let start = try await browser.get("\(FilingJourneyTests.procedurePath)/nop-ho-so")
+            // The applicant's details come from the account.
+            #expect(start.text.contains("Người nộp hồ sơ") && start.text.contains("Nguyễn Văn An") && start.text.contains("001203004567"))
+            var fields = try await FilingJourneyTests.validFields(database)
+            fields["request_summary"] = "Bản đầu"
+            let created = try await browser.post("\(FilingJourneyTests.procedurePath)/nop-ho-so", fields)
+            let dossierPath = String(try #require(created.headers[.location]).split(separator: "?")[0])
+            #expect(try await browser.upload("\(dossierPath)/tep/1", fileName: "a.pdf", bytes: FilingJourneyTests.pdf).status == .seeOther)
+
+            let form = try await browser.get("\(dossierPath)/sua")
+            #expect(form.status == .ok && form.text.contains("Bản đầu") && form.text.contains("action=\"\(dossierPath)/sua\""))
+            fields["request_summary"] = "Bản đã sửa"
+            fields["delivery_method"] = "post"
+            fields["delivery_address"] = ""
+            let refused = try await browser.post("\(dossierPath)/sua", fields)
+            #expect(refused.status == .unprocessableContent && refused.text.contains("Bản đã sửa"))
+            fields["delivery_address"] = "Số 1 Trường Chinh, Bắc Kạn"
+            #expect(try await browser.post("\(dossierPath)/sua", fields).status == .seeOther)
+            let page = try await browser.get(dossierPath)
+            #expect(page.text.contains("Bản đã sửa") && page.text.contains("Số 1 Trường Chinh") && page.text.contains("a.pdf"))
+
+            let procedure = try #require(try await CatalogReader(repository: SQLCatalogRepository(database: database))
+                .procedure(agencyCode: "000.00.08.H06", code: "1.005384"))
+            for document in procedure.requiredDocuments where document.mandatory {
+                _ = try await browser.upload("\(dossierPath)/tep/\(document.position + 1)", fileName: "b.pdf", bytes: FilingJourneyTests.pdf)
+            }
+            #expect(try await browser.post("\(dossierPath)/nop", [:]).status == .ok)
+            #expect(try await browser.get("\(dossierPath)/sua").status == .conflict)
+            #expect(try await browser.post("\(dossierPath)/sua", fields).status == .conflict)
+        }
+    }
+
+    @Test("PUT /api/v1/dossiers/{id} replaces a draft's fields, validates them, and refuses other people and submitted dossiers")
+    func editOverAPI() async throws {
+        try await TestEnvironment.withAppAndDatabase { browser, _, database in
+            let citizen = try await APICitizen.make(database, email: "sua@example.vn", citizenID: "001099000777")
+            let other = try await APICitizen.make(database, email: "khac@example.vn", citizenID: "001099000778")
+            let draft = try await APIFiling.draft(browser, citizen, database: database)
+            let procedure = try #require(try await CatalogReader(repository: SQLCatalogRepository(database: database))
+                .procedure(agencyCode: "000.00.08.H06", code: "1.005384"))
+            var values: [String: String] = [:]
+            for field in procedure.formFields {
+                values[field.key] = field.options?.first ?? (field.type == .number ? "3" : field.type == .date ? "2026-12-02" : "Đã sửa")
+            }
+            let body = try JSONSerialization.data(withJSONObject: ["requestSummary": "Qua API", "values": values, "deliveryMethod": "online"])
+            let updated = try await browser.client.execute(uri: "/api/v1/dossiers/\(draft.id)", method: .put, headers: citizen.auth,
+                                                           body: ByteBuffer(bytes: body))
+            #expect(updated.status == .ok)
+            let saved = try #require(try await DossierStore(database: database).dossier(id: draft.id))
+            #expect(saved.requestSummary == "Qua API" && saved.formValues == values)
+            // The files attached before stay attached.
+            #expect(try await DossierStore(database: database).attachments(dossierID: draft.id).count
+                    == procedure.requiredDocuments.filter(\.mandatory).count)
+
+            let bad = try await browser.client.execute(uri: "/api/v1/dossiers/\(draft.id)", method: .put, headers: citizen.auth,
+                                                       body: ByteBuffer(string: #"{"values":{"khong_co":"x"}}"#))
+            #expect(bad.status == .unprocessableContent)
+            #expect(try await DossierStore(database: database).dossier(id: draft.id)?.requestSummary == "Qua API")
+            let foreign = try await browser.client.execute(uri: "/api/v1/dossiers/\(draft.id)", method: .put, headers: other.auth,
+                                                           body: ByteBuffer(bytes: body))
+            #expect(foreign.status == .notFound)
+            #expect(try await browser.client.execute(uri: "/api/v1/dossiers/\(draft.id)/submit", method: .post, headers: citizen.auth).status == .ok)
+            let late = try await browser.client.execute(uri: "/api/v1/dossiers/\(draft.id)", method: .put, headers: citizen.auth,
+                                                        body: ByteBuffer(bytes: body))
+            #expect(late.status == .conflict)
+        }
+    }
+}
