@@ -29,25 +29,25 @@ struct DossierStore: Sendable {
         var code: String?
     }
 
-    func dossiers(applicantID: Int64, filter: Filter = .init(), limit: Int = 100) async throws -> [Dossier] {
-        try await list(where: "d.applicant_id = \(bind: applicantID)", filter: filter, order: "d.id DESC", limit: limit)
+    func dossiers(applicantID: Int64, filter: Filter = .init(), limit: Int = 100, offset: Int = 0) async throws -> [Dossier] {
+        try await list(where: "d.applicant_id = \(bind: applicantID)", filter: filter, order: "d.id DESC", limit: limit, offset: offset)
     }
 
     /// The agency's submitted dossiers (drafts are the applicant's own), newest first, with who filed them.
-    func dossiers(agencyCode: String, filter: Filter = .init(), limit: Int = 100) async throws -> [(dossier: Dossier, applicantName: String)] {
+    func dossiers(agencyCode: String, filter: Filter = .init(), limit: Int = 100, offset: Int = 0) async throws -> [(dossier: Dossier, applicantName: String)] {
         try await rows(
             where: "d.agency_id = (SELECT id FROM agencies WHERE code = \(bind: agencyCode)) AND d.submitted_at IS NOT NULL",
-            filter: filter, order: "d.submitted_at DESC, d.id DESC", limit: limit,
+            filter: filter, order: "d.submitted_at DESC, d.id DESC", limit: limit, offset: offset,
             applicantName: true
         ).map { (try Self.dossier(from: $0), try $0.decode(column: "applicant_name")) }
     }
 
-    private func list(where condition: SQLQueryString, filter: Filter, order: String, limit: Int) async throws -> [Dossier] {
-        try await rows(where: condition, filter: filter, order: order, limit: limit).map(Self.dossier(from:))
+    private func list(where condition: SQLQueryString, filter: Filter, order: String, limit: Int, offset: Int) async throws -> [Dossier] {
+        try await rows(where: condition, filter: filter, order: order, limit: limit, offset: offset).map(Self.dossier(from:))
     }
 
     private func rows(
-        where condition: SQLQueryString, filter: Filter, order: String, limit: Int, applicantName: Bool = false
+        where condition: SQLQueryString, filter: Filter, order: String, limit: Int, offset: Int, applicantName: Bool = false
     ) async throws -> [any SQLRow] {
         var query: SQLQueryString = "SELECT \(unsafeRaw: Self.columns)"
         if applicantName {
@@ -59,7 +59,7 @@ struct DossierStore: Sendable {
         query += condition
         if let status = filter.status { query += " AND d.status = \(bind: status.rawValue)" }
         if let code = filter.code { query += " AND d.code = \(bind: code)" }
-        query += " ORDER BY \(unsafeRaw: order) LIMIT \(bind: limit)"
+        query += " ORDER BY \(unsafeRaw: order) LIMIT \(bind: limit) OFFSET \(bind: max(0, offset))"
         let finished = query
         return try await database.read { db in try await db.raw(finished).all() }
     }

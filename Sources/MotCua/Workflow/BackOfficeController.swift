@@ -33,8 +33,12 @@ struct BackOfficeController: Sendable {
             if DossierCode.isWellFormed(code) { filter.code = code } else { problem = "Mã hồ sơ không đúng dạng <mã cơ quan>-<YYMMDD>-<NNNN>." }
         }
         let now = Clock.nowMilliseconds()
-        let found = problem == nil ? try await workflow.store.dossiers(agencyCode: context.user.agencyCode ?? "", filter: filter) : []
-        let rows = found.map { item in
+        let paging = Paging(request, pageSize: 50)
+        let found = problem == nil
+            ? try await workflow.store.dossiers(agencyCode: context.user.agencyCode ?? "", filter: filter, limit: paging.pageSize + 1,
+                                               offset: paging.offset)
+            : []
+        let rows = found.prefix(paging.pageSize).map { item in
             BackOfficeRow(
                 url: "/mot-cua/ho-so/\(item.dossier.id)", code: item.dossier.code ?? "", procedureName: item.dossier.procedureName,
                 applicantName: item.applicantName, submittedAt: item.dossier.submittedAt.map(VietnameseFormat.dateTime) ?? "—",
@@ -44,8 +48,10 @@ struct BackOfficeController: Sendable {
         let statuses = DossierStatus.allCases.filter { $0 != .draft }
         return try renderer.render(BackOfficeListPage(
             chrome: PageChrome(title: "Hồ sơ của cơ quan", section: .backOffice, context: context),
-            roleLabel: context.user.role?.label ?? "", rows: rows, hasRows: !rows.isEmpty, code: code,
+            roleLabel: context.user.role?.label ?? "", rows: Array(rows), hasRows: !rows.isEmpty, code: code,
             statuses: statuses.map { SelectOption(value: String($0.rawValue), label: $0.label, selected: $0 == filter.status) },
+            pager: paging.links(path: "/mot-cua", hasMore: found.count > paging.pageSize,
+                                keeping: ["trang-thai": filter.status.map { String($0.rawValue) }, "ma": code.isEmpty ? nil : code]),
             problem: problem))
     }
 

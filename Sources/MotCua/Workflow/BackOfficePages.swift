@@ -19,6 +19,7 @@ struct BackOfficeListPage: PageModel {
     var hasRows: Bool
     var code: String
     var statuses: [SelectOption]
+    var pager: PagerLinks
     var problem: String?
     var notice: String?
 }

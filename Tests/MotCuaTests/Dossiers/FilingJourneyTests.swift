@@ -179,3 +179,28 @@ struct DraftEditingTests {
         }
     }
 }
+
+@Suite("My dossiers list")
+struct MyDossiersListTests {
+    @Test("Twenty dossiers a page, newest first, with links that keep the status filter")
+    func pages() async throws {
+        try await TestEnvironment.withAppAndDatabase { browser, mail, database in
+            try await Citizen.registerAndSignIn(browser, mail: mail)
+            var fields = try await FilingJourneyTests.validFields(database)
+            for number in 1...25 {
+                fields["request_summary"] = "Hồ sơ số \(number)"
+                #expect(try await browser.post("\(FilingJourneyTests.procedurePath)/nop-ho-so", fields).status == .seeOther)
+            }
+            let rows = /<tr><td><a href="\/ho-so\/\d+">/
+            let first = try await browser.get("/ho-so?trang-thai=0")
+            #expect(first.text.matches(of: rows).count == 20)
+            #expect(first.text.contains("href=\"/ho-so?trang=2&amp;trang-thai=0\"") || first.text.contains("href=\"/ho-so?trang=2&trang-thai=0\"")
+                    || first.text.contains("trang-thai=0&amp;trang=2") || first.text.contains("trang-thai=0&trang=2"))
+            let second = try await browser.get("/ho-so?trang-thai=0&trang=2")
+            #expect(second.text.matches(of: rows).count == 5 && second.text.contains("rel=\"prev\"") && !second.text.contains("rel=\"next\""))
+            // Out-of-range and malformed page numbers are harmless.
+            #expect(try await browser.get("/ho-so?trang=999").status == .ok)
+            #expect(try await browser.get("/ho-so?trang=-3").text.matches(of: rows).count == 20)
+        }
+    }
+}
