@@ -182,3 +182,72 @@ struct RouteAccessTests {
         }
     }
 }
+
+/// Routes that name a dossier (`{id}`) belong to its applicant or to its agency's staff. Everyone else
+/// gets 404, as if the dossier did not exist, on every such route of the router.
+@Suite("Dossier route ownership")
+struct DossierRouteOwnershipTests {
+    enum Owner { case applicant, agency }
+
+    static func owner(of route: String) -> Owner? {
+        let path = String(route.split(separator: " ", maxSplits: 1)[1])
+        guard path.contains("{id}") else { return nil }
+        if path.hasPrefix("/ho-so/") || path.hasPrefix("/api/v1/dossiers/") { return .applicant }
+        if path.hasPrefix("/mot-cua/") || path.hasPrefix("/api/v1/staff/dossiers/") { return .agency }
+        return nil
+    }
+
+    @Test("Every route naming a dossier is the applicant's or the agency's")
+    func everyDossierRouteHasAnOwner() {
+        let unowned = routeRules.keys.filter { $0.contains("{id}") && Self.owner(of: $0) == nil && !$0.contains("/tai-khoan/")
+            && !$0.contains("/quan-tri/") }
+        #expect(unowned.isEmpty, "dossier routes without an owner rule: \(unowned.sorted())")
+    }
+
+    @Test("Another citizen, and staff of another agency, get 404 on every route of someone's dossier")
+    func strangersSeeNothing() async throws {
+        try await TestEnvironment.withAppAndDatabase { browser, _, database in
+            let owner = try await APICitizen.make(database, email: "chu@example.vn", citizenID: "001099000901")
+            let dossier = try await APIFiling.submitted(browser, owner, database: database)
+            let fileID = try #require(dossier.files.first?.id)
+            // The other citizen signs in to the pages too (the page routes), and has a token (the API).
+            try await Citizen.registerAndSignIn(browser, mail: MailReader(database: database), email: "la@example.vn", citizenID: "079199005555")
+            let stranger = try #require(try await UserStore(database: database).credentials(email: "la@example.vn")?.user)
+            let strangerToken = try await APITokenStore(database: database).create(userID: stranger.id, name: "test")
+            let otherDesk = try await APIStaff.make(database, email: "khac@example.vn", role: .receptionist, agency: "000.00.07.H52")
+            let accounts = AccountService(database: database, hasher: PasswordHasher(cost: 4), policy: .bundled(),
+                                          publicURL: "http://127.0.0.1:8080", logger: TestEnvironment.logger)
+            _ = try await accounts.createStaff(email: "khac.trang@example.vn", name: "Tiếp nhận khác", role: .receptionist,
+                                              agencyCode: "000.00.07.H52", password: "Tiep-nhan-2026-x")
+            var checked = 0
+            for (route, _) in routeRules.sorted(by: { $0.key < $1.key }) {
+                guard let owner = Self.owner(of: route) else { continue }
+                let parts = route.split(separator: " ", maxSplits: 1)
+                let uri = String(parts[1]).replacingOccurrences(of: "{id}", with: String(dossier.id))
+                    .replacingOccurrences(of: "{attachment}", with: String(fileID)).replacingOccurrences(of: "{position}", with: "1")
+                let method = HTTPRequest.Method(String(parts[0]))!
+                let response: TestResponse
+                if uri.hasPrefix("/api/") {
+                    let token = owner == .applicant ? strangerToken : otherDesk.token
+                    response = try await browser.client.execute(
+                        uri: uri, method: method, headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                        body: ByteBuffer(string: #"{"note":"x","action":"accept"}"#))
+                } else {
+                    if owner == .agency {
+                        try await browser.post("/dang-xuat", [:])
+                        try await browser.post("/dang-nhap", ["email": "khac.trang@example.vn", "password": "Tiep-nhan-2026-x"])
+                    } else {
+                        try await browser.post("/dang-xuat", [:])
+                        try await browser.post("/dang-nhap", ["email": "la@example.vn", "password": Citizen.password])
+                    }
+                    response = method == .get ? try await browser.get(uri) : try await browser.post(uri, ["note": "x", "action": "accept"])
+                }
+                #expect(response.status == .notFound, "\(route) as a stranger: \(response.status)")
+                checked += 1
+            }
+            #expect(checked >= 20)
+            // Nothing changed on the way.
+            #expect(try await DossierStore(database: database).dossier(id: dossier.id)?.status == .registered)
+        }
+    }
+}
