@@ -64,3 +64,35 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
+
+# ensure_venv_requirements NAME REQUIREMENTS "MODULES…": makes the repo's ignored .venv/ when it is
+# missing (or its interpreter is gone) and installs REQUIREMENTS into it when they changed (a stamp per
+# NAME) or a module cannot be imported. PYTHON picks the interpreter for a new venv.
+ensure_venv_requirements() {
+  local name=$1 reqs=$2 modules=$3 venv=.venv want stamp
+  stamp=$venv/.$name-requirements.sha256
+  if ! "$venv/bin/python" -c '' 2>/dev/null; then
+    log "== Creating $venv =="
+    rm -rf "$venv"
+    if ! "${PYTHON:-python3}" -m venv "$venv" 2>/dev/null; then
+      # Debian's python3 makes venvs only with python3-venv.
+      rm -rf "$venv"
+      apt_install python3-venv || die "could not install python3-venv"
+      "${PYTHON:-python3}" -m venv "$venv" || die "could not create $venv"
+    fi
+  fi
+  want=$(sha256sum "$reqs" | cut -d' ' -f1)
+  if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]] || ! "$venv/bin/python" -c "import ${modules// /, }" 2>/dev/null; then
+    log "== Installing $reqs into $venv =="
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$reqs" || die "pip install failed"
+    echo "$want" >"$stamp"
+  fi
+}
+
+# Debian's Chromium and its driver, for the Selenium suites.
+ensure_chromium() {
+  if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
+    log "== Installing chromium and chromium-driver =="
+    apt_install chromium chromium-driver || die "could not install chromium/chromium-driver"
+  fi
+}

@@ -32,29 +32,11 @@ source scripts/lib.sh
 
 VENV=.venv
 REQS=tests/api/requirements.txt
-STAMP=$VENV/.api-requirements.sha256
 EXAMPLES=${FUZZ_EXAMPLES:-40}
 BUDGET=${FUZZ_TIMEOUT:-300}
 
 t0=$SECONDS
-make_venv() {
-  log "== Creating $VENV =="
-  rm -rf "$VENV"
-  if ! "${PYTHON:-python3}" -m venv "$VENV" 2>/dev/null; then
-    # Debian's python3 makes venvs only with python3-venv.
-    rm -rf "$VENV"
-    apt_install python3-venv || die "could not install python3-venv"
-    "${PYTHON:-python3}" -m venv "$VENV" || die "could not create $VENV"
-  fi
-}
-# A venv whose interpreter is gone (made by another python) is made again.
-if ! "$VENV/bin/python" -c '' 2>/dev/null; then make_venv; fi
-want=$(sha256sum "$REQS" | cut -d' ' -f1)
-if [[ ! -f $STAMP || $(cat "$STAMP") != "$want" ]] || ! "$VENV/bin/python" -c 'import schemathesis, requests' 2>/dev/null; then
-  log "== Installing $REQS into $VENV =="
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQS" || die "pip install failed"
-  echo "$want" >"$STAMP"
-fi
+ensure_venv_requirements api "$REQS" "schemathesis requests"
 if ((SECONDS - t0 > 1)); then log "API fuzzing set up in $((SECONDS - t0))s"; fi
 
 if [[ -z ${MOTCUA_BIN:-} ]]; then

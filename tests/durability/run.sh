@@ -35,29 +35,11 @@ source scripts/lib.sh
 
 VENV=.venv
 REQS=tests/durability/requirements.txt
-STAMP=$VENV/.durability-requirements.sha256
 BUDGET=${DURABILITY_TIMEOUT:-900}
 ARTIFACTS=.build/durability
 
 t0=$SECONDS
-make_venv() {
-  log "== Creating $VENV =="
-  rm -rf "$VENV"
-  if ! "${PYTHON:-python3}" -m venv "$VENV" 2>/dev/null; then
-    # Debian's python3 makes venvs only with python3-venv.
-    rm -rf "$VENV"
-    apt_install python3-venv || die "could not install python3-venv"
-    "${PYTHON:-python3}" -m venv "$VENV" || die "could not create $VENV"
-  fi
-}
-# A venv whose interpreter is gone (made by another python) is made again.
-if ! "$VENV/bin/python" -c '' 2>/dev/null; then make_venv; fi
-want=$(sha256sum "$REQS" | cut -d' ' -f1)
-if [[ ! -f $STAMP || $(cat "$STAMP") != "$want" ]] || ! "$VENV/bin/python" -c 'import requests' 2>/dev/null; then
-  log "== Installing $REQS into $VENV =="
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQS" || die "pip install failed"
-  echo "$want" >"$STAMP"
-fi
+ensure_venv_requirements durability "$REQS" "requests"
 if [[ -n ${DATABASE_URL:-} ]] && ! command -v psql >/dev/null && [[ ! -x /usr/lib/postgresql/15/bin/psql ]]; then
   apt_install postgresql-client || die "could not install postgresql-client (psql)"
 fi

@@ -26,32 +26,11 @@ source scripts/lib.sh
 
 VENV=.venv
 REQS=tests/security/requirements.txt
-STAMP=$VENV/.security-requirements.sha256
 
 t0=$SECONDS
-if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
-  log "== Installing chromium and chromium-driver =="
-  apt_install chromium chromium-driver || die "could not install chromium/chromium-driver"
-fi
+ensure_chromium
 
-make_venv() {
-  log "== Creating $VENV =="
-  rm -rf "$VENV"
-  if ! "${PYTHON:-python3}" -m venv "$VENV" 2>/dev/null; then
-    # Debian's python3 makes venvs only with python3-venv.
-    rm -rf "$VENV"
-    apt_install python3-venv || die "could not install python3-venv"
-    "${PYTHON:-python3}" -m venv "$VENV" || die "could not create $VENV"
-  fi
-}
-# A venv whose interpreter is gone (made by another python) is made again.
-if ! "$VENV/bin/python" -c '' 2>/dev/null; then make_venv; fi
-want=$(sha256sum "$REQS" | cut -d' ' -f1)
-if [[ ! -f $STAMP || $(cat "$STAMP") != "$want" ]] || ! "$VENV/bin/python" -c 'import selenium, pytest, requests' 2>/dev/null; then
-  log "== Installing $REQS into $VENV =="
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r "$REQS" || die "pip install failed"
-  echo "$want" >"$STAMP"
-fi
+ensure_venv_requirements security "$REQS" "selenium pytest requests"
 if ((SECONDS - t0 > 1)); then log "security suite set up in $((SECONDS - t0))s"; fi
 
 # No __pycache__ in the work tree; Selenium must never look for drivers on the network.
