@@ -255,4 +255,23 @@ struct BackOfficeAPITests {
             #expect(events.count == 2)
         }
     }
+
+    @Test("The public lookup page follows every status change, although anonymous answers are kept")
+    func lookupFollowsChanges() async throws {
+        try await TestEnvironment.withAppAndDatabase { browser, _, database in
+            let citizen = try await APICitizen.make(database, email: "tra.cuu@example.vn", citizenID: "001099000666")
+            let desk = try await APIStaff.make(database, email: "tiep.nhan@example.vn", role: .receptionist)
+            let dossier = try await APIFiling.submitted(browser, citizen, database: database)
+            let uri = "/tra-cuu?ma=\(dossier.code!)"
+            for _ in 0..<2 {
+                let page = try await browser.client.execute(uri: uri, method: .get)
+                #expect(page.status == .ok && page.text.contains("Mới đăng ký, chờ tiếp nhận"))
+            }
+            #expect(try await APIFiling.act(browser, desk, dossier.id, "accept").status == .ok)
+            let after = try await browser.client.execute(uri: uri, method: .get)
+            #expect(after.text.contains("Đã tiếp nhận") && !after.text.contains("Mới đăng ký, chờ tiếp nhận"))
+            let due = try #require(try await DossierStore(database: database).dossier(id: dossier.id)?.dueAt)
+            #expect(after.text.contains(VietnameseFormat.dateTime(due)))
+        }
+    }
 }
