@@ -23,7 +23,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         openAPIDocument: try OperationsController<AppRequestContext>.bundledOpenAPIDocument()
     ).addRoutes(to: router)
     // Public catalog answers do not depend on who asks; one cache serves the pages and the API.
-    let catalogCache = PublicResponseCache()
+    let catalogCache = CatalogResponseCache()
     CatalogController(
         reader: dependencies.catalogReader, cache: catalogCache, fileStore: dependencies.fileStore,
         renderer: dependencies.renderer

@@ -4,7 +4,7 @@ import Hummingbird
 /// The catalog as JSON under `/api/v1`.
 struct CatalogAPIController<Context: RequestContext>: Sendable {
     let reader: CatalogReader
-    let cache: PublicResponseCache
+    let cache: CatalogResponseCache
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("procedures", use: list)

@@ -6,7 +6,7 @@ import Logging
 struct CatalogController: Sendable {
     typealias Context = AppRequestContext
     let reader: CatalogReader
-    let cache: PublicResponseCache
+    let cache: CatalogResponseCache
     let fileStore: any FileStore
     let renderer: HTMLRenderer
 

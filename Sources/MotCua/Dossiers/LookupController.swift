@@ -8,8 +8,6 @@ struct LookupController: Sendable {
     let store: DossierStore
     let throttle: Throttle
     let renderer: HTMLRenderer
-    /// Anonymous answers for found codes, kept per public state of the dossier.
-    let cache = PublicResponseCache(maxEntries: 10_000, maxBytes: 64 * 1024 * 1024)
 
     static let misses = Throttle.Rule(scope: "lookup-miss", limit: 20, window: .seconds(10 * 60))
 
@@ -40,22 +38,10 @@ struct LookupController: Sendable {
         return .found(status)
     }
 
-    @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> HTML {
         let code = String((request.queryValues["ma"] ?? "").trimmingCharacters(in: .whitespaces).uppercased().prefix(64))
         let outcome = try await lookup(code, ip: context.clientIP)
-        // Visitors who are not signed in see the same page for the same public state: rendered once.
-        if context.identity == nil, case .found(let found) = outcome {
-            let version = (found.dueAt ?? 0) * 16 + Int64(found.status.rawValue)
-            return try await cache.response(for: request, version: version) {
-                try render(outcome, code: code, chrome: PageChrome(title: "Tra cứu hồ sơ", section: .lookup)).cacheable
-            }
-        }
-        return try render(outcome, code: code, chrome: PageChrome(title: "Tra cứu hồ sơ", section: .lookup, context: context))
-            .response(from: request, context: context)
-    }
-
-    private func render(_ outcome: Outcome, code: String, chrome: PageChrome) throws -> HTML {
-        var page = LookupPage(chrome: chrome, code: code)
+        var page = LookupPage(chrome: PageChrome(title: "Tra cứu hồ sơ", section: .lookup, context: context), code: code)
         var status = HTTPResponse.Status.ok
         switch outcome {
         case .none: break

@@ -2,11 +2,12 @@ import Foundation
 import Hummingbird
 import Synchronization
 
-/// Finished answers of public pages and API reads, kept per version of what they show: the catalog (which
-/// changes only by import), or a dossier's public status. The same URL gives the same bytes until the
+/// Finished answers of public catalog pages and API reads, kept per catalog version.
+///
+/// The catalog is public and changes only by import, so the same URL gives the same bytes until the
 /// version moves; rendering a page costs far more than serving it. Bounded in entries and bytes; an
-/// entry of another version is never served. Only for answers that do not depend on who is asking.
-final class PublicResponseCache: Sendable {
+/// entry of an older version is never served. Only for answers that do not depend on who is asking.
+final class CatalogResponseCache: Sendable {
     private struct Entry {
         let version: Int64
         let body: ByteBuffer
