@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SQLKit
 import Testing
 
 @testable import MotCua
@@ -248,6 +249,62 @@ struct DossierRouteOwnershipTests {
             #expect(checked >= 20)
             // Nothing changed on the way.
             #expect(try await DossierStore(database: database).dossier(id: dossier.id)?.status == .registered)
+        }
+    }
+}
+
+/// SQL metacharacters in every path parameter of every route, and in every query parameter the portal
+/// reads, as anonymous visitors, a citizen (pages and API) and a receptionist: never a server error, and
+/// the data stays as it was. Values reach SQL only as bound parameters; this checks that nothing slipped.
+@Suite("SQL metacharacters everywhere")
+struct SQLMetacharacterTests {
+    static let payloads = ["' OR '1'='1", "1; DROP TABLE users; --", "1' UNION SELECT password_hash FROM users --", "\\\"%_"]
+    static let queryNames = ["q", "agency", "field", "level", "page", "perPage", "code", "ma", "nam", "next", "status", "tab",
+                             "thong-bao", "trang", "trang-thai", "loai"]
+
+    @Test("No route answers 500 to SQL metacharacters, and no table changes")
+    func everyParameter() async throws {
+        try await TestEnvironment.withAppAndDatabase { browser, mail, database in
+            let citizen = try await APICitizen.make(database, email: "sql@example.vn", citizenID: "001099000999")
+            let desk = try await APIStaff.make(database, email: "tn.sql@example.vn", role: .receptionist)
+            _ = try await APIFiling.submitted(browser, citizen, database: database)
+            let counts: @Sendable () async throws -> [Int] = {
+                try await database.read { db in
+                    var counts: [Int] = []
+                    for table in ["users", "dossiers", "dossier_attachments", "procedures", "sessions", "api_tokens"] {
+                        counts.append(try await db.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self) ?? -1)
+                    }
+                    return counts
+                }
+            }
+            try await Citizen.registerAndSignIn(browser, mail: mail)
+            let before = try await counts()
+            var requests = 0
+            for route in routeRules.keys.sorted() {
+                let parts = route.split(separator: " ", maxSplits: 1)
+                let method = HTTPRequest.Method(String(parts[0]))!
+                for payload in Self.payloads {
+                    let encoded = payload.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                    let path = String(parts[1]).replacing(/\{[a-z]+\}/, with: { _ in encoded })
+                    let query = Self.queryNames.map { "\($0)=\(encoded)" }.joined(separator: "&")
+                    let uri = path + "?" + query
+                    for token in [nil, citizen.token, desk.token] as [String?] {
+                        var headers: HTTPFields = [.contentType: "application/json"]
+                        if let token { headers[.authorization] = "Bearer \(token)" }
+                        let response = method == .post && !uri.hasPrefix("/api/")
+                            ? try await browser.post(uri, ["q": payload, "note": payload, "email": payload, "reason": payload])
+                            : try await browser.client.execute(uri: uri, method: method, headers: headers,
+                                                               body: ByteBuffer(string: #"{"note":"' OR 1=1 --","action":"accept"}"#))
+                        #expect(response.status.code < 500, "\(route) with \(payload): \(response.status)")
+                        requests += 1
+                        if !uri.hasPrefix("/api/") { break }  // pages: one pass with the signed-in citizen's session
+                    }
+                }
+            }
+            #expect(requests > 300)
+            // Sessions may have come and gone with sign-outs; the rest must be exactly as before.
+            let after = try await counts()
+            #expect(Array(after.prefix(4)) == Array(before.prefix(4)) && after[5] == before[5], "\(before) → \(after)")
         }
     }
 }
