@@ -88,6 +88,9 @@ struct MethodTests {
             }
             let unknown = try await client.execute(uri: "/api/v1/khong-co", method: .delete)
             #expect(unknown.status == .notFound)
+            // A literal path wins over a parameter beside it: PUT on the lookup is not a PUT on dossier "lookup".
+            let lookup = try await client.execute(uri: "/api/v1/dossiers/lookup?code=000.00.07.H52-261124-0001", method: .put)
+            #expect(lookup.status == .methodNotAllowed && lookup.headers[.allow] == "GET, HEAD")
         }
     }
 }
