@@ -152,6 +152,25 @@ struct CreateUser: AsyncParsableCommand {
     }
 }
 
+/// Opens the configured database and file store for a backup step, runs it, and turns a refusal into a
+/// message on standard error and exit status 1.
+func runBackupStep(
+    _ storage: StorageOptions, name: String, _ step: @Sendable (Backup, Migrator) async throws -> Backup.Manifest
+) async throws -> Backup.Manifest {
+    let configuration = try storage.configuration()
+    let logger = makeLogger(configuration, label: "motcua.\(name)")
+    do {
+        let opened = try await OpenedDatabase.open(configuration, logger: logger)
+        return try await opened.whileRunning { database in
+            try await step(Backup(database: database, fileStore: try LocalFileStore(root: configuration.filesDirectory)),
+                           Migrator(database: database, logger: logger))
+        }
+    } catch let failure as Backup.Failure {
+        FileHandle.standardError.write(Data("\(name) failed: \(failure)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
 struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
@@ -160,20 +179,10 @@ struct BackupCommand: AsyncParsableCommand {
     @Option(help: "Directory to write the backup into (must not exist, or be empty).") var output: String
 
     func run() async throws {
-        let configuration = try storage.configuration()
-        let logger = makeLogger(configuration, label: "motcua.backup")
-        let opened = try await OpenedDatabase.open(configuration, logger: logger)
         let target = URL(fileURLWithPath: output, isDirectory: true)
-        do {
-            let manifest = try await opened.whileRunning { database in
-                try await Backup(database: database, fileStore: try LocalFileStore(root: configuration.filesDirectory)).write(to: target)
-            }
-            let rows = manifest.tables.reduce(0) { $0 + $1.rows }
-            print("Backup written to \(target.path): \(manifest.tables.count) tables, \(rows) rows, \(manifest.files.count) files, schema version \(manifest.schemaVersion).")
-        } catch let failure as Backup.Failure {
-            FileHandle.standardError.write(Data("backup failed: \(failure)\n".utf8))
-            throw ExitCode(1)
-        }
+        let manifest = try await runBackupStep(storage, name: "backup") { backup, _ in try await backup.write(to: target) }
+        let rows = manifest.tables.reduce(0) { $0 + $1.rows }
+        print("Backup written to \(target.path): \(manifest.tables.count) tables, \(rows) rows, \(manifest.files.count) files, schema version \(manifest.schemaVersion).")
     }
 }
 
@@ -185,21 +194,11 @@ struct RestoreCommand: AsyncParsableCommand {
     @Option(help: "Backup directory written by `motcua backup`.") var input: String
 
     func run() async throws {
-        let configuration = try storage.configuration()
-        let logger = makeLogger(configuration, label: "motcua.restore")
         let source = URL(fileURLWithPath: input, isDirectory: true)
-        do {
-            _ = try Backup.verify(source)
-            let opened = try await OpenedDatabase.open(configuration, logger: logger)
-            let manifest = try await opened.whileRunning { database in
-                try await Backup(database: database, fileStore: try LocalFileStore(root: configuration.filesDirectory))
-                    .restore(from: source, migrator: Migrator(database: database, logger: logger))
-            }
-            let rows = manifest.tables.reduce(0) { $0 + $1.rows }
-            print("Restored \(source.path): \(rows) rows, \(manifest.files.count) files.")
-        } catch let failure as Backup.Failure {
-            FileHandle.standardError.write(Data("restore failed: \(failure)\n".utf8))
-            throw ExitCode(1)
+        let manifest = try await runBackupStep(storage, name: "restore") { backup, migrator in
+            try await backup.restore(from: source, migrator: migrator)
         }
+        let rows = manifest.tables.reduce(0) { $0 + $1.rows }
+        print("Restored \(source.path): \(rows) rows, \(manifest.files.count) files.")
     }
 }
