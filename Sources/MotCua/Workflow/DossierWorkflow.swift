@@ -119,12 +119,10 @@ struct DossierWorkflow: Sendable {
             try await DossierStore.recordEvent(dossierID: id, actorID: staff.id, action: action, from: current.status, to: next,
                                                note: note, in: db)
             guard let saved = try await DossierStore.dossier(id: id, in: db),
-                  let applicant = try await db.raw("SELECT email, display_name FROM users WHERE id = \(bind: saved.applicantID)").first()
+                  let applicant = try await UserStore.user(id: saved.applicantID, in: db)
             else { throw DossierError.notSaved }
-            let email: String = try applicant.decode(column: "email")
-            let name: String = try applicant.decode(column: "display_name")
-            if let mail = ApplicantMail.about(action, dossier: saved, applicantName: name, note: note, publicURL: publicURL) {
-                try await Outbox.enqueue(to: email, subject: mail.subject, body: mail.body, in: db)
+            if let mail = ApplicantMail.about(action, dossier: saved, applicantName: applicant.displayName, note: note, publicURL: publicURL) {
+                try await Outbox.enqueue(to: applicant.email, subject: mail.subject, body: mail.body, in: db)
             }
             return saved
         }
