@@ -37,23 +37,12 @@ unset MOTCUA_BCRYPT_COST
 source bench/setup.sh
 bench_setup accounts
 
-# start_server [COST] : starts motcua on the data dir, with MOTCUA_BCRYPT_COST=COST when given.
-start_server() {
-  local cost=${1:-}
+# start_accounts_server [COST] : start_server (bench/setup.sh) with this server's public URL, and with
+# MOTCUA_BCRYPT_COST=COST when given.
+start_accounts_server() {
   local -a env=(MOTCUA_PUBLIC_URL="$BASE")
-  [[ -n $cost ]] && env+=(MOTCUA_BCRYPT_COST="$cost")
-  echo "--- start (MOTCUA_BCRYPT_COST=${cost:-default}) $(date -u +%FT%TZ)" >>"$OUT/server.log"
-  env "${env[@]}" "$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA_DIR" >>"$OUT/server.log" 2>&1 &
-  SERVER_PID=$!
-  if ! wait_for_url "$BASE/readyz" 60 "$SERVER_PID"; then
-    tail -n 40 "$OUT/server.log" >&2 || true
-    die "server did not become ready on $BASE (log: $OUT/server.log)"
-  fi
-}
-
-stop_server() {
-  stop_pid "$SERVER_PID" 20
-  SERVER_PID=""
+  [[ -n ${1:-} ]] && env+=(MOTCUA_BCRYPT_COST="$1")
+  start_server "${env[@]}"
 }
 
 # --- HTTP as a browser does: cookies in a jar, the _csrf field of the form ---------------------
@@ -141,7 +130,7 @@ timed_logins() {
 # --- 1. A user, signed in ---------------------------------------------------------------------
 
 echo "== Preparing: fresh SQLite data dir, one registered and verified user =="
-start_server "$LOAD_COST"
+start_accounts_server "$LOAD_COST"
 echo "server pid $SERVER_PID on $BASE ($BIN)"
 [[ $(curl -sS -o /dev/null -w '%{http_code}' "$BASE/dang-ky") == 200 ]] ||
   die "GET /dang-ky does not answer 200: $BIN has no account pages (stale release build? unset BENCH_SKIP_BUILD)"
@@ -169,35 +158,6 @@ urlenc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.ar
 LOGIN_BODY="_csrf=$(urlenc "$CSRF")&email=$(urlenc "$EMAIL")&password=$(urlenc "$PASSWORD")"
 
 # --- 2. Load ----------------------------------------------------------------------------------
-
-# parse_wrk FILE : prints "REQ_PER_SEC P50_MS P99_MS ERRORS" from wrk --latency output with
-# bench/accounts.lua (errors: socket errors + answers with another status than expected).
-parse_wrk() {
-  awk '
-    function ms(v,   n, u) {
-      n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-      if (u == "us") return n / 1000
-      if (u == "ms") return n
-      if (u == "s")  return n * 1000
-      if (u == "m")  return n * 60000
-      if (u == "h")  return n * 3600000
-      return -1
-    }
-    /^Requests\/sec:/ { rps = $2 }
-    /Latency Distribution/ { dist = 1 }
-    dist && $1 == "50%" { p50 = ms($2) }
-    dist && $1 == "99%" { p99 = ms($2); dist = 0 }
-    /^Unexpected status:/ { errors += $3 }
-    /Socket errors:/ {
-      line = $0; sub(/.*Socket errors:/, "", line)
-      k = split(line, parts, ",")
-      for (i = 1; i <= k; i++) { split(parts[i], kv, " "); errors += kv[2] }
-    }
-    END {
-      if (rps == "" || p99 == "") { print "parse-error"; exit 1 }
-      printf "%s %.3f %.3f %d\n", rps, p50, p99, errors
-    }' "$1"
-}
 
 # name|method|path|expected status|connections|warm-up|cookie|body
 # The login rows get no warm-up: the server goes on hashing the warm-up's passwords after wrk has
@@ -229,6 +189,8 @@ for spec in "${ENDPOINTS[@]}"; do
     -s bench/accounts.lua "$BASE$path" >"$raw"
   kill -0 "$SERVER_PID" 2>/dev/null || die "server died while loading $name (log: $OUT/server.log)"
   parsed=$(parse_wrk "$raw") || die "could not read wrk output $raw"
+  read -r rps p50 p99 errors _ <<<"$parsed"
+  parsed="$rps $p50 $p99 $errors"
   RESULTS+=("$name|$parsed")
   echo "$name: $parsed (req/s p50-ms p99-ms errors)"
 done
@@ -245,7 +207,7 @@ echo "== Sequential logins: $SAMPLES per bcrypt cost (${COSTS[*]}), a user regis
 COST_ROWS=()
 for cost in "${COSTS[@]}"; do
   stop_server
-  start_server "$cost"
+  start_accounts_server "$cost"
   email="bench.cost$cost@example.vn"
   register "$email" "0011900000$(printf '%02d' "$cost")"
   timed_logins "$email" "$PASSWORD" "$SAMPLES" 303 "$OUT/logins-cost$cost.txt"
@@ -299,8 +261,4 @@ TABLE="$OUT/results.md"
   echo "time does not tell which addresses have accounts)."
 } >"$TABLE"
 
-cp "$TABLE" bench/out/accounts-latest.md
-echo
-cat "$TABLE"
-echo
-echo "raw wrk outputs, login timings and server log: $OUT/"
+bench_publish "$TABLE" "raw wrk outputs, login timings and server log"

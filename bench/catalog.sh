@@ -32,28 +32,16 @@ unset DATABASE_URL
 source bench/setup.sh
 bench_setup catalog
 
-start_server() {
-  "$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA_DIR" >>"$OUT/server.log" 2>&1 &
-  SERVER_PID=$!
-  if ! wait_for_url "$BASE/readyz" 60 "$SERVER_PID"; then
-    tail -n 40 "$OUT/server.log" >&2 || true
-    die "server did not become ready on $BASE (log: $OUT/server.log)"
-  fi
-}
-
-stop_server() {
-  stop_pid "$SERVER_PID" 20
-  SERVER_PID=""
-}
-
 echo "== Preparing data ($N synthetic procedures) =="
 t0=$SECONDS
 # First start: migrations and the shipped demo catalog.
+# shellcheck disable=SC2119  # start_server takes VAR=VALUE arguments; none here
 start_server
 stop_server
 python3 bench/gen_catalog.py "$N" "$WORK_DIR/catalog.json"
 timeout 600 "$BIN" import-catalog --data-dir "$DATA_DIR" "$WORK_DIR/catalog.json" >"$OUT/import.log" 2>&1 \
   || { tail -n 40 "$OUT/import.log" >&2; die "import-catalog failed (log: $OUT/import.log)"; }
+# shellcheck disable=SC2119
 start_server
 echo "data ready in $((SECONDS - t0))s; server pid $SERVER_PID on $BASE"
 
@@ -102,33 +90,6 @@ ENDPOINTS=(
 )
 for path in "${ENDPOINTS[@]}"; do require_200 "${path#uncached:}"; done
 
-# parse_wrk FILE : prints "REQ_PER_SEC P99_MS ERRORS" from wrk --latency output.
-parse_wrk() {
-  awk '
-    function ms(v,   n, u) {
-      n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-      if (u == "us") return n / 1000
-      if (u == "ms") return n
-      if (u == "s")  return n * 1000
-      if (u == "m")  return n * 60000
-      if (u == "h")  return n * 3600000
-      return -1
-    }
-    /^Requests\/sec:/ { rps = $2 }
-    /Latency Distribution/ { dist = 1 }
-    dist && $1 == "99%" { p99 = ms($2); dist = 0 }
-    /Non-2xx or 3xx responses:/ { errors += $NF }
-    /Socket errors:/ {
-      line = $0; sub(/.*Socket errors:/, "", line)
-      k = split(line, parts, ",")
-      for (i = 1; i <= k; i++) { split(parts[i], kv, " "); errors += kv[2] }
-    }
-    END {
-      if (rps == "" || p99 == "") { print "parse-error"; exit 1 }
-      printf "%s %.3f %d\n", rps, p99, errors
-    }' "$1"
-}
-
 echo "== Load: wrk -t$THREADS -c$CONNS -d${DURATION}s --latency (warm-up ${WARMUP}s each) =="
 RESULTS=()
 i=0
@@ -141,6 +102,8 @@ for path in "${ENDPOINTS[@]}"; do
   timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "${target[@]}" >"$raw"
   kill -0 "$SERVER_PID" 2>/dev/null || die "server died while loading $path (log: $OUT/server.log)"
   parsed=$(parse_wrk "$raw") || die "could not read wrk output $raw"
+  read -r rps _ p99 errors _ <<<"$parsed"
+  parsed="$rps $p99 $errors"
   RESULTS+=("$path $parsed")
   echo "$path: $parsed (req/s p99-ms errors)"
 done
@@ -173,18 +136,9 @@ for r in "${RESULTS[@]:1}"; do
 done
 {
   echo
-  if ((${#MISSES[@]} == 0)); then
-    echo "Targets met: every catalog endpoint >= 40% of /healthz req/s, p99 < ${MAX_P99_MS} ms, no errors."
-  else
-    echo "Targets missed:"
-    printf -- '- %s\n' "${MISSES[@]}"
-  fi
+  bench_verdict "every catalog endpoint >= 40% of /healthz req/s, p99 < ${MAX_P99_MS} ms, no errors."
 } >>"$TABLE"
 
-cp "$TABLE" bench/out/catalog-latest.md
-echo
-cat "$TABLE"
-echo
-echo "raw wrk outputs and server log: $OUT/"
+bench_publish "$TABLE" "raw wrk outputs and server log"
 
-if [[ ${BENCH_STRICT:-0} == 1 && ${#MISSES[@]} -gt 0 ]]; then exit 1; fi
+bench_strict_exit

@@ -39,7 +39,7 @@ unset DATABASE_URL
 source bench/setup.sh
 bench_setup dossiers
 
-SERVER_LOG=$WORK_DIR/server.log
+SERVER_LOG=$WORK_DIR/server.log  # start_server appends to it; an excerpt goes to $OUT
 # The binary may be replaced while this runs (a rebuild): benchmark a copy of it, and say which.
 BIN_INFO="\`$BIN\` ($(date -u -r "$BIN" '+%Y-%m-%d %H:%M UTC'), sha256 $(sha256sum "$BIN" | cut -c1-12))"
 # SwiftPM bakes the resource bundle's build path into the binary: a debug build is no benchmark.
@@ -50,20 +50,9 @@ BIN=$WORK_DIR/motcua
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 CLK_TCK=$(getconf CLK_TCK)
 
-# start_server [VAR=VALUE...] : starts motcua on PORT with the data dir (and the given environment).
-start_server() {
-  env "$@" "$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA_DIR" >>"$SERVER_LOG" 2>&1 &
-  SERVER_PID=$!
-  if ! wait_for_url "$BASE/readyz" 120 "$SERVER_PID"; then
-    tail -n 40 "$SERVER_LOG" >&2 || true
-    die "server did not become ready on $BASE (log: $SERVER_LOG)"
-  fi
-}
-
-stop_server() {
-  stop_pid "$SERVER_PID" 30
-  SERVER_PID=""
-}
+# A big data dir: more time to start (and stop) than start_server/stop_server give by default.
+SERVER_READY_SECONDS=120
+SERVER_STOP_SECONDS=30
 
 # server_cpu_ticks : utime + stime of the server so far (clock ticks).
 server_cpu_ticks() {
@@ -117,35 +106,6 @@ ROWS=$(http_check /ho-so -H "Cookie: $COOKIE" | grep -o 'href="/ho-so/[0-9]*"' |
 API_ROWS=$(http_check /api/v1/dossiers -H "Authorization: Bearer $MY_TOKEN" |
   python3 -c 'import json, sys; print(len(json.load(sys.stdin)["items"]))')
 echo "citizen $MY_EMAIL: $MY_COUNT dossiers; /ho-so lists $ROWS, /api/v1/dossiers $API_ROWS"
-
-# parse_wrk FILE : prints "REQ_PER_SEC P50_MS P99_MS ERRORS REQUESTS" (errors: socket errors and answers
-# with another status than expected, as bench/dossiers.lua counts them).
-parse_wrk() {
-  awk '
-    function ms(v,   n, u) {
-      n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-      if (u == "us") return n / 1000
-      if (u == "ms") return n
-      if (u == "s")  return n * 1000
-      if (u == "m")  return n * 60000
-      return -1
-    }
-    /^Requests\/sec:/ { rps = $2 }
-    /Latency Distribution/ { dist = 1 }
-    dist && $1 == "50%" { p50 = ms($2) }
-    dist && $1 == "99%" { p99 = ms($2); dist = 0 }
-    / requests in / { requests = $1 }
-    /^Unexpected status:/ { errors += $3 }
-    /Socket errors:/ {
-      line = $0; sub(/.*Socket errors:/, "", line)
-      k = split(line, parts, ",")
-      for (i = 1; i <= k; i++) { split(parts[i], kv, " "); errors += kv[2] }
-    }
-    END {
-      if (rps == "" || p99 == "") { print "parse-error"; exit 1 }
-      printf "%s %.3f %.3f %d %d\n", rps, p50, p99, errors, requests
-    }' "$1"
-}
 
 # name|path|env for bench/dossiers.lua
 ENDPOINTS=(
@@ -261,18 +221,9 @@ SUBMIT_ERRORS=$(python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); 
   echo
   echo "## Verdict"
   echo
-  if ((${#MISSES[@]} == 0)); then
-    echo "Targets met: lookup p99 < $MAX_LOOKUP_P99_MS ms, no errors, the big upload within $MAX_UPLOAD_RSS_MB MB of memory."
-  else
-    echo "Targets missed:"
-    printf -- '- %s\n' "${MISSES[@]}"
-  fi
+  bench_verdict "lookup p99 < $MAX_LOOKUP_P99_MS ms, no errors, the big upload within $MAX_UPLOAD_RSS_MB MB of memory."
 } >>"$REPORT"
 
-cp "$REPORT" bench/out/dossiers-latest.md
-echo
-cat "$REPORT"
-echo
-echo "report, raw wrk outputs, JSON figures and a server log excerpt: $OUT/"
+bench_publish "$REPORT" "report, raw wrk outputs, JSON figures and a server log excerpt"
 
-if [[ ${BENCH_STRICT:-0} == 1 && ${#MISSES[@]} -gt 0 ]]; then exit 1; fi
+bench_strict_exit

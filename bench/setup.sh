@@ -1,10 +1,18 @@
 # shellcheck shell=bash
-# Shared set-up of the benchmarks, sourced after scripts/lib.sh:
+# Shared set-up and helpers of the benchmarks, sourced after scripts/lib.sh (the one copy of each):
 #   bench_setup NAME   makes WORK_DIR (removed on exit, with the server stopped), installs wrk and curl if
-#                      missing, finds or builds the release binary (BIN), and sets OUT, DATA_DIR, PORT, BASE.
+#                      missing, finds or builds the release binary (BIN), and sets OUT, DATA_DIR, PORT, BASE,
+#                      SERVER_LOG.
+#   start_server [VAR=VALUE...], stop_server   the one `motcua serve` of a benchmark (SERVER_PID)
+#   parse_wrk FILE     req/s, p50, p99, errors and requests of a wrk --latency run
+#   bench_verdict MET, bench_publish REPORT WHAT, bench_strict_exit   the end of a report with targets
 # Honours MOTCUA_BIN, BENCH_SKIP_BUILD and BENCH_BUILD_TIMEOUT.
 
 SERVER_PID=""
+# start_server's settings; a script may change them after bench_setup.
+SERVER_LOG=""              # default: $OUT/server.log
+SERVER_READY_SECONDS=60    # how long start_server waits for /readyz
+SERVER_STOP_SECONDS=20     # how long stop_server waits after SIGTERM before SIGKILL
 
 # shellcheck disable=SC2317  # reached through the trap
 bench_cleanup() {
@@ -50,4 +58,86 @@ bench_setup() {
   PORT=$(free_port)
   BASE=http://127.0.0.1:$PORT  # used by the sourcing script
   export BASE
+  SERVER_LOG=$OUT/server.log
+  BENCH_NAME=$name
+}
+
+# start_server [VAR=VALUE...] : starts `motcua serve` on PORT with DATA_DIR (and that environment), its
+# output appended to SERVER_LOG after a "--- start" line; waits up to SERVER_READY_SECONDS for /readyz,
+# else shows the end of the log and dies.
+start_server() {
+  echo "--- start $(date -u +%FT%TZ)${*:+ with $*}" >>"$SERVER_LOG"
+  env "$@" "$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$DATA_DIR" >>"$SERVER_LOG" 2>&1 &
+  SERVER_PID=$!
+  if ! wait_for_url "$BASE/readyz" "$SERVER_READY_SECONDS" "$SERVER_PID"; then
+    tail -n 40 "$SERVER_LOG" >&2 || true
+    die "server did not become ready on $BASE (log: $SERVER_LOG)"
+  fi
+}
+
+# stop_server : SIGTERM to the server, SIGKILL after SERVER_STOP_SECONDS.
+stop_server() {
+  stop_pid "$SERVER_PID" "$SERVER_STOP_SECONDS"
+  SERVER_PID=""
+}
+
+# parse_wrk FILE : prints "REQ_PER_SEC P50_MS P99_MS ERRORS REQUESTS" from the output of wrk --latency.
+# ERRORS = socket errors (connect + read + write + timeout) + answers with a wrong status: the
+# "Unexpected status: N" line of a Lua script that checks each answer against the one status expected
+# (bench/accounts.lua, bench/dossiers.lua: every other status, so every non-2xx/3xx one too) when the
+# output has that line, else wrk's own "Non-2xx or 3xx responses: N" (counting both would count a 500 twice).
+# Fails (printing "parse-error") when req/s or the latency distribution is missing.
+parse_wrk() {
+  awk '
+    function ms(v,   n, u) {
+      n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+      if (u == "us") return n / 1000
+      if (u == "ms") return n
+      if (u == "s")  return n * 1000
+      if (u == "m")  return n * 60000
+      if (u == "h")  return n * 3600000
+      return -1
+    }
+    /^Requests\/sec:/ { rps = $2 }
+    /Latency Distribution/ { dist = 1 }
+    dist && $1 == "50%" { p50 = ms($2) }
+    dist && $1 == "99%" { p99 = ms($2); dist = 0 }
+    / requests in / { requests = $1 }
+    /Non-2xx or 3xx responses:/ { non2xx3xx += $NF }
+    /^Unexpected status:/ { unexpected += $3; checked = 1 }
+    /Socket errors:/ {
+      line = $0; sub(/.*Socket errors:/, "", line)
+      k = split(line, parts, ",")
+      for (i = 1; i <= k; i++) { split(parts[i], kv, " "); socket += kv[2] }
+    }
+    END {
+      if (rps == "" || p99 == "") { print "parse-error"; exit 1 }
+      printf "%s %.3f %.3f %d %d\n", rps, p50, p99, socket + (checked ? unexpected : non2xx3xx), requests
+    }' "$1"
+}
+
+# --- The end of a report with targets (MISSES: one line per target missed) -------------------------
+
+# bench_verdict MET : "Targets met: MET" when MISSES is empty, else "Targets missed:" and a "- " line a miss.
+bench_verdict() {
+  if ((${#MISSES[@]} == 0)); then
+    echo "Targets met: $1"
+  else
+    echo "Targets missed:"
+    printf -- '- %s\n' "${MISSES[@]}"
+  fi
+}
+
+# bench_publish REPORT WHAT : copies REPORT to bench/out/NAME-latest.md and prints it, then "WHAT: $OUT/".
+bench_publish() {
+  cp "$1" "bench/out/$BENCH_NAME-latest.md"
+  echo
+  cat "$1"
+  echo
+  echo "$2: $OUT/"
+}
+
+# bench_strict_exit : exits 1 when BENCH_STRICT=1 and a target was missed.
+bench_strict_exit() {
+  if [[ ${BENCH_STRICT:-0} == 1 && ${#MISSES[@]} -gt 0 ]]; then exit 1; fi
 }
