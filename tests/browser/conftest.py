@@ -48,7 +48,6 @@ import mailbox as maildir_lib
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -65,7 +64,10 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from helpers import AGENCY, ARTIFACTS, DOSSIER_CODE_RE, PDF_BYTES, PROCEDURE, REPO, STAFF, Credentials, artifact_name
+from helpers import AGENCY, ARTIFACTS, DOSSIER_CODE_RE, PDF_BYTES, PROCEDURE, STAFF, Credentials, artifact_name
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the helpers the suites share
+from support.server import log_tail, motcua_bin, start_on_free_port, start_serve, stop, stop_on_sigterm  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -76,29 +78,12 @@ _STATE: dict = {}
 
 
 def _motcua_bin() -> Path:
-    env = os.environ.get("MOTCUA_BIN")
-    if env:
-        return Path(env)
-    for candidate in (REPO / ".build/debug/motcua", REPO / ".build/x86_64-unknown-linux-gnu/debug/motcua"):
-        if candidate.exists():
-            return candidate
-    return REPO / ".build/debug/motcua"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _sigterm_as_interrupt(signum, frame):  # noqa: ARG001
-    # pytest turns KeyboardInterrupt into an orderly stop that still runs fixture teardown,
-    # so a SIGTERM from scripts/test's trap also stops the server and Chromium.
-    raise KeyboardInterrupt(f"signal {signum}")
+    return motcua_bin(".build/debug/motcua", ".build/x86_64-unknown-linux-gnu/debug/motcua")
 
 
 def pytest_configure(config):  # noqa: ARG001
-    signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+    # A SIGTERM from scripts/test's trap stops pytest in order: the server and Chromium are stopped too.
+    stop_on_sigterm()
 
 
 def pytest_sessionstart(session):  # noqa: ARG001
@@ -124,10 +109,7 @@ class Server:
     binary: Path | None = None
 
     def tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError as e:
-            return f"(no server log: {e})"
+        return log_tail(self.log, lines)
 
     def status(self, path: str) -> int:
         """HTTP status of GET path, without the browser (Selenium cannot see status codes)."""
@@ -136,32 +118,6 @@ class Server:
                 return resp.status
         except urllib.error.HTTPError as e:
             return e.code
-
-
-def _wait_ready(proc: subprocess.Popen, url: str, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            with urllib.request.urlopen(url + "/readyz", timeout=2) as resp:
-                if resp.status == 200:
-                    return True
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    return False
-
-
-def _stop(proc: subprocess.Popen, seconds: float = 10) -> None:
-    if proc.poll() is not None:
-        return
-    os.kill(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(seconds)
-    except subprocess.TimeoutExpired:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 def _wait_port(proc: subprocess.Popen, port: int, seconds: float) -> bool:
@@ -198,28 +154,19 @@ def smtp_sink():
     work = Path(tempfile.mkdtemp(prefix="motcua-smtp."))
     maildir = work / "Maildir"
     log_path = work / "smtp.log"
-    proc = None
-    port = 0
-    for _ in range(3):
-        port = _free_port()
-        with open(log_path, "ab") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
-                 "-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            )
-        if _wait_port(proc, port, 20):
-            break
-        _stop(proc, 5)
-        proc = None
-    if proc is None:
+    started = start_on_free_port(
+        lambda port: [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}",
+                      "-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
+        log_path, lambda proc, port: _wait_port(proc, port, 20))
+    if started is None:
         tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
         shutil.rmtree(work, ignore_errors=True)
         pytest.exit(f"the SMTP sink (aiosmtpd) did not start; its log:\n{tail}", returncode=2)
+    proc, port = started
     try:
         yield SmtpSink("127.0.0.1", port, proc.pid, maildir, log_path)
     finally:
-        _stop(proc)
+        stop(proc)
         if _STATE.get("failed") and log_path.exists():
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             shutil.copy(log_path, ARTIFACTS / "smtp.log")
@@ -239,33 +186,20 @@ def server(smtp_sink):
         "MOTCUA_SMTP_PORT": str(smtp_sink.port),
         "MOTCUA_SMTP_SECURITY": "none",
     })
-    proc = None
-    url = ""
-    # A free port can be taken between choosing and binding it: a few tries.
-    for _ in range(3):
-        port = _free_port()
-        url = f"http://127.0.0.1:{port}"
-        env["MOTCUA_PUBLIC_URL"] = url  # the links in the mail point at this server
-        with open(log_path, "ab") as log:
-            proc = subprocess.Popen(
-                [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(work / "data")],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
-            )
-        if _wait_ready(proc, url, 60):
-            break
-        _stop(proc, 5)
-        proc = None
-    if proc is None:
+    # On a free port (a few tries), with MOTCUA_PUBLIC_URL its own URL: the links in the mail point at it.
+    started = start_serve(binary, work / "data", log_path, env, 60)
+    if started is None:
         tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
         shutil.rmtree(work, ignore_errors=True)
         pytest.exit(f"motcua serve did not become ready; server log:\n{tail}", returncode=2)
+    proc, url, _ = started
 
     srv = Server(url=url, pid=proc.pid, log=log_path, maildir=smtp_sink.maildir, data_dir=work / "data", binary=binary)
     _STATE["server"] = srv
     try:
         yield srv
     finally:
-        _stop(proc)
+        stop(proc)
         if _STATE.get("failed"):
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             shutil.copy(log_path, ARTIFACTS / "server.log")

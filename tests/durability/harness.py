@@ -19,15 +19,18 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the helpers the suites share
+from support.server import free_port, log_tail, stop as stop_process, wait_ready  # noqa: E402
 
 # The demo catalog's procedure the workers file: open to individuals, one mandatory PDF document
 # (position 1) and one optional PDF document (position 2).
@@ -46,12 +49,6 @@ class HarnessError(Exception):
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -116,16 +113,7 @@ class Server:
 
     def _wait_ready(self, deadline: float) -> bool:
         assert self.proc is not None
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                return False
-            try:
-                if requests.get(f"{self.url}/readyz", timeout=2).status_code == 200:
-                    return True
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        return False
+        return wait_ready(self.proc, self.url, deadline=deadline, interval=0.1)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown code runs, like a power cut of the process."""
@@ -135,20 +123,11 @@ class Server:
 
     def stop(self, seconds: float = 20) -> None:
         """Graceful stop (SIGTERM), SIGKILL after `seconds`."""
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        os.kill(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(seconds)
-        except subprocess.TimeoutExpired:
-            os.kill(self.proc.pid, signal.SIGKILL)
-            self.proc.wait()
+        if self.proc is not None:
+            stop_process(self.proc, seconds)
 
     def tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError as e:
-            return f"(no server log: {e})"
+        return log_tail(self.log, lines)
 
     @property
     def files_root(self) -> Path:

@@ -23,13 +23,10 @@ import contextlib
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
+import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,20 +34,17 @@ import pytest
 
 import portal
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the helpers the suites share
+from support.server import log_tail, motcua_bin, start_serve, stop, stop_on_sigterm  # noqa: E402
+
 pytest_plugins = ["stored", "stored_backoffice"]
 
-REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 
 
-def _sigterm_as_interrupt(signum, frame):  # noqa: ARG001
-    # pytest turns KeyboardInterrupt into an orderly stop that still runs fixture teardown (server, Chromium).
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def pytest_configure(config):
-    signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
+    stop_on_sigterm()  # a SIGTERM stops pytest in order: the server and Chromium are stopped too
     config.addinivalue_line("markers", "backoffice: needs the back office (staff pages and API, /tmp/backoffice-contract.md)")
     config.addinivalue_line("markers", "browser: loads pages in Chromium")
     config.addinivalue_line("markers", "runs_last: waits for a probe started at the beginning of the session")
@@ -62,19 +56,7 @@ def pytest_collection_modifyitems(config, items):  # noqa: ARG001
 
 
 def _motcua_bin() -> Path:
-    env = os.environ.get("MOTCUA_BIN")
-    if env:
-        return Path(env)
-    for candidate in (".build/debug/motcua", ".build/release/motcua"):
-        if (REPO / candidate).exists():
-            return REPO / candidate
-    return REPO / ".build/debug/motcua"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return motcua_bin(".build/debug/motcua", ".build/release/motcua")
 
 
 @dataclass
@@ -100,40 +82,11 @@ class Server:
         return "\n".join(found[-lines:]) or "\n".join(text[-lines:])
 
     def tail(self, lines: int = 30) -> str:
-        try:
-            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-        except OSError as e:
-            return f"(no server log: {e})"
+        return log_tail(self.log, lines)
 
     @property
     def files(self) -> Path:
         return self.data_dir / "files"
-
-
-def _wait_ready(proc: subprocess.Popen, url: str, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            with urllib.request.urlopen(url + "/readyz", timeout=2) as resp:
-                if resp.status == 200:
-                    return True
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    return False
-
-
-def _stop(proc: subprocess.Popen, seconds: float = 10) -> None:
-    if proc.poll() is not None:
-        return
-    os.kill(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(seconds)
-    except subprocess.TimeoutExpired:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 _STATE: dict = {}
@@ -149,30 +102,17 @@ def running_server(prefix: str = "motcua-security."):
     log_path = work / "server.log"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("MOTCUA_SMTP_")}
     env["MOTCUA_BCRYPT_COST"] = "4"  # many sign-ups and sign-ins; the cost is not what is tested here
-    proc = None
-    url, port = "", 0
-    for _ in range(3):  # a free port can be taken between choosing and binding it
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        env["MOTCUA_PUBLIC_URL"] = url
-        with open(log_path, "ab") as log:
-            proc = subprocess.Popen(
-                [str(binary), "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(work / "data")],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
-            )
-        if _wait_ready(proc, url, 60):
-            break
-        _stop(proc, 5)
-        proc = None
-    if proc is None:
+    started = start_serve(binary, work / "data", log_path, env, 60)  # a free port (a few tries); MOTCUA_PUBLIC_URL
+    if started is None:
         tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
         shutil.rmtree(work, ignore_errors=True)
         pytest.exit(f"motcua serve did not become ready; server log:\n{tail}", returncode=2)
+    proc, url, port = started
     srv = Server(url=url, host="127.0.0.1", port=port, pid=proc.pid, log=log_path, data_dir=work / "data", process=proc)
     try:
         yield srv
     finally:
-        _stop(proc)
+        stop(proc)
         if os.environ.get("MOTCUA_SECURITY_KEEP"):
             print(f"\nkept {work}")
         else:
