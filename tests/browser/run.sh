@@ -23,7 +23,7 @@ REQS=tests/browser/requirements.txt
 t0=$SECONDS
 ensure_chromium
 
-ensure_venv_requirements browser "$REQS" "selenium selenium_axe_python pytest requests aiosmtpd"
+ensure_venv_requirements browser "$REQS" "selenium selenium_axe_python pytest requests aiosmtpd pytest_timeout"
 if ((SECONDS - t0 > 1)); then log "browser suite set up in $((SECONDS - t0))s"; fi
 
 # No __pycache__ in the work tree; Selenium must never look for drivers on the network.

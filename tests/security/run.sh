@@ -30,7 +30,7 @@ REQS=tests/security/requirements.txt
 t0=$SECONDS
 ensure_chromium
 
-ensure_venv_requirements security "$REQS" "selenium pytest requests"
+ensure_venv_requirements security "$REQS" "selenium pytest requests pytest_timeout"
 if ((SECONDS - t0 > 1)); then log "security suite set up in $((SECONDS - t0))s"; fi
 
 # No __pycache__ in the work tree; Selenium must never look for drivers on the network.
