@@ -187,10 +187,8 @@ for spec in "${ENDPOINTS[@]}"; do
   fi
   timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 10s --latency \
     -s bench/accounts.lua "$BASE$path" >"$raw"
-  kill -0 "$SERVER_PID" 2>/dev/null || die "server died while loading $name (log: $OUT/server.log)"
-  parsed=$(parse_wrk "$raw") || die "could not read wrk output $raw"
-  read -r rps p50 p99 errors _ <<<"$parsed"
-  parsed="$rps $p50 $p99 $errors"
+  read_wrk "$raw" "$name"
+  parsed="$RPS $P50_MS $P99_MS $ERRORS"
   RESULTS+=("$name|$parsed")
   echo "$name: $parsed (req/s p50-ms p99-ms errors)"
 done

@@ -100,10 +100,8 @@ for path in "${ENDPOINTS[@]}"; do
   [[ $path == uncached:* ]] && target=(-s bench/uncached.lua "$BASE${path#uncached:}")
   timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNS" -d"${WARMUP}s" "${target[@]}" >/dev/null
   timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency "${target[@]}" >"$raw"
-  kill -0 "$SERVER_PID" 2>/dev/null || die "server died while loading $path (log: $OUT/server.log)"
-  parsed=$(parse_wrk "$raw") || die "could not read wrk output $raw"
-  read -r rps _ p99 errors _ <<<"$parsed"
-  parsed="$rps $p99 $errors"
+  read_wrk "$raw" "$path"
+  parsed="$RPS $P99_MS $ERRORS"
   RESULTS+=("$path $parsed")
   echo "$path: $parsed (req/s p99-ms errors)"
 done

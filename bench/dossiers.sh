@@ -130,12 +130,10 @@ for spec in "${ENDPOINTS[@]}"; do
   env "${lua_env[@]}" timeout $((DURATION + 60)) wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --timeout 10s --latency \
     -s bench/dossiers.lua "$BASE$path" >"$raw"
   ticks=$(($(server_cpu_ticks) - ticks))
-  kill -0 "$SERVER_PID" 2>/dev/null || die "server died while loading $path (log: $SERVER_LOG)"
-  parsed=$(parse_wrk "$raw") || die "could not read wrk output $raw"
-  read -r rps p50 p99 errors requests <<<"$parsed"
-  cpu=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$requests" 'BEGIN { printf "%.3f", (n > 0 ? t * 1000 / hz / n : 0) }')
-  RESULTS+=("$name|$path|$rps|$p50|$p99|$errors|$cpu")
-  echo "$name: $rps req/s, p50 $p50 ms, p99 $p99 ms, $errors errors, server CPU $cpu ms/request"
+  read_wrk "$raw" "$path"
+  cpu=$(awk -v t="$ticks" -v hz="$CLK_TCK" -v n="$REQUESTS" 'BEGIN { printf "%.3f", (n > 0 ? t * 1000 / hz / n : 0) }')
+  RESULTS+=("$name|$path|$RPS|$P50_MS|$P99_MS|$ERRORS|$cpu")
+  echo "$name: $RPS req/s, p50 $P50_MS ms, p99 $P99_MS ms, $ERRORS errors, server CPU $cpu ms/request"
 done
 
 echo "== Submissions: $SUBMIT_CLIENTS clients, two 1 MB PDFs per dossier, ${DURATION}s =="

@@ -5,6 +5,7 @@
 #                      SERVER_LOG.
 #   start_server [VAR=VALUE...], stop_server   the one `motcua serve` of a benchmark (SERVER_PID)
 #   parse_wrk FILE     req/s, p50, p99, errors and requests of a wrk --latency run
+#   read_wrk FILE WHAT parse_wrk into RPS P50_MS P99_MS ERRORS REQUESTS, once the server is known to outlive the load
 #   bench_verdict MET, bench_publish REPORT WHAT, bench_strict_exit   the end of a report with targets
 # Honours MOTCUA_BIN, BENCH_SKIP_BUILD and BENCH_BUILD_TIMEOUT.
 
@@ -114,6 +115,16 @@ parse_wrk() {
       if (rps == "" || p99 == "") { print "parse-error"; exit 1 }
       printf "%s %.3f %.3f %d %d\n", rps, p50, p99, socket + (checked ? unexpected : non2xx3xx), requests
     }' "$1"
+}
+
+# read_wrk FILE WHAT : after the load of WHAT (wrk's output in FILE), dies unless the server is still up and FILE
+# parses; sets RPS P50_MS P99_MS ERRORS REQUESTS (parse_wrk's fields).
+read_wrk() {
+  local parsed
+  kill -0 "$SERVER_PID" 2>/dev/null || die "server died while loading $2 (log: $SERVER_LOG)"
+  parsed=$(parse_wrk "$1") || die "could not read wrk output $1"
+  # shellcheck disable=SC2034  # read by the sourcing script
+  read -r RPS P50_MS P99_MS ERRORS REQUESTS <<<"$parsed"
 }
 
 # --- The end of a report with targets (MISSES: one line per target missed) -------------------------
