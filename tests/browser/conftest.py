@@ -67,7 +67,8 @@ from selenium.webdriver.chrome.service import Service
 from helpers import AGENCY, ARTIFACTS, DOSSIER_CODE_RE, PDF_BYTES, PROCEDURE, STAFF, Credentials, artifact_name
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the helpers the suites share
-from support.server import log_tail, motcua_bin, start_on_free_port, start_serve, stop, stop_on_sigterm  # noqa: E402
+from support.server import (DemoLogin, log_tail, motcua_bin, read_demo_logins, start_on_free_port,  # noqa: E402
+                            start_serve, stop, stop_on_sigterm)
 
 CHROMIUM = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -286,13 +287,6 @@ def mailbox(server) -> MailSink:
     return MailSink(server.maildir)
 
 
-@dataclass(frozen=True)
-class DemoLogin:
-    email: str
-    password: str
-    role: str  # as printed, e.g. "Quản trị cơ quan, Sở Nội vụ tỉnh Sơn La"
-
-
 class DemoLogins(dict):
     def agency_admin(self, province: str) -> DemoLogin:
         return self._one(lambda d: d.role.startswith("Quản trị cơ quan") and d.role.endswith(province),
@@ -307,31 +301,10 @@ class DemoLogins(dict):
         return found[0]
 
 
-# "  quantri.h52@motcua.demo  Abcd-Efgh-Ijkl-Mnop  Quản trị cơ quan, Sở Nội vụ tỉnh Sơn La"
-_DEMO_LINE = re.compile(r"^\s+(\S+@\S+)\s{2,}(\S+)\s{2,}(\S.*?)\s*$")
-
-
 @pytest.fixture(scope="session")
 def demo_logins(server) -> DemoLogins:
     """The demo staff accounts the server printed (stdout) on its first start, by email."""
-    logins = DemoLogins()
-    deadline = time.monotonic() + 10
-    while True:
-        text = server.log.read_text(encoding="utf-8", errors="replace")
-        if "Demo staff accounts" in text:
-            section = text.split("Demo staff accounts", 1)[1].splitlines()[1:]
-            for line in section:
-                m = _DEMO_LINE.match(line)
-                if not m:
-                    if logins:
-                        break
-                    continue
-                logins[m.group(1)] = DemoLogin(m.group(1), m.group(2), m.group(3))
-        if logins or time.monotonic() >= deadline:
-            break
-        time.sleep(0.2)
-    assert logins, "the server printed no demo staff accounts; log:\n" + server.tail(40)
-    return logins
+    return read_demo_logins(server.log, DemoLogins())
 
 
 class HttpClient:

@@ -26,7 +26,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +34,8 @@ import pytest
 import portal
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the helpers the suites share
-from support.server import log_tail, motcua_bin, start_serve, stop, stop_on_sigterm  # noqa: E402
+from support.server import DemoLogin, log_tail, motcua_bin, start_serve, stop, stop_on_sigterm  # noqa: E402
+from support.server import read_demo_logins as _read_demo_logins  # noqa: E402
 
 pytest_plugins = ["stored", "stored_backoffice"]
 
@@ -154,13 +154,6 @@ def pytest_terminal_summary(terminalreporter):
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DemoLogin:
-    email: str
-    password: str
-    role: str  # as printed, e.g. "Lãnh đạo, Sở Nội vụ tỉnh Bắc Kạn"
-
-
 class DemoLogins(dict):
     def by_prefix(self, prefix: str) -> DemoLogin:
         """demo.by_prefix("tiepnhan.h06"): the account whose e-mail starts with that."""
@@ -169,27 +162,9 @@ class DemoLogins(dict):
         return found[0]
 
 
-_DEMO_LINE = re.compile(r"^\s+(\S+@\S+)\s{2,}(\S+)\s{2,}(\S.*?)\s*$")
-
-
 def read_demo_logins(server: Server) -> DemoLogins:
     """The demo staff accounts a server printed on its first start."""
-    logins = DemoLogins()
-    deadline = time.monotonic() + 10
-    while not logins and time.monotonic() < deadline:
-        text = server.log.read_text(encoding="utf-8", errors="replace")
-        if "Demo staff accounts" in text:
-            for line in text.split("Demo staff accounts", 1)[1].splitlines()[1:]:
-                m = _DEMO_LINE.match(line)
-                if not m:
-                    if logins:
-                        break
-                    continue
-                logins[m.group(1)] = DemoLogin(m.group(1), m.group(2), m.group(3))
-        if not logins:
-            time.sleep(0.2)
-    assert logins, "the server printed no demo staff accounts; log:\n" + server.tail(40)
-    return logins
+    return _read_demo_logins(server.log, DemoLogins())
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,9 @@ that tests/browser/conftest.py, tests/security/conftest.py and tests/durability/
   be taken between choosing and binding it); `start_serve(...)` is that for `motcua serve`.
 - `motcua_bin(*candidates)`: MOTCUA_BIN, else the first candidate build that exists.
 - `log_tail(path, lines)`: the end of a server log.
+- `DemoLogin`, `read_demo_logins(log, into)`: the demo staff accounts a server printed on its first start.
 - `stop_on_sigterm()`: SIGTERM raises KeyboardInterrupt, which pytest turns into an orderly stop that still
-  runs fixture teardown (the server, Chromium).
+  runs fixture teardown (the server, Chromium), and which runs a script's `finally` blocks (its server stopped).
 
 Standard library only: the durability tests run it outside pytest.
 """
@@ -18,12 +19,14 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -117,11 +120,44 @@ def log_tail(path: Path, lines: int = 30) -> str:
         return f"(no server log: {e})"
 
 
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+    role: str  # as printed, e.g. "Quản trị cơ quan, Sở Nội vụ tỉnh Sơn La"
+
+
+# "  quantri.h52@motcua.demo  Abcd-Efgh-Ijkl-Mnop  Quản trị cơ quan, Sở Nội vụ tỉnh Sơn La"
+_DEMO_LINE = re.compile(r"^\s+(\S+@\S+)\s{2,}(\S+)\s{2,}(\S.*?)\s*$")
+
+
+def read_demo_logins(log: Path, into: dict, seconds: float = 10) -> dict:
+    """Fills `into` with {email: DemoLogin}: the demo staff accounts the server printed (stdout, under "Demo staff
+    accounts") on its first start, waiting up to `seconds` for them in its `log`; returns `into`. Fails (assert)
+    when none shows."""
+    deadline = time.monotonic() + seconds
+    while True:
+        text = log.read_text(encoding="utf-8", errors="replace")
+        if "Demo staff accounts" in text:
+            for line in text.split("Demo staff accounts", 1)[1].splitlines()[1:]:
+                m = _DEMO_LINE.match(line)
+                if not m:
+                    if into:
+                        break
+                    continue
+                into[m.group(1)] = DemoLogin(m.group(1), m.group(2), m.group(3))
+        if into or time.monotonic() >= deadline:
+            break
+        time.sleep(0.2)
+    assert into, "the server printed no demo staff accounts; log:\n" + log_tail(log, 40)
+    return into
+
+
 def _sigterm_as_interrupt(signum, frame):  # noqa: ARG001
     raise KeyboardInterrupt(f"signal {signum}")
 
 
 def stop_on_sigterm() -> None:
-    """From now on SIGTERM raises KeyboardInterrupt: pytest then stops in order and runs fixture teardown, so a
-    SIGTERM from scripts/test's trap (or the run.sh that exec'd pytest) also stops the server and Chromium."""
+    """From now on SIGTERM raises KeyboardInterrupt: pytest then stops in order and runs fixture teardown, a script
+    its `finally` blocks, so a SIGTERM from scripts/test's trap or a run.sh also stops the server (and Chromium)."""
     signal.signal(signal.SIGTERM, _sigterm_as_interrupt)
