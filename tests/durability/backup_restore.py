@@ -29,14 +29,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from checks import Findings, check_storage, verify_over_api
-from harness import Citizen, Database, HarnessError, Server, Submission, load_state, psql_exec, with_database
+from harness import (Citizen, Database, HarnessError, Server, Submission, load_state, psql_exec, stop_on_sigterm,
+                     with_database)
 from kill_loop import Shared, Worker
 
 
@@ -152,10 +152,6 @@ def conduct(args: argparse.Namespace) -> int:
     return 1 if bad or not before else 0
 
 
-def _interrupt(signum, frame) -> None:  # noqa: ARG001
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--bin", type=Path, required=True, help="the motcua binary")
@@ -163,7 +159,7 @@ def main() -> None:
     p.add_argument("--database-url", default="", help="the kill loop's PostgreSQL URL (default: SQLite)")
     p.add_argument("--offline", action="store_true", help="back up with the server stopped, not under load")
     args = p.parse_args()
-    signal.signal(signal.SIGTERM, _interrupt)
+    stop_on_sigterm()  # SIGTERM: KeyboardInterrupt, so the finally blocks stop the server
     try:
         sys.exit(conduct(args))
     except CommandFailed as e:

@@ -30,7 +30,8 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the helpers the suites share
-from support.server import free_port, log_tail, stop as stop_process, wait_ready  # noqa: E402
+from support.server import free_port, log_tail, stop_on_sigterm, wait_ready  # noqa: E402, F401  (stop_on_sigterm: for the scripts)
+from support.server import stop as stop_process  # noqa: E402
 
 # The demo catalog's procedure the workers file: open to individuals, one mandatory PDF document
 # (position 1) and one optional PDF document (position 2).

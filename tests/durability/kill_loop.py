@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import signal
 import sys
 import threading
 import time
@@ -36,7 +35,7 @@ import requests
 
 from checks import Findings, check_storage, verify_over_api
 from harness import (AGENCY, PROCEDURE, SWEEP_GRACE_SECONDS, TIMEOUT, Citizen, Database, HarnessError, Server, StoredDoc, Submission,
-                     make_citizens, psql_rows, random_pdf, save_state, sha256)
+                     make_citizens, psql_rows, random_pdf, save_state, sha256, stop_on_sigterm)
 
 CHUNK = 32 * 1024
 
@@ -312,10 +311,6 @@ def summarize(args, kills: int, subs: list[Submission], shared: Shared, findings
     return 1 if bad else 0
 
 
-def _interrupt(signum, frame) -> None:  # noqa: ARG001
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--bin", type=Path, required=True, help="the motcua binary")
@@ -331,7 +326,7 @@ def main() -> None:
     p.add_argument("--time-limit", type=float, default=1200, help="stop killing after this many seconds")
     args = p.parse_args()
     # SIGTERM (a time limit, scripts/test's trap) unwinds like Ctrl-C: the server is stopped on the way out.
-    signal.signal(signal.SIGTERM, _interrupt)
+    stop_on_sigterm()  # SIGTERM: KeyboardInterrupt, so the finally blocks stop the server
     try:
         sys.exit(conduct(args))
     except HarnessError as e:
