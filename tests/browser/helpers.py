@@ -456,6 +456,15 @@ def h1(driver: WebDriver) -> str:
     return driver.find_element(By.TAG_NAME, "h1").text
 
 
+def table_rows(driver: WebDriver) -> dict[str, list[str]]:
+    """The rows of the page's list of dossiers (main .data-table): {first cell, the code: [cells]}."""
+    rows = {}
+    for tr in driver.find_elements(By.CSS_SELECTOR, "main .data-table tbody tr"):
+        cells = [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+        rows[cells[0]] = cells
+    return rows
+
+
 # What axe-core no longer checks (duplicate-id is gone from axe 4.7+) or checks by markup alone
 # (label[for] matching an id, even when the browser ties the label to another element with that id).
 _INTEGRITY_JS = r"""

@@ -48,6 +48,7 @@ from helpers import (
     response_status,
     sign_in_form,
     submit_staff_action_without_note,
+    table_rows,
     tab,
 )
 
@@ -83,15 +84,6 @@ def _become(browser, server, who: Credentials) -> None:
         f"{who.email} is not signed in: {main_text(browser)[:300]}"
 
 
-def _office_rows(browser) -> dict[str, list[str]]:
-    """The rows of the back office's table: {code: [cells]}."""
-    rows = {}
-    for tr in browser.find_elements(By.CSS_SELECTOR, "main .data-table tbody tr"):
-        cells = [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
-        rows[cells[0]] = cells
-    return rows
-
-
 def _open_in_back_office(browser, code: str) -> str:
     """From any page of a signed-in officer: "Một cửa" in the navigation, the filter by code, the one row
     found; returns the path of the dossier's back-office page."""
@@ -104,7 +96,7 @@ def _open_in_back_office(browser, code: str) -> str:
     click_and_wait_for_new_page(browser, button(browser, "Lọc"), f"the back office filtered by {code}")
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(browser.current_url).query)
     assert query.get("ma") == [code], browser.current_url
-    rows = _office_rows(browser)
+    rows = table_rows(browser)
     assert list(rows) == [code], f"filtering by {code} lists {rows}"
     link = browser.find_element(By.XPATH, f"//main//table//a[normalize-space()='{code}']")
     click_and_wait_for_new_page(browser, link, "the dossier in the back office")
@@ -396,7 +388,7 @@ def test_receptionist_accepts_with_the_keyboard_only(browser, server, users, fil
     _tab_to(browser, lambda a: a["tag"] == "input" and a["id"] == "ma", "the code box")
     browser.switch_to.active_element.send_keys(code)
     press_and_wait_for_new_page(browser, Keys.ENTER, "the list filtered by the code")
-    assert list(_office_rows(browser)) == [code], _office_rows(browser)
+    assert list(table_rows(browser)) == [code], table_rows(browser)
 
     _tab_to(browser, lambda a: a["tag"] == "a" and a["text"] == code, f"the link {code}")
     press_and_wait_for_new_page(browser, Keys.ENTER, "the dossier")

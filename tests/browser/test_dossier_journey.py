@@ -35,6 +35,7 @@ from helpers import (
     response_status,
     sign_in_form,
     sign_out,
+    table_rows,
     type_date,
 )
 
@@ -143,15 +144,6 @@ def _lookup(browser, code: str) -> None:
     box.clear()
     box.send_keys(code)
     click_and_wait_for_new_page(browser, button(browser, "Tra cứu"), f"the lookup of {code}")
-
-
-def _my_dossier_rows(browser) -> dict[str, list[str]]:
-    """The rows of the "Hồ sơ của tôi" table: {code: [cells]}."""
-    rows = {}
-    for tr in browser.find_elements(By.CSS_SELECTOR, "main .data-table tbody tr"):
-        cells = [td.text for td in tr.find_elements(By.TAG_NAME, "td")]
-        rows[cells[0]] = cells
-    return rows
 
 
 def _filter_status(browser, label: str) -> None:
@@ -296,14 +288,14 @@ def test_citizen_files_a_dossier_looks_it_up_and_withdraws_it(browser, server, m
     click_and_wait_for_new_page(browser, header_link(browser, "/ho-so"), "my dossiers")
     assert h1(browser) == "Hồ sơ của tôi"
     assert header_link(browser, "/ho-so").get_attribute("aria-current") == "page"
-    rows = _my_dossier_rows(browser)
+    rows = table_rows(browser)
     assert list(rows) == [code], f"my dossiers lists {rows}"
     assert PROCEDURE_NAME in rows[code] and AGENCY_NAME in rows[code] and REGISTERED in rows[code], rows[code]
     _filter_status(browser, WITHDRAWN)
-    assert _my_dossier_rows(browser) == {}, f"filtering by {WITHDRAWN} still lists {_my_dossier_rows(browser)}"
+    assert table_rows(browser) == {}, f"filtering by {WITHDRAWN} still lists {table_rows(browser)}"
     assert "Chưa có hồ sơ nào" in main_text(browser)
     _filter_status(browser, REGISTERED)
-    assert list(_my_dossier_rows(browser)) == [code]
+    assert list(table_rows(browser)) == [code]
     assert Select(browser.find_element(By.ID, "trang-thai")).first_selected_option.text == REGISTERED
 
     # 9. Signed out, anyone can look the code up — and sees no personal data.
@@ -350,7 +342,7 @@ def test_citizen_files_a_dossier_looks_it_up_and_withdraws_it(browser, server, m
     assert "Bạn đã rút hồ sơ." in history and REASON in history, history
     assert not browser.find_elements(By.CSS_SELECTOR, "main form[action$='/rut']"), "a withdrawn dossier can be withdrawn again"
     click_and_wait_for_new_page(browser, header_link(browser, "/ho-so"), "my dossiers")
-    assert WITHDRAWN in _my_dossier_rows(browser)[code]
+    assert WITHDRAWN in table_rows(browser)[code]
     browser.get(server.url + "/tra-cuu?ma=" + code)
     assert info(browser, "Tình trạng") == WITHDRAWN
 
