@@ -122,18 +122,25 @@ def _assert_nothing_left(server, target, before_objects: set[str], before_tmp: s
     assert not rows and not objects, f"{what}: attachment rows {rows}, new stored files {objects}"
 
 
+def _send_short_upload(server, target, route: str, missing: int, boundary: str) -> socket.socket:
+    """Opens a connection and sends a whole valid PDF to the target's first document, through the API or the
+    page's form (`route`; in a multipart part that never closes, `boundary` its boundary), announcing
+    `missing` bytes more than it sends. Returns the socket, still open."""
+    body = portal.PDF_BYTES + b"%" + uuid.uuid4().hex.encode() + b"\n%%EOF\n"
+    sock = slow.connect(server)
+    if route == "api":
+        sock.sendall(slow.upload_head(server, target.token, target.dossier, 1, len(body) + missing) + body)
+    else:
+        part = slow.multipart_preamble(boundary) + body
+        sock.sendall(slow.multipart_head(server, target.client, target.dossier, 1, len(part) + missing, boundary) + part)
+    return sock
+
+
 @pytest.mark.parametrize("route", ["api", "page"])
 def test_a_stalled_upload_reset_by_the_client_leaves_nothing(server, target, route):
     """A complete-looking PDF sent, more bytes announced, a stall, then a reset: no file, no row."""
     before_objects, before_tmp = slow.stored_objects(server.files), slow.temp_files(server.files)
-    body = portal.PDF_BYTES + b"%" + uuid.uuid4().hex.encode() + b"\n%%EOF\n"
-    sock = slow.connect(server)
-    if route == "api":
-        sock.sendall(slow.upload_head(server, target.token, target.dossier, 1, len(body) + 50_000) + body)
-    else:
-        boundary = "stall" + uuid.uuid4().hex
-        part = slow.multipart_preamble(boundary) + body
-        sock.sendall(slow.multipart_head(server, target.client, target.dossier, 1, len(part) + 50_000, boundary) + part)
+    sock = _send_short_upload(server, target, route, 50_000, "stall" + uuid.uuid4().hex)
     # The server is streaming it to a temp file now.
     assert slow.wait_until(lambda: slow.temp_files(server.files) - before_tmp, 5), "the upload never reached the file store"
     time.sleep(1.0)
@@ -146,15 +153,8 @@ def test_an_upload_closed_before_its_length_is_refused_and_leaves_nothing(server
     """The client sends a whole valid PDF but announced more, then closes its side: the body is
     incomplete. The server must not keep it, and answers a client error (4xx), not a 500."""
     before_objects, before_tmp = slow.stored_objects(server.files), slow.temp_files(server.files)
-    body = portal.PDF_BYTES + b"%" + uuid.uuid4().hex.encode() + b"\n%%EOF\n"
-    sock = slow.connect(server)
-    if route == "api":
-        sock.sendall(slow.upload_head(server, target.token, target.dossier, 1, len(body) + 5_000) + body)
-    else:
-        boundary = "cut" + uuid.uuid4().hex
-        # Cut inside the file part: no closing boundary ever comes.
-        part = slow.multipart_preamble(boundary) + body
-        sock.sendall(slow.multipart_head(server, target.client, target.dossier, 1, len(part) + 5_000, boundary) + part)
+    # Through the page: cut inside the file part, no closing boundary ever comes.
+    sock = _send_short_upload(server, target, route, 5_000, "cut" + uuid.uuid4().hex)
     sock.shutdown(socket.SHUT_WR)
     answer = b""
     try:
