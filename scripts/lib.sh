@@ -96,3 +96,50 @@ ensure_chromium() {
     apt_install chromium chromium-driver || die "could not install chromium/chromium-driver"
   fi
 }
+
+# ensure_motcua_bin : sets MOTCUA_BIN, when empty, to the debug build of this work tree;
+# dies when it is not an executable.
+ensure_motcua_bin() {
+  if [[ -z ${MOTCUA_BIN:-} ]]; then
+    MOTCUA_BIN="$(swift build --show-bin-path)/motcua"
+  fi
+  [[ -x $MOTCUA_BIN ]] || die "no motcua binary at $MOTCUA_BIN (build first, or set MOTCUA_BIN)"
+}
+
+# exec_pytest_suite NAME "MODULES…" [PYTEST-ARGS…] : what tests/NAME/run.sh of a Selenium suite does: Debian's
+# Chromium, the venv with tests/NAME/requirements.txt (MODULES must import), then `exec pytest -q tests/NAME`:
+# pytest gets the caller's PID, so a SIGTERM sent to it (scripts/test's trap) reaches pytest, which then stops
+# the server and Chromium. Run from the repository's root.
+exec_pytest_suite() {
+  local name=$1 modules=$2 t0=$SECONDS
+  shift 2
+  ensure_chromium
+  ensure_venv_requirements "$name" "tests/$name/requirements.txt" "$modules"
+  if ((SECONDS - t0 > 1)); then log "$name suite set up in $((SECONDS - t0))s"; fi
+  # No __pycache__ in the work tree; Selenium must never look for drivers on the network.
+  export PYTHONDONTWRITEBYTECODE=1 SE_OFFLINE=true
+  unset DATABASE_URL
+  exec .venv/bin/python -m pytest -q "tests/$name" "$@"
+}
+
+# run_within DEADLINE LEAST OUT CMD… : runs CMD (stdin /dev/null, stdout and stderr to OUT, shown as they come)
+# under `timeout` for what is left until DEADLINE (a time in $SECONDS), at least LEAST seconds, SIGKILLed LEAST
+# seconds after the SIGTERM. In the background, so that a SIGTERM to the script is handled at once: meanwhile
+# RUN_PID and RUN_TAIL_PID are set, for the script's trap to stop. Returns CMD's status (124 or 137: out of time).
+RUN_PID=""
+RUN_TAIL_PID=""
+run_within() {
+  local deadline=$1 least=$2 out=$3 left rc=0
+  shift 3
+  left=$((deadline - SECONDS))
+  if ((left < least)); then left=$least; fi
+  : >"$out"
+  timeout --kill-after="$least" "$left" "$@" </dev/null >"$out" 2>&1 &
+  RUN_PID=$!
+  tail -n +1 -s 0.2 --pid="$RUN_PID" -f "$out" &
+  RUN_TAIL_PID=$!
+  wait "$RUN_PID" || rc=$?
+  wait "$RUN_TAIL_PID" 2>/dev/null || true
+  RUN_PID="" RUN_TAIL_PID=""
+  return "$rc"
+}

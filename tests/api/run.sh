@@ -39,24 +39,20 @@ t0=$SECONDS
 ensure_venv_requirements api "$REQS" "schemathesis requests"
 if ((SECONDS - t0 > 1)); then log "API fuzzing set up in $((SECONDS - t0))s"; fi
 
-if [[ -z ${MOTCUA_BIN:-} ]]; then
-  MOTCUA_BIN="$(swift build --show-bin-path)/motcua"
-fi
-[[ -x $MOTCUA_BIN ]] || die "no motcua binary at $MOTCUA_BIN (build first, or set MOTCUA_BIN)"
+ensure_motcua_bin
 
 # Nothing in the work tree: no __pycache__, and Hypothesis' own cache (Unicode tables, …) under .build/.
 export PYTHONDONTWRITEBYTECODE=1 HYPOTHESIS_STORAGE_DIRECTORY=$PWD/.build/api-fuzz/hypothesis
 unset DATABASE_URL
 WORK=$(mktemp -d -t motcua-api-fuzz.XXXXXX)
 SERVER_PID=""
-FUZZ_PID=""
-TAIL_PID=""
 # shellcheck disable=SC2317  # reached through the trap
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [[ -n $FUZZ_PID ]]; then stop_pid "$FUZZ_PID" 10; fi
-  if [[ -n $TAIL_PID ]]; then stop_pid "$TAIL_PID" 2; fi
+  # schemathesis and the tail of its output, while run_within runs them
+  if [[ -n $RUN_PID ]]; then stop_pid "$RUN_PID" 10; fi
+  if [[ -n $RUN_TAIL_PID ]]; then stop_pid "$RUN_TAIL_PID" 2; fi
   if [[ -n $SERVER_PID ]]; then stop_pid "$SERVER_PID" 10; fi
   rm -rf "$WORK"
   exit "$rc"
@@ -101,24 +97,15 @@ DEADLINE=$((SECONDS + BUDGET))
 CASES=()
 RC=0
 
-# fuzz NAME LOG SCHEMATHESIS-ARGS... : one schemathesis run under what is left of the time budget, in
-# the background so that a SIGTERM to this script is handled at once (the trap stops it).
+# fuzz NAME LOG SCHEMATHESIS-ARGS... : one schemathesis run under what is left of the time budget (at least
+# 10 s), in the background so that a SIGTERM to this script is handled at once (the trap stops it).
 fuzz() {
-  local name=$1 out=$2 left rc=0 n
+  local name=$1 out=$2 rc=0 n
   shift 2
-  left=$((DEADLINE - SECONDS))
-  if ((left < 10)); then left=10; fi
   echo
   echo "== schemathesis: $name =="
-  : >"$out"
-  timeout --kill-after=10 "$left" "$VENV/bin/schemathesis" --config-file tests/api/schemathesis.toml run "$@" \
-    --checks all --max-examples "$EXAMPLES" "${EXTRA_ARGS[@]}" </dev/null >"$out" 2>&1 &
-  FUZZ_PID=$!
-  tail -n +1 -s 0.2 --pid="$FUZZ_PID" -f "$out" &
-  TAIL_PID=$!
-  wait "$FUZZ_PID" || rc=$?
-  wait "$TAIL_PID" 2>/dev/null || true
-  FUZZ_PID="" TAIL_PID=""
+  run_within "$DEADLINE" 10 "$out" "$VENV/bin/schemathesis" --config-file tests/api/schemathesis.toml run "$@" \
+    --checks all --max-examples "$EXAMPLES" "${EXTRA_ARGS[@]}" || rc=$?
   if [[ $rc -eq 124 || $rc -eq 137 ]]; then echo "!! $name: stopped after the time budget (FUZZ_TIMEOUT=$BUDGET s)"; fi
   # schemathesis' summary, e.g. "290 generated, 290 passed, 2 skipped" or "81 generated, 5 found ..."
   n=$(grep -aoE '[0-9]+ generated' "$out" | tail -n1 | grep -oE '[0-9]+' || true)

@@ -17,18 +17,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 
-VENV=.venv
-REQS=tests/browser/requirements.txt
-
-t0=$SECONDS
-ensure_chromium
-
-ensure_venv_requirements browser "$REQS" "selenium selenium_axe_python pytest requests aiosmtpd pytest_timeout"
-if ((SECONDS - t0 > 1)); then log "browser suite set up in $((SECONDS - t0))s"; fi
-
-# No __pycache__ in the work tree; Selenium must never look for drivers on the network.
-export PYTHONDONTWRITEBYTECODE=1 SE_OFFLINE=true
-unset DATABASE_URL
 # exec: pytest gets this PID, so a SIGTERM sent to it (scripts/test's trap) reaches pytest, which
 # then stops the server and Chromium.
-exec "$VENV/bin/python" -m pytest -q tests/browser "$@"
+exec_pytest_suite browser "selenium selenium_axe_python pytest requests aiosmtpd pytest_timeout" "$@"

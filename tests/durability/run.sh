@@ -45,22 +45,18 @@ if [[ -n ${DATABASE_URL:-} ]] && ! command -v psql >/dev/null && [[ ! -x /usr/li
 fi
 if ((SECONDS - t0 > 1)); then log "durability tests set up in $((SECONDS - t0))s"; fi
 
-if [[ -z ${MOTCUA_BIN:-} ]]; then
-  MOTCUA_BIN="$(swift build --show-bin-path)/motcua"
-fi
-[[ -x $MOTCUA_BIN ]] || die "no motcua binary at $MOTCUA_BIN (build first, or set MOTCUA_BIN)"
+ensure_motcua_bin
 
 export PYTHONDONTWRITEBYTECODE=1
 WORK=$(mktemp -d -t motcua-durability.XXXXXX)
-PY_PID=""
-TAIL_PID=""
 RC=0
 # shellcheck disable=SC2317  # reached through the trap
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  if [[ -n $PY_PID ]]; then stop_pid "$PY_PID" 30; fi
-  if [[ -n $TAIL_PID ]]; then stop_pid "$TAIL_PID" 2; fi
+  # the Python step and the tail of its output, while run_within runs them
+  if [[ -n $RUN_PID ]]; then stop_pid "$RUN_PID" 30; fi
+  if [[ -n $RUN_TAIL_PID ]]; then stop_pid "$RUN_TAIL_PID" 2; fi
   if [[ $rc -ne 0 || $RC -ne 0 ]]; then
     mkdir -p "$ARTIFACTS"
     rm -f "$ARTIFACTS"/*
@@ -84,21 +80,12 @@ if [[ -n ${DATABASE_URL:-} ]]; then DB_ARGS=(--database-url "$DATABASE_URL"); fi
 SEED_ARGS=()
 if [[ -n ${DURABILITY_SEED:-} ]]; then SEED_ARGS=(--seed "$DURABILITY_SEED"); fi
 
-# step NAME LOG PYTHON-ARGS... : one Python step under what is left of the time budget, in the background
-# so that a SIGTERM to this script is handled at once (the trap stops it; Python then stops its server).
+# step NAME LOG PYTHON-ARGS... : one Python step under what is left of the time budget (at least 30 s), in the
+# background so that a SIGTERM to this script is handled at once (the trap stops it; Python then stops its server).
 step() {
-  local name=$1 out=$2 left rc=0
+  local name=$1 out=$2 rc=0
   shift 2
-  left=$((DEADLINE - SECONDS))
-  if ((left < 30)); then left=30; fi
-  : >"$out"
-  timeout --kill-after=30 "$left" "$VENV/bin/python" "$@" </dev/null >"$out" 2>&1 &
-  PY_PID=$!
-  tail -n +1 -s 0.2 --pid="$PY_PID" -f "$out" &
-  TAIL_PID=$!
-  wait "$PY_PID" || rc=$?
-  wait "$TAIL_PID" 2>/dev/null || true
-  PY_PID="" TAIL_PID=""
+  run_within "$DEADLINE" 30 "$out" "$VENV/bin/python" "$@" || rc=$?
   if [[ $rc -eq 124 || $rc -eq 137 ]]; then echo "!! $name: stopped after the time budget (DURABILITY_TIMEOUT=$BUDGET s)"; fi
   return "$rc"
 }

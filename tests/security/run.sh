@@ -24,17 +24,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 
-VENV=.venv
-REQS=tests/security/requirements.txt
-
-t0=$SECONDS
-ensure_chromium
-
-ensure_venv_requirements security "$REQS" "selenium pytest requests pytest_timeout"
-if ((SECONDS - t0 > 1)); then log "security suite set up in $((SECONDS - t0))s"; fi
-
-# No __pycache__ in the work tree; Selenium must never look for drivers on the network.
-export PYTHONDONTWRITEBYTECODE=1 SE_OFFLINE=true
-unset DATABASE_URL
 # exec: pytest gets this PID, so a SIGTERM sent to it reaches pytest, which then stops the server and Chromium.
-exec "$VENV/bin/python" -m pytest -q tests/security "$@"
+exec_pytest_suite security "selenium pytest requests pytest_timeout" "$@"
