@@ -374,11 +374,3 @@ struct AccountController: Sendable {
     }
 }
 
-extension Request {
-    /// The form fields of a POST (`application/x-www-form-urlencoded`), already size-limited by `CSRFMiddleware`.
-    func formValues() async throws -> QueryValues {
-        var request = self
-        let body = try await request.collectBody(upTo: CSRFMiddleware.maxFormBytes)
-        return QueryValues(query: String(buffer: body))
-    }
-}

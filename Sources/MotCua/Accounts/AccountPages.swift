@@ -31,11 +31,6 @@ struct FormInput: Sendable {
     }
 }
 
-struct LinkItem: Sendable {
-    var url: String
-    var label: String
-}
-
 struct RegisterPage: PageModel {
     static let template = "accounts/register"
     var chrome: PageChrome
@@ -100,22 +95,6 @@ struct LoginPage: PageModel {
     }
 }
 
-/// A short page that tells what happened, optionally with a confirm button (for single-use links, which
-/// must not be used up by a mail scanner merely opening them).
-struct MessagePage: PageModel {
-    static let template = "accounts/message"
-    var chrome: PageChrome
-    var heading: String
-    var paragraphs: [String]
-    var links: [LinkItem] = []
-    var notice: String?
-    var problem: String?
-    var csrfToken: String = ""
-    var confirmAction: String?
-    var confirmLabel: String?
-    var token: String?
-}
-
 struct PasswordFormPage: PageModel {
     static let template = "accounts/password-form"
     var chrome: PageChrome
@@ -128,11 +107,6 @@ struct PasswordFormPage: PageModel {
     var fields: [FormInput]
     var notice: String?
     var problem: String?
-}
-
-struct InfoItem: Sendable {
-    var label: String
-    var value: String
 }
 
 struct SessionRow: Sendable {
@@ -208,25 +182,3 @@ struct OutboxPage: PageModel {
     var messages: [OutboxRow]
 }
 
-extension VietnameseFormat {
-    /// Unix milliseconds as Vietnam time, "24/11/2026 10:05". Vietnam keeps UTC+7 all year (no daylight
-    /// saving), so this is plain arithmetic: a DateFormatter per call cost 0.1 ms, twice per table row.
-    static func dateTime(_ milliseconds: Int64) -> String {
-        let seconds = Int(milliseconds.dividedRoundingDown(by: 1000)) + 7 * 3600
-        let days = seconds.dividedRoundingDown(by: 86_400)
-        let secondOfDay = seconds - days * 86_400
-        // 1970-01-01 is Julian day 2440588.
-        let date = CivilDate(julianDay: 2_440_588 + days)
-        return pad(date.day) + "/" + pad(date.month) + "/" + String(date.year) + " " + pad(secondOfDay / 3600) + ":" + pad(secondOfDay % 3600 / 60)
-    }
-
-    private static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
-}
-
-extension BinaryInteger {
-    /// Division rounding towards minus infinity (times before 1970 stay on the right day).
-    func dividedRoundingDown(by divisor: Self) -> Self {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
-    }
-}

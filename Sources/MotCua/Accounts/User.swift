@@ -33,6 +33,9 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable {
 
     /// Roles an agency administrator may give within the agency.
     static let agencyRoles: [StaffRole] = [.receptionist, .processor, .leader, .agencyAdmin]
+
+    /// Receptionists, processors and leaders work on dossiers; administrators manage accounts, not dossiers.
+    var worksOnDossiers: Bool { [.receptionist, .processor, .leader].contains(self) }
 }
 
 /// An account. Never carries the password hash.
@@ -53,6 +56,18 @@ public struct User: Sendable, Equatable {
     public var disabled: Bool
 
     var isStaff: Bool { kind == .staff }
+
+    /// Staff of an agency in a role that works on its dossiers.
+    var worksOnDossiers: Bool { isStaff && agencyCode != nil && (role?.worksOnDossiers ?? false) }
+
+    /// The kind of applicant this account files as; staff file for nobody.
+    var applicantType: ApplicantType? {
+        switch kind {
+        case .individual: .individual
+        case .organization: .organization
+        case .staff: nil
+        }
+    }
 }
 
 /// A new account before it has an id.

@@ -116,7 +116,7 @@ struct AdministrationController: Sendable {
         }
         let messages = try await Outbox.recent(limit: 100, in: database).map {
             OutboxRow(createdAt: VietnameseFormat.dateTime($0.createdAt), recipient: $0.recipient, subject: $0.subject,
-                      status: ["pending": "Đang chờ gửi", "sent": "Đã gửi", "failed": "Gửi thất bại"][$0.status] ?? $0.status,
+                      status: $0.status.label,
                       lastError: $0.lastError, body: redactLinks ? Self.redacted($0.bodyText) : $0.bodyText)
         }
         return try renderer.render(OutboxPage(
@@ -131,40 +131,3 @@ extension AdministrationController {
     }
 }
 
-/// The signed-in account over the API (token authentication).
-struct AccountAPIController: Sendable {
-    let catalog: CatalogReader
-
-    func addRoutes(to group: RouterGroup<AppRequestContext>) {
-        let me = group.group("me", context: AuthenticatedContext.self)
-        me.get(use: self.me)
-        me.get("procedures", use: openProcedures)
-    }
-
-    /// Procedures this account may file for (its kind of applicant); staff may file for none.
-    @Sendable func openProcedures(_ request: Request, context: AuthenticatedContext) async throws -> ItemsDTO<ProcedureSummaryDTO> {
-        let kind: ApplicantType? = switch context.user.kind {
-        case .individual: .individual
-        case .organization: .organization
-        case .staff: nil
-        }
-        guard let kind else { return ItemsDTO(items: []) }
-        let entries = try await catalog.snapshot().index.entries
-        return ItemsDTO(items: entries.filter { $0.applicantTypes.contains(kind) }.map(ProcedureSummaryDTO.init))
-    }
-
-    @Sendable func me(_ request: Request, context: AuthenticatedContext) async throws -> MeDTO {
-        let user = context.user
-        return MeDTO(kind: user.kind, email: user.email, displayName: user.displayName, emailVerified: user.emailVerified,
-                     role: user.role, agencyCode: user.agencyCode)
-    }
-}
-
-struct MeDTO: ResponseCodable, Sendable {
-    var kind: AccountKind
-    var email: String
-    var displayName: String
-    var emailVerified: Bool
-    var role: StaffRole?
-    var agencyCode: String?
-}

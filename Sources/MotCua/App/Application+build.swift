@@ -39,9 +39,10 @@ public struct AppDependencies: Sendable {
             database: database, hasher: PasswordHasher(cost: configuration.bcryptCost), policy: .bundled(),
             publicURL: configuration.publicURL, logger: logger)
         self.apiTokens = APITokenStore(database: database)
-        self.dossiers = DossierService(database: database, catalog: catalogReader, publicURL: configuration.publicURL)
+        let limits = UploadLimits(maxFileBytes: configuration.maxFileBytes, maxDossierBytes: configuration.maxDossierBytes)
+        self.dossiers = DossierService(database: database, catalog: catalogReader, publicURL: configuration.publicURL, limits: limits)
         self.workflow = DossierWorkflow(
-            database: database, store: dossiers.store, catalog: catalogReader, publicURL: configuration.publicURL)
+            database: database, store: dossiers.store, catalog: catalogReader, publicURL: configuration.publicURL, limits: limits)
         self.cookies = SessionCookies(secure: configuration.secureCookies)
         if let smtp = configuration.smtp {
             let security: SMTPConfiguration.Security =

@@ -35,17 +35,15 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         accounts: dependencies.accounts, apiTokens: dependencies.apiTokens, renderer: dependencies.renderer,
         cookies: dependencies.cookies
     ).addRoutes(to: router)
-    let uploader = AttachmentUploader(
-        service: dependencies.dossiers, fileStore: dependencies.fileStore,
-        limits: UploadLimits(maxFileBytes: dependencies.configuration.maxFileBytes,
-                             maxDossierBytes: dependencies.configuration.maxDossierBytes))
-    DossierAPIController(service: dependencies.dossiers, uploader: uploader).addRoutes(to: api)
-    DossierController(service: dependencies.dossiers, uploader: uploader, renderer: dependencies.renderer)
+    let uploader = AttachmentUploader(service: dependencies.dossiers, fileStore: dependencies.fileStore)
+    let downloads = AttachmentDownload(store: dependencies.dossiers.store, fileStore: dependencies.fileStore)
+    DossierAPIController(service: dependencies.dossiers, uploader: uploader, downloads: downloads).addRoutes(to: api)
+    DossierController(service: dependencies.dossiers, uploader: uploader, downloads: downloads, renderer: dependencies.renderer)
         .addRoutes(to: router)
-    StaffDossierAPIController(workflow: dependencies.workflow, uploader: uploader).addRoutes(to: api)
+    StaffDossierAPIController(workflow: dependencies.workflow, uploader: uploader, downloads: downloads).addRoutes(to: api)
     CalendarController(overrides: CalendarOverrides(database: dependencies.database), renderer: dependencies.renderer)
         .addRoutes(to: router)
-    BackOfficeController(workflow: dependencies.workflow, uploader: uploader, renderer: dependencies.renderer)
+    BackOfficeController(workflow: dependencies.workflow, uploader: uploader, downloads: downloads, renderer: dependencies.renderer)
         .addRoutes(to: router)
     LookupController(
         store: DossierStore(database: dependencies.database), throttle: Throttle(database: dependencies.database),

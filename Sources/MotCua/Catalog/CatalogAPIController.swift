@@ -43,10 +43,6 @@ struct CatalogAPIController<Context: RequestContext>: Sendable {
     }
 }
 
-struct ItemsDTO<Item: Codable & Sendable>: ResponseCodable, Sendable {
-    var items: [Item]
-}
-
 struct ProcedureListDTO: ResponseCodable, Sendable {
     var items: [ProcedureSummaryDTO]
     var total: Int

@@ -2,12 +2,6 @@ import Foundation
 
 /// View models of the public catalog pages.
 
-struct SelectOption: Sendable {
-    var value: String
-    var label: String
-    var selected: Bool
-}
-
 struct ProcedureRow: Sendable {
     var url: String
     var code: String
@@ -257,7 +251,3 @@ struct ProcedurePage: PageModel {
     }
 }
 
-extension String {
-    /// nil for the empty string, for optional template sections.
-    var nonEmpty: String? { isEmpty ? nil : self }
-}

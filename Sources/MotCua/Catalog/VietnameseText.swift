@@ -20,22 +20,3 @@ enum VietnameseText {
     }
 }
 
-/// Formatting of amounts the Vietnamese way: 100000 → "100.000 đ".
-enum VietnameseFormat {
-    static func money(_ amount: Int64) -> String {
-        let digits = String(amount.magnitude)
-        var grouped = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { grouped.append(".") }
-            grouped.append(character)
-        }
-        return (amount < 0 ? "-" : "") + grouped + " đ"
-    }
-
-    /// "2020-11-27" → "27/11/2020"; anything else is shown as written (nil when empty).
-    static func date(_ iso: String) -> String? {
-        let parts = iso.split(separator: "-")
-        guard parts.count == 3, parts[0].count == 4 else { return iso.isEmpty ? nil : iso }
-        return "\(parts[2])/\(parts[1])/\(parts[0])"
-    }
-}

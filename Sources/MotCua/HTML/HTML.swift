@@ -16,7 +16,6 @@ public struct HTML: ResponseGenerator, Sendable {
     }
 }
 
-/// Common parts of every page: title, which navigation item is current, search text in the header.
 /// Common parts of every page: title, current navigation item, search text, and who is signed in.
 /// Flags are stored, not computed: templates see stored properties only.
 public struct PageChrome: Sendable {
@@ -62,7 +61,7 @@ public struct PageChrome: Sendable {
         self.isStaff = user?.isStaff ?? false
         self.isAgencyAdmin = user?.role == .agencyAdmin
         self.isSystemAdmin = user?.role == .systemAdmin
-        self.worksOnDossiers = user?.role.map { DossierWorkflow.workingRoles.contains($0) } ?? false
+        self.worksOnDossiers = user?.role?.worksOnDossiers ?? false
         self.filesDossiers = user.map { !$0.isStaff } ?? false
         self.csrfToken = csrfToken
     }

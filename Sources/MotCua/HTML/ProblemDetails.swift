@@ -25,19 +25,6 @@ public struct ProblemDetails: Codable, Sendable, Equatable {
     }
 }
 
-/// An error a handler throws to answer with a specific status and a message for people.
-/// `message` is Vietnamese and safe to show; details of internal failures never go here.
-public struct PortalError: Error, Sendable {
-    public var status: HTTPResponse.Status
-    public var message: String
-    public var fieldErrors: [ProblemDetails.FieldError] = []
-
-    public static func notFound(_ message: String) -> PortalError { PortalError(status: .notFound, message: message) }
-    public static func badRequest(_ message: String, fields: [ProblemDetails.FieldError] = []) -> PortalError {
-        PortalError(status: .badRequest, message: message, fieldErrors: fields)
-    }
-}
-
 /// The one JSON style of every answer: stable key order, unescaped slashes.
 enum PortalJSON {
     static func encoder() -> JSONEncoder {

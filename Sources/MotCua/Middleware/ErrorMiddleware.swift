@@ -59,8 +59,12 @@ struct ErrorPages: Sendable {
 
     private func classify(_ error: any Error, context: some RequestContext) -> (HTTPResponse.Status, String, [ProblemDetails.FieldError]) {
         switch error {
-        case let error as PortalError:
-            return (error.status, error.message, error.fieldErrors)
+        case let error as any PortalErrorConvertible:
+            let answer = error.portalError
+            if answer.status.code >= 500 {
+                context.logger.error("Request failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            return (answer.status, answer.message, answer.fieldErrors)
         case let error as any HTTPResponseError:
             return (error.status, ErrorPage.defaultMessage(for: error.status), [])
         default:

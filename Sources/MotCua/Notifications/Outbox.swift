@@ -10,7 +10,7 @@ struct OutboxMessage: Sendable, Equatable {
     var recipient: String
     var subject: String
     var bodyText: String
-    var status: String
+    var status: OutboxStatus
     var attempts: Int
     var lastError: String?
     var createdAt: Int64
@@ -21,10 +21,15 @@ struct OutboxMessage: Sendable, Equatable {
 /// later by `OutboxDelivery`: a change is never saved without its mail, nor mail sent for an unsaved change.
 enum Outbox {
     static func enqueue(to recipient: String, subject: String, body: String, in db: any SQLDatabase) async throws {
+        try await enqueue(OutgoingMail(to: recipient, subject: subject, body: body), in: db)
+    }
+
+    static func enqueue(_ mail: OutgoingMail, in db: any SQLDatabase) async throws {
         let now = Clock.nowMilliseconds()
         try await db.raw("""
             INSERT INTO outbox (recipient, subject, body_text, status, attempts, next_attempt_at, created_at)
-            VALUES (\(bind: recipient), \(bind: subject), \(bind: body), 'pending', 0, \(bind: now), \(bind: now))
+            VALUES (\(bind: mail.to), \(bind: mail.subject), \(bind: mail.body), \(bind: OutboxStatus.pending.rawValue), 0,
+                \(bind: now), \(bind: now))
             """).run()
     }
 
@@ -41,7 +46,7 @@ enum Outbox {
         OutboxMessage(
             id: try row.decode(column: "id"), recipient: try row.decode(column: "recipient"),
             subject: try row.decode(column: "subject"), bodyText: try row.decode(column: "body_text"),
-            status: try row.decode(column: "status"), attempts: try row.decode(column: "attempts"),
+            status: try JSONColumn.enumValue(row, "status"), attempts: try row.decode(column: "attempts"),
             lastError: try row.decode(column: "last_error"), createdAt: try row.decode(column: "created_at"),
             sentAt: try row.decode(column: "sent_at"))
     }
@@ -109,7 +114,7 @@ struct OutboxDelivery: Service {
         let due = try await database.read { db in
             try await db.raw("""
                 SELECT id, recipient, subject, body_text, status, attempts, last_error, created_at, sent_at
-                FROM outbox WHERE status = 'pending' AND next_attempt_at <= \(bind: now) ORDER BY id LIMIT \(bind: limit)
+                FROM outbox WHERE status = \(bind: OutboxStatus.pending.rawValue) AND next_attempt_at <= \(bind: now) ORDER BY id LIMIT \(bind: limit)
                 """).all().map(Outbox.message(from:))
         }
         var sent = 0
@@ -118,7 +123,7 @@ struct OutboxDelivery: Service {
                 try await mailer.send(message)
                 try await database.transaction { db in
                     try await db.raw("""
-                        UPDATE outbox SET status = 'sent', sent_at = \(bind: Clock.nowMilliseconds()),
+                        UPDATE outbox SET status = \(bind: OutboxStatus.sent.rawValue), sent_at = \(bind: Clock.nowMilliseconds()),
                             attempts = attempts + 1, last_error = NULL WHERE id = \(bind: message.id)
                         """).run()
                 }
@@ -132,7 +137,7 @@ struct OutboxDelivery: Service {
                 ])
                 try await database.transaction { db in
                     try await db.raw("""
-                        UPDATE outbox SET attempts = \(bind: attempts), status = \(bind: giveUp ? "failed" : "pending"),
+                        UPDATE outbox SET attempts = \(bind: attempts), status = \(bind: (giveUp ? OutboxStatus.failed : .pending).rawValue),
                             next_attempt_at = \(bind: Clock.nowMilliseconds() + delay),
                             last_error = \(bind: String(String(describing: error).prefix(500)))
                         WHERE id = \(bind: message.id)
@@ -148,7 +153,7 @@ struct OutboxDelivery: Service {
         try await database.transaction { db in
             let updated = try await db.raw("""
                 UPDATE outbox SET next_attempt_at = \(bind: now + claimLease.milliseconds)
-                WHERE id = \(bind: message.id) AND status = 'pending' AND next_attempt_at <= \(bind: now)
+                WHERE id = \(bind: message.id) AND status = \(bind: OutboxStatus.pending.rawValue) AND next_attempt_at <= \(bind: now)
                 RETURNING id
                 """).first()
             return updated != nil

@@ -19,6 +19,9 @@ struct MultipartFileStream: AsyncSequence, Sendable {
         func set(_ name: String) { value.withLock { $0 = name } }
     }
 
+    /// The body ended inside the file part: a cut-off upload, not a file.
+    struct Interrupted: Error {}
+
     /// The boundary of a `multipart/form-data` content type, or nil.
     static func boundary(from contentType: String?) -> String? {
         guard let contentType, contentType.lowercased().hasPrefix("multipart/form-data") else { return nil }
@@ -77,7 +80,7 @@ struct MultipartFileStream: AsyncSequence, Sendable {
                 if state.fileDone { return nil }
                 guard let chunk = try await source.next() else {
                     // The body ended inside the file part: a cut-off upload, not a file.
-                    if state.inFile { throw UploadRejection("Tệp tải lên bị gián đoạn, chưa nhận đủ.") }
+                    if state.inFile { throw Interrupted() }
                     return nil
                 }
                 try parser.execute(chunk)

@@ -42,7 +42,7 @@ struct OutboxDeliveryTests {
                 #expect(try await browser.post("/xac-thuc-email", ["ma": String(link.1)]).status == .ok)
                 #expect(try await UserStore(database: database).credentials(email: "an.nguyen@example.vn")?.user.emailVerified == true)
                 let status = try await Outbox.recent(limit: 5, in: database).first?.status
-                #expect(status == "sent")
+                #expect(status == .sent)
             }
         }
     }
@@ -62,7 +62,7 @@ struct OutboxDeliveryTests {
                     form.phone = "0987654321"; form.email = "binh.tran@example.vn"; form.address = "Cần Thơ"
                     form.password = Citizen.password; form.passwordConfirmation = Citizen.password
                     _ = try await dependencies.accounts.register(form)
-                    #expect(try await Outbox.recent(limit: 5, in: database).map(\.status) == ["pending"])
+                    #expect(try await Outbox.recent(limit: 5, in: database).map(\.status) == [.pending])
                 }
                 // Second process, now with SMTP: delivers what the first one left.
                 var configuration = base
@@ -97,7 +97,7 @@ struct OutboxRetryTests {
             let delivery = OutboxDelivery(database: database, mailer: mailer, logger: TestEnvironment.logger, maxAttempts: 3, baseBackoff: .seconds(60))
             #expect(try await delivery.deliverDue() == 0)
             var message = try #require(try await Outbox.recent(limit: 1, in: database).first)
-            #expect(message.status == "pending" && message.attempts == 1 && message.lastError != nil)
+            #expect(message.status == .pending && message.attempts == 1 && message.lastError != nil)
             // Not due again before the backoff has passed.
             #expect(try await delivery.deliverDue() == 0)
             #expect(try await Outbox.recent(limit: 1, in: database).first?.attempts == 1)
@@ -106,7 +106,7 @@ struct OutboxRetryTests {
                 _ = try await delivery.deliverDue()
             }
             message = try #require(try await Outbox.recent(limit: 1, in: database).first)
-            #expect(message.status == "failed" && message.attempts == 3)
+            #expect(message.status == .failed && message.attempts == 3)
         }
     }
 
@@ -115,7 +115,7 @@ struct OutboxRetryTests {
         try await TestEnvironment.withAppAndDatabase(demoData: false) { browser, _, database in
             try await browser.post("/dang-ky", Citizen.form())
             let delivered = try await eventually {
-                try await Outbox.recent(limit: 1, in: database).first?.status == "sent"
+                try await Outbox.recent(limit: 1, in: database).first?.status == .sent
             }
             #expect(delivered)
             let accounts = AccountService(database: database, hasher: PasswordHasher(cost: 4), policy: .bundled(),

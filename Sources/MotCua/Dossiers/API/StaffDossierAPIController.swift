@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+
+/// The back office over the JSON API (bearer token of a staff account): the agency's dossiers, one
+/// dossier with the actions open to the caller, a step on it, result upload and file download. Another
+/// agency's dossier answers 404; accounts that do not work on dossiers get 403.
+struct StaffDossierAPIController: Sendable {
+    let workflow: DossierWorkflow
+    let uploader: AttachmentUploader
+    let downloads: AttachmentDownload
+
+    func addRoutes(to api: RouterGroup<AppRequestContext>) {
+        let staff = api.group("staff/dossiers", context: AuthenticatedContext.self)
+        staff.get(use: list)
+        staff.get("{id}", use: show)
+        staff.post("{id}/actions", use: act)
+        staff.put("{id}/result-files", use: uploadResult)
+        staff.get("{id}/attachments/{attachment}", use: download)
+    }
+
+    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> StaffDossierListDTO {
+        try DossierWorkflow.checkWorksOnDossiers(context.user)
+        let filter = try DossierFilter(apiQuery: request)
+        let now = Clock.nowMilliseconds()
+        let items = try await workflow.store.dossiers(agencyCode: context.user.agencyCode ?? "", filter: filter)
+        return StaffDossierListDTO(items: items.map { StaffDossierSummaryDTO($0.dossier, applicantName: $0.applicantName, now: now) })
+    }
+
+    @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> StaffDossierDTO {
+        try await dto(try await dossier(context), for: context.user)
+    }
+
+    struct ActionBody: Decodable {
+        var action: DossierAction
+        var note: String?
+    }
+
+    @Sendable func act(_ request: Request, context: AuthenticatedContext) async throws -> StaffDossierDTO {
+        let dossier = try await dossier(context)
+        let body = try await request.decode(as: ActionBody.self, context: context)
+        let saved = try await workflow.perform(body.action, on: dossier.id, by: context.user, note: body.note ?? "")
+        return try await dto(saved, for: context.user)
+    }
+
+    /// The request body is the file itself, as for the applicant's upload.
+    @Sendable func uploadResult(_ request: Request, context: AuthenticatedContext) async throws -> EditedResponse<AttachmentDTO> {
+        let dossier = try await dossier(context)
+        let rawName = request.headers[.fileName].map { $0.removingPercentEncoding ?? $0 }
+        let stored = try await uploader.storeResult(
+            request.body, declaredLength: request.headers[.contentLength].flatMap(Int64.init), fileName: { rawName },
+            dossier: dossier, staff: context.user, workflow: workflow)
+        return EditedResponse(status: .created, response: AttachmentDTO(
+            documentPosition: 0, sha256: stored.file.sha256, size: stored.file.size, contentType: stored.contentType,
+            displayName: stored.displayName))
+    }
+
+    @Sendable func download(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try await downloads.download(attachmentID: context.parameters.get("attachment", as: Int64.self), of: try await dossier(context),
+                                    asStaff: true, context: context)
+    }
+
+    private func dossier(_ context: AuthenticatedContext) async throws -> Dossier {
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw DossierError.notFound }
+        return try await workflow.dossier(id, for: context.user)
+    }
+
+    private func dto(_ dossier: Dossier, for staff: User) async throws -> StaffDossierDTO {
+        let applicant = try await workflow.applicant(of: dossier)
+        return StaffDossierDTO(
+            dossier: DossierDTO(dossier, attachments: try await workflow.store.attachments(dossierID: dossier.id),
+                                events: try await workflow.store.events(dossierID: dossier.id),
+                                filesBase: "/api/v1/staff/dossiers/\(dossier.id)/attachments"),
+            applicant: .init(name: applicant.displayName, email: applicant.email, phone: applicant.phone),
+            availableActions: DossierWorkflow.availableActions(dossier, for: staff))
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+struct HistoryRow: Sendable {
+    var at: String
+    var text: String
+    var note: String?
+}
+
+struct DossierPage: PageModel {
+    static let template = "dossiers/show"
+    var chrome: PageChrome
+    var heading: String
+    var csrfToken: String
+    var id: Int64
+    var code: String?
+    var statusLabel: String
+    var procedureName: String
+    var agencyName: String
+    var facts: [InfoItem]
+    var documents: [DocumentSlot]
+    var results: [FileRow]
+    var hasResults: Bool
+    var history: [HistoryRow]
+    /// The review step: read-only, with the submit button.
+    var isReview: Bool
+    var canEdit: Bool
+    var canReview: Bool
+    var canSubmit: Bool
+    var missingDocuments: String?
+    /// The desk's supplement request, while the dossier waits for it.
+    var deskRequest: String?
+    /// Why the dossier was refused or stopped.
+    var deskReason: String?
+    var canSupplement: Bool
+    var canWithdraw: Bool
+    var problem: String?
+    var notice: String?
+}

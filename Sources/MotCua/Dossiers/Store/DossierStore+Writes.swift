@@ -1,0 +1,121 @@
+import Foundation
+import SQLKit
+
+/// The writes of `DossierStore`: drafts, attachments, the one status transition, and cleanup.
+extension DossierStore {
+    /// A new draft of `procedureID` for the applicant.
+    func insertDraft(applicantID: Int64, procedureID: Int64, input: DraftInput) async throws -> Dossier {
+        let now = Clock.nowMilliseconds()
+        let values = try JSONColumn.encode(input.values)
+        return try await database.transaction { db in
+            guard let row = try await db.raw("""
+                INSERT INTO dossiers (procedure_id, agency_id, applicant_id, status, channel, request_summary, form_values,
+                    delivery_method, delivery_address, created_at, updated_at)
+                SELECT p.id, p.agency_id, \(bind: applicantID), \(bind: DossierStatus.draft.rawValue), \(bind: DossierChannel.online.rawValue),
+                    \(bind: input.requestSummary), \(bind: values), \(bind: input.deliveryMethod?.rawValue),
+                    \(bind: input.deliveryAddress), \(bind: now), \(bind: now)
+                FROM procedures p WHERE p.id = \(bind: procedureID)
+                RETURNING id
+                """).first(),
+                let dossier = try await Self.dossier(id: try row.decode(column: "id"), in: db)
+            else { throw DossierError.notSaved }
+            return dossier
+        }
+    }
+
+    /// Replaces what the applicant entered on a draft (the files stay); a dossier submitted meanwhile is a conflict.
+    func updateDraft(id: Int64, input: DraftInput) async throws -> Dossier {
+        let values = try JSONColumn.encode(input.values)
+        return try await database.transaction { db in
+            guard try await db.raw("""
+                UPDATE dossiers SET request_summary = \(bind: input.requestSummary), form_values = \(bind: values),
+                    delivery_method = \(bind: input.deliveryMethod?.rawValue), delivery_address = \(bind: input.deliveryAddress),
+                    updated_at = \(bind: Clock.nowMilliseconds())
+                WHERE id = \(bind: id) AND status = \(bind: DossierStatus.draft.rawValue) RETURNING id
+                """).first() != nil
+            else { throw DossierError.conflict("Hồ sơ vừa được nộp; không sửa được nữa.") }
+            guard let saved = try await Self.dossier(id: id, in: db) else { throw DossierError.notSaved }
+            return saved
+        }
+    }
+
+    /// Records a stored file on the dossier while its status takes files of `kind`. The dossier's row is
+    /// locked first (its `updated_at` is touched), so parallel uploads to one dossier are counted one after
+    /// another against `maxDossierBytes`, which is checked here, at the insert, not only before streaming.
+    func addAttachment(
+        dossierID: Int64, position: Int, file: StoredFile, contentType: String, displayName: String, kind: AttachmentKind,
+        maxDossierBytes: Int64, maxFileBytes: Int64
+    ) async throws {
+        let open = Dossier.statuses(accepting: kind).map(\.rawValue)
+        try await database.transaction { db in
+            guard try await db.raw("""
+                UPDATE dossiers SET updated_at = \(bind: Clock.nowMilliseconds())
+                WHERE id = \(bind: dossierID) AND status IN (\(binds: open)) RETURNING id
+                """).first() != nil
+            else { throw UploadError.closed(Dossier.closedMessage(for: kind)) }
+            let used = try await db.raw("""
+                SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) AS used FROM dossier_attachments WHERE dossier_id = \(bind: dossierID)
+                """).first()?.decode(column: "used", as: Int64.self) ?? 0
+            guard used + file.size <= maxDossierBytes else {
+                throw UploadError.tooLarge(maxFileBytes: maxFileBytes, remainingBytes: maxDossierBytes - used)
+            }
+            try await db.raw("""
+                INSERT INTO dossier_attachments (dossier_id, document_position, sha256, size_bytes, content_type, display_name, kind, created_at)
+                VALUES (\(bind: dossierID), \(bind: position), \(bind: file.sha256), \(bind: file.size), \(bind: contentType),
+                    \(bind: displayName), \(bind: kind.rawValue), \(bind: Clock.nowMilliseconds()))
+                """).run()
+        }
+    }
+
+    /// The one write path of a dossier's status. In one transaction: reads the dossier, asks the state
+    /// machine for the next status, lets `changes` check the dossier and name the other columns the step
+    /// sets, writes the row only if its status is still the one read (so of two concurrent steps exactly one
+    /// wins; the other gets a conflict), records the history entry, and writes the mail that `mail` makes
+    /// of the saved dossier to the outbox.
+    func transition(
+        _ dossierID: Int64, _ step: DossierStep,
+        changes: @escaping @Sendable (Dossier, any SQLDatabase) async throws -> DossierChanges = { _, _ in DossierChanges() },
+        mail: @escaping @Sendable (Dossier, any SQLDatabase) async throws -> OutgoingMail? = { _, _ in nil }
+    ) async throws -> Dossier {
+        try await database.transaction { db in
+            guard let current = try await Self.dossier(id: dossierID, in: db) else { throw DossierError.notFound }
+            let next = try DossierStateMachine.next(current.status, step.action, by: step.actor)
+            let extra = try await changes(current, db)
+            var update: SQLQueryString = "UPDATE dossiers SET status = \(bind: next.rawValue), updated_at = \(bind: step.at)"
+            if let code = extra.code { update += ", code = \(bind: code)" }
+            if let value = extra.submittedAt { update += ", submitted_at = \(bind: value)" }
+            if let value = extra.acceptedAt { update += ", accepted_at = \(bind: value)" }
+            if let value = extra.dueAt { update += ", due_at = \(bind: value)" }
+            if let value = extra.finishedAt { update += ", finished_at = \(bind: value)" }
+            if let value = extra.returnedAt { update += ", returned_at = \(bind: value)" }
+            if let value = extra.deskNote { update += ", desk_note = \(bind: value)" }
+            update += " WHERE id = \(bind: dossierID) AND status = \(bind: current.status.rawValue) RETURNING id"
+            guard try await db.raw(update).first() != nil else {
+                throw DossierError.conflict("Hồ sơ vừa được người khác xử lý hoặc đã thay đổi trạng thái. Vui lòng tải lại trang.")
+            }
+            try await db.raw("""
+                INSERT INTO dossier_events (dossier_id, at, actor_id, action, from_status, to_status, note)
+                VALUES (\(bind: dossierID), \(bind: step.at), \(bind: step.actorID), \(bind: step.action.rawValue),
+                    \(bind: current.status.rawValue), \(bind: next.rawValue), \(bind: step.note))
+                """).run()
+            guard let saved = try await Self.dossier(id: dossierID, in: db) else { throw DossierError.notSaved }
+            if let message = try await mail(saved, db) { try await Outbox.enqueue(message, in: db) }
+            return saved
+        }
+    }
+
+    /// Deletes drafts untouched since `cutoff` (their attachments go with them); returns how many. Their
+    /// files stay on disk: the file store sweep removes files no row refers to, after its grace period, so
+    /// a new upload of the same bytes (files are named by content) never loses its file to this cleanup.
+    func deleteStaleDrafts(untouchedSince cutoff: Int64) async throws -> Int {
+        try await database.transaction { db in
+            let stale = try await db.raw("""
+                SELECT id FROM dossiers WHERE status = \(bind: DossierStatus.draft.rawValue) AND updated_at < \(bind: cutoff)
+                """).all().map { try $0.decode(column: "id", as: Int64.self) }
+            for id in stale {
+                try await db.raw("DELETE FROM dossiers WHERE id = \(bind: id) AND status = \(bind: DossierStatus.draft.rawValue)").run()
+            }
+            return stale.count
+        }
+    }
+}

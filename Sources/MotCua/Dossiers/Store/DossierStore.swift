@@ -1,0 +1,143 @@
+import Foundation
+import HTTPTypes
+import SQLKit
+
+/// Dossiers in SQL, and the only code that writes them. Every status change goes through `transition`,
+/// which asks `DossierStateMachine`, writes the row, the history entry and the outbox message in one
+/// transaction, and lets exactly one of two concurrent steps win.
+struct DossierStore: Sendable {
+    let database: any Database
+
+    static let columns = """
+        d.id, d.code, d.procedure_id, p.code AS procedure_code, p.name AS procedure_name, a.code AS agency_code,
+        a.name AS agency_name, d.applicant_id, d.status, d.channel, d.request_summary, d.form_values,
+        d.delivery_method, d.delivery_address, d.created_at, d.submitted_at, d.due_at, d.accepted_at, d.finished_at,
+        d.returned_at, d.desk_note
+        """
+    static let joins = "FROM dossiers d JOIN procedures p ON p.id = d.procedure_id JOIN agencies a ON a.id = d.agency_id"
+
+    func dossier(id: Int64) async throws -> Dossier? {
+        try await database.read { try await Self.dossier(id: id, in: $0) }
+    }
+
+    static func dossier(id: Int64, in db: any SQLDatabase) async throws -> Dossier? {
+        try await db.raw("SELECT \(unsafeRaw: columns) \(unsafeRaw: joins) WHERE d.id = \(bind: id)").first().map(dossier(from:))
+    }
+
+    func dossiers(applicantID: Int64, filter: DossierFilter = .init(), limit: Int = 100, offset: Int = 0) async throws -> [Dossier] {
+        try await list(where: "d.applicant_id = \(bind: applicantID)", filter: filter, order: "d.id DESC", limit: limit, offset: offset)
+    }
+
+    /// The agency's submitted dossiers (drafts are the applicant's own), newest first, with who filed them.
+    func dossiers(agencyCode: String, filter: DossierFilter = .init(), limit: Int = 100, offset: Int = 0) async throws -> [(dossier: Dossier, applicantName: String)] {
+        try await rows(
+            where: "d.agency_id = (SELECT id FROM agencies WHERE code = \(bind: agencyCode)) AND d.submitted_at IS NOT NULL",
+            filter: filter, order: "d.submitted_at DESC, d.id DESC", limit: limit, offset: offset,
+            applicantName: true
+        ).map { (try Self.dossier(from: $0), try $0.decode(column: "applicant_name")) }
+    }
+
+    private func list(where condition: SQLQueryString, filter: DossierFilter, order: String, limit: Int, offset: Int) async throws -> [Dossier] {
+        try await rows(where: condition, filter: filter, order: order, limit: limit, offset: offset).map(Self.dossier(from:))
+    }
+
+    private func rows(
+        where condition: SQLQueryString, filter: DossierFilter, order: String, limit: Int, offset: Int, applicantName: Bool = false
+    ) async throws -> [any SQLRow] {
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.columns)"
+        if applicantName {
+            query += ", u.display_name AS applicant_name \(unsafeRaw: Self.joins) JOIN users u ON u.id = d.applicant_id"
+        } else {
+            query += " \(unsafeRaw: Self.joins)"
+        }
+        query += " WHERE "
+        query += condition
+        if let status = filter.status { query += " AND d.status = \(bind: status.rawValue)" }
+        if let code = filter.code { query += " AND d.code = \(bind: code)" }
+        query += " ORDER BY \(unsafeRaw: order) LIMIT \(bind: limit) OFFSET \(bind: max(0, offset))"
+        let finished = query
+        return try await database.read { db in try await db.raw(finished).all() }
+    }
+
+    func publicStatus(code: String) async throws -> PublicDossierStatus? {
+        try await database.read { db in
+            guard let row = try await db.raw("""
+                SELECT d.code, p.name AS procedure_name, a.name AS agency_name, d.status, d.submitted_at, d.due_at
+                \(unsafeRaw: Self.joins) WHERE d.code = \(bind: code)
+                """).first()
+            else { return nil }
+            let status = DossierStatus(rawValue: try row.decode(column: "status", as: Int.self)) ?? .registered
+            return PublicDossierStatus(
+                code: try row.decode(column: "code"), procedureName: try row.decode(column: "procedure_name"),
+                agencyName: try row.decode(column: "agency_name"), status: status, statusLabel: status.label,
+                submittedAt: try row.decode(column: "submitted_at"), dueAt: try row.decode(column: "due_at"))
+        }
+    }
+
+    func attachments(dossierID: Int64) async throws -> [DossierAttachment] {
+        try await database.read { try await Self.attachments(dossierID: dossierID, in: $0) }
+    }
+
+    static func attachments(dossierID: Int64, in db: any SQLDatabase) async throws -> [DossierAttachment] {
+        try await db.raw("""
+            SELECT id, document_position, sha256, size_bytes, content_type, display_name, kind FROM dossier_attachments
+            WHERE dossier_id = \(bind: dossierID) ORDER BY document_position, id
+            """).all().map { row in
+                DossierAttachment(
+                    id: try row.decode(column: "id"), documentPosition: try row.decode(column: "document_position"),
+                    sha256: try row.decode(column: "sha256"), size: try row.decode(column: "size_bytes"),
+                    contentType: try row.decode(column: "content_type"), displayName: try row.decode(column: "display_name"),
+                    kind: AttachmentKind(rawValue: try row.decode(column: "kind")) ?? .applicant)
+            }
+    }
+
+    func events(dossierID: Int64) async throws -> [DossierEvent] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT e.at, e.actor_id, u.display_name AS actor_name, e.action, e.from_status, e.to_status, e.note
+                FROM dossier_events e LEFT JOIN users u ON u.id = e.actor_id
+                WHERE e.dossier_id = \(bind: dossierID) ORDER BY e.at, e.id
+                """).all().map { row in
+                    DossierEvent(
+                        at: try row.decode(column: "at"), actorID: try row.decode(column: "actor_id"),
+                        actorName: try row.decode(column: "actor_name"),
+                        action: try JSONColumn.enumValue(row, "action"),
+                        from: DossierStatus(rawValue: try row.decode(column: "from_status")) ?? .draft,
+                        to: DossierStatus(rawValue: try row.decode(column: "to_status")) ?? .draft,
+                        note: try row.decode(column: "note"))
+                }
+        }
+    }
+
+    /// The next code for the agency's day; the row lock taken by the upsert keeps concurrent submissions apart.
+    static func allocateCode(dossierID: Int64, agencyCode: String, day: String, in db: any SQLDatabase) async throws -> String {
+        guard let agency = try await db.raw("SELECT agency_id FROM dossiers WHERE id = \(bind: dossierID)").first() else {
+            throw DossierError.notFound
+        }
+        let agencyID = try agency.decode(column: "agency_id", as: Int64.self)
+        guard let row = try await db.raw("""
+            INSERT INTO dossier_sequences (agency_id, day, last_value) VALUES (\(bind: agencyID), \(bind: day), 1)
+            ON CONFLICT (agency_id, day) DO UPDATE SET last_value = dossier_sequences.last_value + 1
+            RETURNING last_value
+            """).first()
+        else { throw DossierError.notSaved }
+        return DossierCode.make(agencyCode: agencyCode, day: day, sequence: try row.decode(column: "last_value"))
+    }
+
+    static func dossier(from row: any SQLRow) throws -> Dossier {
+        let values: [String: String] = try JSONColumn.decode(row, "form_values")
+        return Dossier(
+            id: try row.decode(column: "id"), code: try row.decode(column: "code"),
+            procedureID: try row.decode(column: "procedure_id"), procedureCode: try row.decode(column: "procedure_code"),
+            procedureName: try row.decode(column: "procedure_name"), agencyCode: try row.decode(column: "agency_code"),
+            agencyName: try row.decode(column: "agency_name"), applicantID: try row.decode(column: "applicant_id"),
+            status: DossierStatus(rawValue: try row.decode(column: "status")) ?? .draft,
+            channel: DossierChannel(rawValue: try row.decode(column: "channel")) ?? .online,
+            requestSummary: try row.decode(column: "request_summary"), formValues: values,
+            deliveryMethod: try row.decode(column: "delivery_method", as: String?.self).flatMap(DeliveryMethod.init(rawValue:)),
+            deliveryAddress: try row.decode(column: "delivery_address"), createdAt: try row.decode(column: "created_at"),
+            submittedAt: try row.decode(column: "submitted_at"), dueAt: try row.decode(column: "due_at"),
+            acceptedAt: try row.decode(column: "accepted_at"), finishedAt: try row.decode(column: "finished_at"),
+            returnedAt: try row.decode(column: "returned_at"), deskNote: try row.decode(column: "desk_note"))
+    }
+}

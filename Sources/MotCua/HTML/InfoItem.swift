@@ -1,0 +1,6 @@
+import Foundation
+
+struct InfoItem: Sendable {
+    var label: String
+    var value: String
+}

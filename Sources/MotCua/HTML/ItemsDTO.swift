@@ -1,0 +1,6 @@
+import Foundation
+import Hummingbird
+
+struct ItemsDTO<Item: Codable & Sendable>: ResponseCodable, Sendable {
+    var items: [Item]
+}
