@@ -131,9 +131,3 @@ struct UserStore: Sendable {
     }
 }
 
-enum AccountError: Error, Equatable {
-    case unknownAgency(String)
-    case notSaved
-    case duplicateEmail
-    case invalid(String)
-}

@@ -27,26 +27,5 @@ public struct AppRequestContext: RequestContext {
     public var responseEncoder: JSONEncoder { PortalJSON.encoder() }
 }
 
-/// The context of routes that need a signed-in account: `identity` cannot be missing, so a handler
-/// cannot forget to check it. Entering such a route without one answers "please sign in".
-public struct AuthenticatedContext: ChildRequestContext {
-    public var coreContext: CoreRequestContextStorage
-    public let identity: Identity
-    var csrfToken: String
-    let clientIP: String
-
-    public init(context: AppRequestContext) throws {
-        guard let identity = context.identity else { throw LoginRequired() }
-        self.coreContext = context.coreContext
-        self.identity = identity
-        self.csrfToken = context.csrfToken
-        self.clientIP = context.clientIP
-    }
-
-    public var responseEncoder: JSONEncoder { PortalJSON.encoder() }
-
-    var user: User { identity.user }
-}
-
 /// Thrown when a page needs a signed-in account: pages redirect to the login page, the API answers 401.
 struct LoginRequired: Error {}

@@ -25,11 +25,3 @@ public struct ProblemDetails: Codable, Sendable, Equatable {
     }
 }
 
-/// The one JSON style of every answer: stable key order, unescaped slashes.
-enum PortalJSON {
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-}

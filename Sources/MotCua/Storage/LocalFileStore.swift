@@ -158,8 +158,3 @@ public struct LocalFileStore: FileStore {
     }
 }
 
-struct POSIXFailure: Error, CustomStringConvertible {
-    let operation: String
-    let code: Int32
-    var description: String { "\(operation) failed: \(String(cString: strerror(code)))" }
-}

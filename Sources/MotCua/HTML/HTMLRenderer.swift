@@ -1,0 +1,46 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Mustache
+
+/// Renders page view models with the Mustache templates shipped in the package. Templates escape
+/// `{{value}}` by default; none of ours uses triple braces on user data.
+public struct HTMLRenderer: Sendable {
+    let library: MustacheLibrary
+
+    public init(directory: String, assetVersion: String? = nil) async throws {
+        var library = try await MustacheLibrary(directory: directory)
+        // Stylesheet URLs carry a digest of the file, so a new release is never styled by a stale cache.
+        if let assetVersion,
+           let layout = try? String(contentsOfFile: directory + "/layout.mustache", encoding: .utf8)
+        {
+            try library.register(
+                layout.replacingOccurrences(of: "/static/css/site.css", with: "/static/css/site.css?v=\(assetVersion)"),
+                named: "layout")
+        }
+        self.library = library
+    }
+
+    /// The templates in the package's resources.
+    public static func bundled() async throws -> HTMLRenderer {
+        guard let url = Bundle.module.url(forResource: "Templates", withExtension: nil, subdirectory: "Resources") else {
+            throw RendererError.templatesMissing
+        }
+        let css = Bundle.module.url(forResource: "site", withExtension: "css", subdirectory: "Resources/public/css")
+            .flatMap { FileManager.default.contents(atPath: $0.path) }
+        let version = css.map { SHA256.hash(data: $0).prefix(6).map { String(format: "%02x", $0) }.joined() }
+        return try await HTMLRenderer(directory: url.path, assetVersion: version)
+    }
+
+    func render<Model: PageModel>(_ model: Model, status: HTTPResponse.Status = .ok) throws -> HTML {
+        guard let text = library.render(TemplateContext.make(model), withTemplate: Model.template) else {
+            throw RendererError.templateMissing(Model.template)
+        }
+        return HTML(body: text, status: status)
+    }
+
+    enum RendererError: Error {
+        case templatesMissing
+        case templateMissing(String)
+    }
+}

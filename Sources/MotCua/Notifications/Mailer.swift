@@ -1,0 +1,6 @@
+import Foundation
+
+/// Where delivered mail goes.
+protocol Mailer: Sendable {
+    func send(_ message: OutboxMessage) async throws
+}

@@ -1,0 +1,13 @@
+
+/// A message waiting in, or gone from, the outbox.
+struct OutboxMessage: Sendable, Equatable {
+    var id: Int64
+    var recipient: String
+    var subject: String
+    var bodyText: String
+    var status: OutboxStatus
+    var attempts: Int
+    var lastError: String?
+    var createdAt: Int64
+    var sentAt: Int64?
+}
