@@ -112,21 +112,20 @@ struct AccountService: Sendable {
 
     func login(email: String, password: String, ip: String, userAgent: String) async throws -> LoginOutcome {
         let account = UserStore.normalizedEmail(email)
-        if let until = try await throttle.blockedUntil(Throttle.loginPerAccount, subject: account) {
-            return .locked(until: until)
-        }
-        if let until = try await throttle.blockedUntil(Throttle.loginPerIP, subject: ip) {
-            return .locked(until: until)
+        // The attempt is counted before the password is checked, in the same step that decides whether it
+        // may go on: guesses sent at once cannot all pass the check while bcrypt runs.
+        let attempt = try await throttle.attempt([(Throttle.loginPerAccount, account), (Throttle.loginPerIP, ip)])
+        guard case .allowed(let eventIDs) = attempt else {
+            if case .blocked(let until) = attempt { return .locked(until: until) }
+            return .invalid
         }
         let found = try await users.credentials(email: account)
         // Check a decoy hash when there is no account, so both answers take the same time.
         let matches = try await hasher.verify(password, hash: found?.passwordHash ?? hasher.decoyHash)
-        guard let found, matches, !found.user.disabled else {
-            try await throttle.record(Throttle.loginPerAccount, subject: account)
-            try await throttle.record(Throttle.loginPerIP, subject: ip)
-            return .invalid
-        }
+        guard let found, matches, !found.user.disabled else { return .invalid }
+        // A successful login forgets the account's failures and does not count against the address.
         try await throttle.clear(Throttle.loginPerAccount, subject: account)
+        try await throttle.forget(eventIDs: eventIDs)
         let secret = try await sessions.create(userID: found.user.id, ip: ip, userAgent: userAgent)
         return .success(user: found.user, sessionSecret: secret)
     }

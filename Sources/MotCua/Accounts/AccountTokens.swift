@@ -35,14 +35,16 @@ enum AccountTokens {
             """).first()?.decode(column: "user_id", as: Int64.self)
     }
 
-    /// Uses a token up inside the caller's transaction; nil when unknown, used or expired.
+    /// Uses a token up inside the caller's transaction; nil when unknown, used or expired. One conditional
+    /// UPDATE decides: of two simultaneous uses of one link, only the one whose UPDATE changed the row gets
+    /// the account.
     static func consume(_ secret: String, purpose: AccountTokenPurpose, in db: any SQLDatabase) async throws -> Int64? {
-        guard let userID = try await peek(secret, purpose: purpose, in: db) else { return nil }
-        try await db.raw("""
-            UPDATE account_tokens SET used_at = \(bind: Clock.nowMilliseconds())
-            WHERE token_hash = \(bind: Secrets.digest(secret)) AND used_at IS NULL
-            """).run()
-        return userID
+        let now = Clock.nowMilliseconds()
+        return try await db.raw("""
+            UPDATE account_tokens SET used_at = \(bind: now)
+            WHERE token_hash = \(bind: Secrets.digest(secret)) AND purpose = \(bind: purpose.rawValue)
+              AND used_at IS NULL AND expires_at > \(bind: now)
+            RETURNING user_id
+            """).first()?.decode(column: "user_id", as: Int64.self)
     }
 }
-

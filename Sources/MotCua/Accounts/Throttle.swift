@@ -31,6 +31,55 @@ struct Throttle: Sendable {
         return rows[rule.limit - 1] + rule.window.milliseconds
     }
 
+    /// Decides and counts in one step: when none of `checks` is over its limit, records one event for each
+    /// and returns their ids (to forget them later, e.g. after a successful login); otherwise records
+    /// nothing and returns when the first blocked one frees up. On PostgreSQL an advisory lock per subject
+    /// keeps concurrent attempts apart; on SQLite the single writer does.
+    func attempt(_ checks: [(rule: Rule, subject: String)]) async throws -> Attempt {
+        let engine = database.engine
+        return try await database.transaction { db in
+            let now = Clock.nowMilliseconds()
+            if engine == .postgres {
+                for key in Set(checks.map { "\($0.rule.scope):\($0.subject)" }).sorted() {
+                    _ = try await db.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: key), 0)) AS locked").first()
+                }
+            }
+            for (rule, subject) in checks {
+                let since = now - rule.window.milliseconds
+                let recent = try await db.raw("""
+                    SELECT at FROM throttle_events WHERE scope = \(bind: rule.scope) AND subject = \(bind: subject)
+                      AND at > \(bind: since) ORDER BY at DESC LIMIT \(bind: rule.limit)
+                    """).all().map { try $0.decode(column: "at", as: Int64.self) }
+                if recent.count >= rule.limit { return .blocked(until: recent[rule.limit - 1] + rule.window.milliseconds) }
+            }
+            var ids: [Int64] = []
+            for (rule, subject) in checks {
+                guard let row = try await db.raw("""
+                    INSERT INTO throttle_events (scope, subject, at) VALUES (\(bind: rule.scope), \(bind: subject), \(bind: now))
+                    RETURNING id
+                    """).first()
+                else { throw ThrottleError.notRecorded }
+                ids.append(try row.decode(column: "id", as: Int64.self))
+            }
+            return .allowed(eventIDs: ids)
+        }
+    }
+
+    enum Attempt: Sendable, Equatable {
+        case allowed(eventIDs: [Int64])
+        case blocked(until: Int64)
+    }
+
+    enum ThrottleError: Error { case notRecorded }
+
+    /// Forgets recorded events (an attempt that turned out to be legitimate).
+    func forget(eventIDs: [Int64]) async throws {
+        guard !eventIDs.isEmpty else { return }
+        try await database.transaction { db in
+            try await db.raw("DELETE FROM throttle_events WHERE id IN (\(binds: eventIDs))").run()
+        }
+    }
+
     func record(_ rule: Rule, subject: String) async throws {
         try await database.transaction { db in
             try await db.raw("""

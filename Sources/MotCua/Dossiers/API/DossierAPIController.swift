@@ -77,8 +77,11 @@ struct DossierAPIController: Sendable {
 
     @Sendable func withdraw(_ request: Request, context: AuthenticatedContext) async throws -> DossierDTO {
         let dossier = try await owned(context)
-        let body = try? await request.decode(as: WithdrawBody.self, context: context)
-        return try await dto(try await service.withdraw(dossierID: dossier.id, applicant: context.user, reason: body?.reason ?? ""))
+        // The body is optional (no reason given); a body that is there must be valid JSON.
+        var request = request
+        let reason = try await request.collectBody(upTo: 64 * 1024).readableBytes == 0 ? ""
+            : try await request.decode(as: WithdrawBody.self, context: context).reason ?? ""
+        return try await dto(try await service.withdraw(dossierID: dossier.id, applicant: context.user, reason: reason))
     }
 
     struct NoteBody: Decodable { var note: String }

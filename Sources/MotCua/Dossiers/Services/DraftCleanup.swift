@@ -31,7 +31,11 @@ struct DraftCleanup: Service {
                 logger.error("Draft cleanup failed", metadata: ["error": "\(String(reflecting: error))"])
             }
             // Waking at once on shutdown: a service that sleeps through it holds the whole process up.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                // Shutdown or cancellation ends the wait; the loop condition ends the service.
+            }
         }
     }
 
