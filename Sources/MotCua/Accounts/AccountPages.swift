@@ -180,5 +180,7 @@ struct OutboxPage: PageModel {
     var chrome: PageChrome
     var modeText: String
     var messages: [OutboxRow]
+    /// How many messages were given up on, for the administrator to look into.
+    var failedNotice: String?
 }
 

@@ -119,8 +119,11 @@ struct AdministrationController: Sendable {
                       status: $0.status.label,
                       lastError: $0.lastError, body: redactLinks ? Self.redacted($0.bodyText) : $0.bodyText)
         }
+        let failed = try await Outbox.count(.failed, in: database)
         return try renderer.render(OutboxPage(
-            chrome: PageChrome(title: "Hộp thư đi", section: .outbox, context: context), modeText: mailMode, messages: messages))
+            chrome: PageChrome(title: "Hộp thư đi", section: .outbox, context: context), modeText: mailMode, messages: messages,
+            failedNotice: failed == 0 ? nil
+                : "\(failed) thư không gửi được (máy chủ thư từ chối hẳn, hoặc đã thử hết số lần). Hãy kiểm tra địa chỉ người nhận và cấu hình máy chủ thư."))
     }
 }
 

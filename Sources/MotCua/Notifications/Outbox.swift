@@ -29,6 +29,13 @@ enum Outbox {
         }
     }
 
+    static func count(_ status: OutboxStatus, in database: any Database) async throws -> Int {
+        try await database.read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM outbox WHERE status = \(bind: status.rawValue)").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
     static func message(from row: any SQLRow) throws -> OutboxMessage {
         OutboxMessage(
             id: try row.decode(column: "id"), recipient: try row.decode(column: "recipient"),

@@ -3,8 +3,10 @@ import Logging
 import SQLKit
 import ServiceLifecycle
 
-/// Delivers due outbox messages; retries failures with exponential backoff and gives up after
-/// `maxAttempts`. Claims a message before sending it, so two portal processes never both send it.
+/// Delivers due outbox messages; retries temporary failures with exponential backoff and gives up after
+/// `maxAttempts`; a permanent failure (an SMTP 5xx) stops at once and shows on the administrator's outbox
+/// page. Claims a message before sending it and renews the claim while the SMTP session lasts, so two
+/// portal processes never both send it, however slow the server is.
 struct OutboxDelivery: Service {
     let database: any Database
     let mailer: any Mailer
@@ -14,7 +16,7 @@ struct OutboxDelivery: Service {
     var interval: Duration = .seconds(2)
     var maxAttempts = 8
     var baseBackoff: Duration = .seconds(30)
-    /// How long a claimed message stays away from other processes while being sent.
+    /// How long a claimed message stays away from other processes; renewed every third of it while sending.
     var claimLease: Duration = .seconds(120)
 
     func run() async throws {
@@ -26,7 +28,11 @@ struct OutboxDelivery: Service {
                 logger.error("Outbox delivery round failed", metadata: ["error": "\(String(reflecting: error))"])
             }
             // Waking at once on shutdown: a service that sleeps through it holds the whole process up.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                // Shutdown or cancellation ends the wait; the loop condition ends the service.
+            }
         }
     }
 
@@ -42,7 +48,7 @@ struct OutboxDelivery: Service {
         var sent = 0
         for message in due where try await claim(message, now: now) {
             do {
-                try await mailer.send(message)
+                try await sendKeepingClaim(message)
                 try await database.transaction { db in
                     try await db.raw("""
                         UPDATE outbox SET status = \(bind: OutboxStatus.sent.rawValue), sent_at = \(bind: Clock.nowMilliseconds()),
@@ -52,10 +58,12 @@ struct OutboxDelivery: Service {
                 sent += 1
             } catch {
                 let attempts = message.attempts + 1
-                let giveUp = attempts >= maxAttempts
+                let permanent = (error as? any DeliveryFailure)?.isPermanent ?? false
+                let giveUp = permanent || attempts >= maxAttempts
                 let delay = baseBackoff.milliseconds * Int64(1 << min(attempts - 1, 10))
                 logger.warning("Mail delivery failed", metadata: [
-                    "outboxID": "\(message.id)", "attempt": "\(attempts)", "error": "\(String(reflecting: error))",
+                    "outboxID": "\(message.id)", "attempt": "\(attempts)", "permanent": "\(permanent)",
+                    "error": "\(String(reflecting: error))",
                 ])
                 try await database.transaction { db in
                     try await db.raw("""
@@ -68,6 +76,38 @@ struct OutboxDelivery: Service {
             }
         }
         return sent
+    }
+
+    /// Sends the message while renewing its claim every third of the lease, so a slow SMTP session never
+    /// outlives the claim and lets another process send the same mail.
+    private func sendKeepingClaim(_ message: OutboxMessage) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await mailer.send(message) }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: claimLease / 3)
+                    do {
+                        try await renewClaim(message.id)
+                    } catch is CancellationError {
+                        throw CancellationError()
+                    } catch {
+                        logger.warning("Could not renew the outbox claim", metadata: ["outboxID": "\(message.id)", "error": "\(error)"])
+                    }
+                }
+            }
+            // The renewal never ends on its own: the first task to finish is the send.
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func renewClaim(_ id: Int64) async throws {
+        try await database.transaction { db in
+            try await db.raw("""
+                UPDATE outbox SET next_attempt_at = \(bind: Clock.nowMilliseconds() + claimLease.milliseconds)
+                WHERE id = \(bind: id) AND status = \(bind: OutboxStatus.pending.rawValue)
+                """).run()
+        }
     }
 
     /// Moves the message's next attempt past the lease, only if nobody else did first.

@@ -122,6 +122,17 @@ public enum SMTPError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+extension SMTPError: DeliveryFailure {
+    /// 5xx replies are permanent (RFC 5321 §4.2.1); so is an address that can never be sent safely.
+    var isPermanent: Bool {
+        switch self {
+        case .unexpectedReply(_, let code, _): (500..<600).contains(code)
+        case .invalidAddress: true
+        case .connectionFailed, .timeout, .tlsUnavailable: false
+        }
+    }
+}
+
 /// Sends messages, one SMTP session per `send`. Cheap to copy; safe to share between tasks.
 public struct SMTPClient: Sendable {
     public let configuration: SMTPConfiguration

@@ -79,6 +79,60 @@ struct OutboxDeliveryTests {
     }
 }
 
+@Suite(
+    "Outbox: permanent failures and slow servers",
+    .enabled(if: SMTPTestServer.python != nil, "SMTP_TEST_PYTHON is not set (scripts/test sets it)"),
+    .serialized
+)
+struct OutboxFailureTests {
+    private static func mailer(port: Int) -> SMTPMailer {
+        SMTPMailer(
+            client: SMTPClient(configuration: SMTPConfiguration(host: "127.0.0.1", port: port, security: .none, timeout: .seconds(10)),
+                               logger: TestEnvironment.logger),
+            from: EmailAddress(address: "khong-tra-loi@motcua.local"))
+    }
+
+    @Test("A permanent refusal (550) stops the retries at once and shows on the administrator's outbox page")
+    func permanentFailure() async throws {
+        try await SMTPTestServer.withHelper(mode: "reject") { server in
+            try await TestEnvironment.withDependencies(demoData: false) { dependencies in
+                let database = dependencies.database
+                try await database.transaction { db in
+                    try await Outbox.enqueue(to: "khong.co.ai@example.vn", subject: "Thử", body: "Nội dung", in: db)
+                }
+                let delivery = OutboxDelivery(database: database, mailer: Self.mailer(port: server.port), logger: TestEnvironment.logger,
+                                              maxAttempts: 8)
+                #expect(try await delivery.deliverDue() == 0)
+                let message = try #require(try await Outbox.recent(limit: 1, in: database).first)
+                #expect(message.status == .failed && message.attempts == 1 && (message.lastError ?? "").contains("550"))
+                #expect(try await Outbox.count(.failed, in: database) == 1)
+            }
+        }
+    }
+
+    @Test("A slow SMTP session renews its claim: a second process does not send the same mail meanwhile")
+    func claimRenewed() async throws {
+        try await SMTPTestServer.withHelper(mode: "slow") { server in
+            try await TestEnvironment.withDependencies(demoData: false) { dependencies in
+                let database = dependencies.database
+                try await database.transaction { db in
+                    try await Outbox.enqueue(to: "cham@example.vn", subject: "Thử chậm", body: "Nội dung", in: db)
+                }
+                // Two processes sharing one database, with a lease far shorter than the 3 s the server takes.
+                let first = OutboxDelivery(database: database, mailer: Self.mailer(port: server.port), logger: TestEnvironment.logger,
+                                           claimLease: .seconds(1))
+                let second = first
+                async let sentByFirst = first.deliverDue()
+                try await Task.sleep(for: .milliseconds(1800))
+                #expect(try await second.deliverDue() == 0)
+                #expect(try await sentByFirst == 1)
+                #expect(try await server.delivered().count == 1)
+                #expect(try await Outbox.recent(limit: 1, in: database).first?.status == .sent)
+            }
+        }
+    }
+}
+
 @Suite("Outbox retries")
 struct OutboxRetryTests {
     @Test("A refused connection is retried later with backoff, then marked failed; nothing is lost meanwhile")

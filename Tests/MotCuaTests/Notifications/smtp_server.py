@@ -9,6 +9,8 @@ SMTP_TEST_PYTHON).
       auth:     plain-text server offering AUTH, authenticator accepting only U/P (auth_require_tls=False).
       starttls: self-signed certificate (openssl), require_starttls=True, AUTH (U/P) only after TLS.
       silent:   accepts TCP connections and never says a word (for timeout tests).
+      reject:   plain-text server that answers 550 to every RCPT TO (a permanent failure).
+      slow:     plain-text server that waits 3 s before accepting each message's data (a slow session).
       Delivered messages go to the Maildir DIR, with X-Test-TLS (yes/no) and X-Test-Auth (login) headers
       added next to aiosmtpd's X-Peer / X-MailFrom / X-RcptTo.
 
@@ -33,6 +35,17 @@ def serve(args):
     from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
     class RecordingMailbox(Mailbox):
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if args.mode == "reject":
+                return "550 5.1.1 No such mailbox here"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server, session, envelope):
+            if args.mode == "slow":
+                await asyncio.sleep(3)
+            return await super().handle_DATA(server, session, envelope)
+
         def prepare_message(self, session, envelope):
             message = super().prepare_message(session, envelope)
             message["X-Test-TLS"] = "yes" if session.ssl is not None else "no"
@@ -134,7 +147,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
     s = sub.add_parser("serve")
-    s.add_argument("--mode", choices=["auth", "starttls", "silent"], required=True)
+    s.add_argument("--mode", choices=["auth", "starttls", "silent", "reject", "slow"], required=True)
     s.add_argument("--maildir", required=True)
     s.add_argument("--port-file", required=True)
     s.add_argument("--user")
