@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import NIOCore
 import SQLKit
+import Synchronization
 
 /// Backups of the database and the stored files, in one engine-neutral format, so a backup of SQLite can
 /// be restored into PostgreSQL and back:
@@ -10,8 +11,8 @@ import SQLKit
 ///     tables/<table>.jsonl     one JSON array per row, values in the manifest's column order
 ///     files/<sha256>           every stored file a row refers to (dossier files, form templates)
 ///
-/// The tables are read in one transaction (a consistent snapshot); files are content-addressed and never
-/// change, so copying them afterwards is safe. A restore goes into an empty database and data directory only.
+/// The tables are read from one snapshot (`Database.snapshot`: consistent, holding no write lock, rows
+/// streamed to disk); files are content-addressed and never change, so copying them afterwards is safe. A restore goes into an empty database and data directory only.
 public struct Backup: Sendable {
     public struct Manifest: Codable, Sendable {
         public struct Table: Codable, Sendable {
@@ -63,20 +64,17 @@ public struct Backup: Sendable {
         try manager.createDirectory(at: directory.appendingPathComponent("files"), withIntermediateDirectories: true)
         let engine = database.engine
         let tablesDirectory = directory.appendingPathComponent("tables")
-        let (schemaVersion, tables, files) = try await database.transaction { db in
-            if engine == .postgres {
-                try await db.raw("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").run()
-            }
+        // A snapshot that holds no write lock: the running portal keeps writing while a large backup is read.
+        // Rows stream from the database to the table files; no table is held in memory.
+        let (schemaVersion, tables, files) = try await database.snapshot { db in
             let version = try await db.raw("SELECT MAX(version) AS v FROM schema_migrations").first()?.decode(column: "v", as: Int?.self) ?? 0
             var tables: [Manifest.Table] = []
             for table in Self.tables {
                 let columns = try await TableColumns.read(table, engine: engine, in: db)
-                let lines = try await db.raw("SELECT * FROM \(ident: table)").all().map { row in
-                    try TableColumns.encodeRow(row, columns: columns)
-                }
-                let data = Data((lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).utf8)
-                try data.write(to: tablesDirectory.appendingPathComponent("\(table).jsonl"), options: .atomic)
-                tables.append(Manifest.Table(name: table, columns: columns.map(\.name), rows: lines.count, sha256: Self.sha256(data)))
+                let writer = try TableFileWriter(url: tablesDirectory.appendingPathComponent("\(table).jsonl"))
+                try await db.raw("SELECT * FROM \(ident: table)").run { row in writer.append(row, columns: columns) }
+                let (rows, sha256) = try writer.finish()
+                tables.append(Manifest.Table(name: table, columns: columns.map(\.name), rows: rows, sha256: sha256))
             }
             let files = try await db.raw("""
                 SELECT sha256 FROM dossier_attachments UNION SELECT sha256 FROM form_templates
@@ -84,10 +82,7 @@ public struct Backup: Sendable {
             return (version, tables, files.sorted())
         }
         for sha in files {
-            let bytes = try await fileStore.read(sha256: sha)
-            let data = Data(bytes.readableBytesView)
-            guard Self.sha256(data) == sha else { throw Failure("Stored file \(sha) does not match its SHA-256: the store is damaged.") }
-            try data.write(to: directory.appendingPathComponent("files/\(sha)"), options: .atomic)
+            try await copyStoredFile(sha, to: directory.appendingPathComponent("files/\(sha)"))
         }
         let manifest = Manifest(format: Self.format, createdAt: ISO8601DateFormatter().string(from: Date()),
                                 schemaVersion: schemaVersion, engine: engine == .sqlite ? "sqlite" : "postgres", tables: tables, files: files)
@@ -96,6 +91,33 @@ public struct Backup: Sendable {
         // The manifest last: a backup without one is incomplete.
         try encoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"), options: .atomic)
         return manifest
+    }
+
+    /// Copies one stored file into the backup, checking its SHA-256 as it goes (1 MiB at a time).
+    private func copyStoredFile(_ sha: String, to target: URL) async throws {
+        guard let path = fileStore.localPath(sha256: sha) else {
+            let bytes = try await fileStore.read(sha256: sha)
+            let data = Data(bytes.readableBytesView)
+            guard Self.sha256(data) == sha else { throw Failure("Stored file \(sha) does not match its SHA-256: the store is damaged.") }
+            try data.write(to: target, options: .atomic)
+            return
+        }
+        guard FileManager.default.createFile(atPath: target.path, contents: nil),
+              let input = FileHandle(forReadingAtPath: path), let output = FileHandle(forWritingAtPath: target.path)
+        else { throw Failure("Stored file \(sha) could not be copied.") }
+        defer {
+            try? input.close()
+            try? output.close()
+        }
+        var hasher = SHA256()
+        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+            try output.write(contentsOf: chunk)
+        }
+        try output.synchronize()
+        guard hasher.finalize().map({ String(format: "%02x", $0) }).joined() == sha else {
+            throw Failure("Stored file \(sha) does not match its SHA-256: the store is damaged.")
+        }
     }
 
     // MARK: Restore
@@ -170,6 +192,50 @@ public struct Backup: Sendable {
 
     static func sha256(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Writes one table of a backup as rows arrive from the database: JSON lines to the file, the SHA-256 as
+/// it goes, and the row count. Rows come through SQLKit's synchronous row callback, hence the lock.
+final class TableFileWriter: Sendable {
+    private struct State {
+        var handle: FileHandle
+        var hasher = SHA256()
+        var rows = 0
+        var failure: (any Error)?
+    }
+
+    private let state: Mutex<State>
+
+    init(url: URL) throws {
+        guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = FileHandle(forWritingAtPath: url.path) else {
+            throw Backup.Failure("Could not create \(url.path).")
+        }
+        state = Mutex(State(handle: handle))
+    }
+
+    func append(_ row: any SQLRow, columns: [TableColumns.Column]) {
+        state.withLock { state in
+            guard state.failure == nil else { return }
+            do {
+                let line = Data((try TableColumns.encodeRow(row, columns: columns) + "\n").utf8)
+                state.hasher.update(data: line)
+                try state.handle.write(contentsOf: line)
+                state.rows += 1
+            } catch {
+                state.failure = error
+            }
+        }
+    }
+
+    /// Flushes and closes the file; the row count and the SHA-256 of what was written.
+    func finish() throws -> (rows: Int, sha256: String) {
+        try state.withLock { state in
+            if let failure = state.failure { throw failure }
+            try state.handle.synchronize()
+            try state.handle.close()
+            return (state.rows, state.hasher.finalize().map { String(format: "%02x", $0) }.joined())
+        }
     }
 }
 

@@ -19,6 +19,9 @@ public protocol Database: Sendable {
     func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` inside one transaction; commits when it returns, rolls back when it throws.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs `body` on a consistent, read-only view of the whole database that holds no write lock (a
+    /// backup): other processes and requests keep writing meanwhile.
+    func snapshot<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Checks that the database answers (used by `/readyz`).
     func ping() async throws
 }

@@ -37,6 +37,24 @@ public struct PostgresDatabase: Database, Service {
         }
     }
 
+    /// A repeatable-read, read-only transaction: one snapshot of every table, and no locks writers wait for.
+    public func snapshot<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            let db = connection.sql()
+            try await db.raw("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
+            do {
+                let result = try await body(db)
+                try await db.raw("COMMIT").run()
+                return result
+            } catch {
+                do { try await db.raw("ROLLBACK").run() } catch {
+                    logger.error("PostgreSQL rollback failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                throw error
+            }
+        }
+    }
+
     public func run() async throws {
         await client.run()
     }

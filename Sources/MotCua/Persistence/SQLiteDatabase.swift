@@ -24,7 +24,10 @@ public final class SQLiteDatabase: Database, Service {
     private let logger: Logger
     private let pools: [NIOThreadPool]
 
-    private init(writer: SQLiteConnection, readers: [SQLiteConnection], pools: [NIOThreadPool], logger: Logger) {
+    private let path: String
+
+    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], pools: [NIOThreadPool], logger: Logger) {
+        self.path = path
         self.writer = writer
         self.readers = readers
         self.pools = pools
@@ -45,7 +48,7 @@ public final class SQLiteDatabase: Database, Service {
         for _ in 0..<max(1, readerCount) {
             readers.append(try await openConnection(path: path, threadPool: readerPool, logger: logger))
         }
-        return SQLiteDatabase(writer: writer, readers: readers, pools: [writerPool, readerPool], logger: logger)
+        return SQLiteDatabase(path: path, writer: writer, readers: readers, pools: [writerPool, readerPool], logger: logger)
     }
 
     private static func openConnection(path: String, threadPool: NIOThreadPool, logger: Logger) async throws -> SQLiteConnection {
@@ -78,6 +81,25 @@ public final class SQLiteDatabase: Database, Service {
                 }
                 throw error
             }
+        }
+    }
+
+    /// A connection of its own with a deferred read transaction: in WAL mode that is a snapshot which
+    /// the writer does not wait for, and the shared readers are not held by a long backup.
+    public func snapshot<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let connection = try await Self.openConnection(path: path, threadPool: pools[1], logger: logger)
+        do {
+            let db = connection.sql()
+            try await db.raw("BEGIN DEFERRED").run()
+            // The first read fixes the snapshot.
+            _ = try await db.raw("SELECT COUNT(*) AS n FROM schema_migrations").first()
+            let result = try await body(db)
+            try await db.raw("COMMIT").run()
+            try await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
         }
     }
 
