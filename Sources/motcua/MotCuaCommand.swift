@@ -12,6 +12,7 @@ struct MotCuaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "motcua",
         abstract: "MotCua — cổng dịch vụ công trực tuyến và một cửa điện tử.",
+        version: MotCuaVersion.string,
         subcommands: [Serve.self, Migrate.self, ImportCatalog.self, CreateUser.self, BackupCommand.self, RestoreCommand.self],
         defaultSubcommand: Serve.self)
 }

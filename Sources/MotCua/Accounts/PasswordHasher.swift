@@ -14,12 +14,23 @@ struct PasswordHasher: Sendable {
         self.decoyHash = Bcrypt.hash("không có tài khoản này", cost: cost)
     }
 
+    /// Passwords are hashed in Unicode NFC, so "Mật khẩu" typed precomposed (most keyboards) or decomposed
+    /// (some macOS and phone input methods) is the same password.
+    static func normalized(_ password: String) -> String { password.precomposedStringWithCanonicalMapping }
+
     func hash(_ password: String) async throws -> String {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        let normalized = Self.normalized(password)
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(normalized, cost: cost) }
     }
 
+    /// Checks the NFC form; a hash made before passwords were normalized (from the bytes as typed) is
+    /// checked against those bytes as well, so existing passwords keep working.
     func verify(_ password: String, hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        let normalized = Self.normalized(password)
+        return try await NIOThreadPool.singleton.runIfActive {
+            if Bcrypt.verify(normalized, hash: hash) { return true }
+            return normalized.utf8.elementsEqual(password.utf8) ? false : Bcrypt.verify(password, hash: hash)
+        }
     }
 }
 

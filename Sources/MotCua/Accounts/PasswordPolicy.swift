@@ -1,10 +1,12 @@
 import Foundation
 
-/// The password rules: at least 10 characters, not the e-mail address, not a well-known password.
+/// The password rules: at least 10 characters, at most 72 bytes (what bcrypt reads), not the e-mail address,
+/// not a well-known password.
 struct PasswordPolicy: Sendable {
     let common: Set<String>
     static let minimumLength = 10
-    static let maximumLength = 200
+    /// bcrypt reads at most 72 bytes; anything after them would be silently ignored.
+    static let maximumBytes = 72
 
     static func bundled() -> PasswordPolicy {
         let url = Bundle.module.url(forResource: "common-passwords", withExtension: "txt", subdirectory: "Resources/Accounts")
@@ -17,8 +19,8 @@ struct PasswordPolicy: Sendable {
         if password.count < Self.minimumLength {
             return "Mật khẩu phải có ít nhất \(Self.minimumLength) ký tự."
         }
-        if password.count > Self.maximumLength {
-            return "Mật khẩu dài quá \(Self.maximumLength) ký tự."
+        if PasswordHasher.normalized(password).utf8.count > Self.maximumBytes {
+            return "Mật khẩu dài quá \(Self.maximumBytes) byte (khoảng \(Self.maximumBytes) chữ không dấu; chữ có dấu tiếng Việt chiếm 2–3 byte). Vui lòng chọn mật khẩu ngắn hơn."
         }
         let lowered = password.lowercased()
         let emailLowered = email.lowercased()

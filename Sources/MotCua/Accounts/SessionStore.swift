@@ -61,17 +61,30 @@ struct SessionStore: Sendable {
         return (user, info)
     }
 
+    /// Deletes sessions that can no longer be used (idle or past the absolute limit); returns how many.
+    func purgeExpired(now: Int64 = Clock.nowMilliseconds()) async throws -> Int {
+        let idleSince = now - idleTimeout.milliseconds, createdSince = now - absoluteTimeout.milliseconds
+        return try await database.transaction { db in
+            try await db.raw("""
+                DELETE FROM sessions WHERE last_seen_at < \(bind: idleSince) OR created_at < \(bind: createdSince) RETURNING id_hash
+                """).all().count
+        }
+    }
+
     func delete(idHash: String) async throws {
         try await database.transaction { db in
             try await db.raw("DELETE FROM sessions WHERE id_hash = \(bind: idHash)").run()
         }
     }
 
-    func list(userID: Int64) async throws -> [Info] {
-        try await database.read { db in
+    /// The account's live sessions: those neither idle nor older than the absolute limit.
+    func list(userID: Int64, now: Int64 = Clock.nowMilliseconds()) async throws -> [Info] {
+        let idleSince = now - idleTimeout.milliseconds, createdSince = now - absoluteTimeout.milliseconds
+        return try await database.read { db in
             try await db.raw("""
                 SELECT id_hash, created_at, last_seen_at, ip, user_agent FROM sessions
-                WHERE user_id = \(bind: userID) ORDER BY last_seen_at DESC
+                WHERE user_id = \(bind: userID) AND last_seen_at >= \(bind: idleSince) AND created_at >= \(bind: createdSince)
+                ORDER BY last_seen_at DESC
                 """).all().map { row in
                     Info(idHash: try row.decode(column: "id_hash"), createdAt: try row.decode(column: "created_at"),
                          lastSeenAt: try row.decode(column: "last_seen_at"), ip: try row.decode(column: "ip"),

@@ -70,6 +70,11 @@ public struct AppDependencies: Sendable {
                      orphanGrace: .seconds(configuration.fileSweepGraceSeconds))
     }
 
+    /// Purges expired sessions, single-use links and throttle events in the background.
+    var accountCleanup: AccountCleanup {
+        AccountCleanup(database: database, sessions: accounts.sessions, logger: logger, ready: schemaReady)
+    }
+
     /// What the outbox page says about where mail goes.
     var mailMode: String {
         configuration.smtp.map { "Thư được gửi qua máy chủ SMTP \($0.host):\($0.port)." }
@@ -139,7 +144,7 @@ public func buildApplication(
         responder: responder,
         server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MotCua"),
-        services: [opened.service, dependencies.outboxDelivery, dependencies.draftCleanup],
+        services: [opened.service, dependencies.outboxDelivery, dependencies.draftCleanup, dependencies.accountCleanup],
         logger: logger)
     app.beforeServerStarts {
         try await dependencies.prepare()

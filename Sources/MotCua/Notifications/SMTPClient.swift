@@ -327,10 +327,9 @@ enum SMTPAddressValidator {
         guard !address.isEmpty, address.utf8.count <= 254,
             scalars.allSatisfy({ (0x21...0x7E).contains($0.value) && !forbidden.contains($0) })
         else { throw SMTPError.invalidAddress(address) }
-        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw SMTPError.invalidAddress(address)
-        }
+        // The same rule as registration (`Identifiers.isEmail`: ASCII, a domain with a dot), so an address
+        // the portal accepted is one the mailer sends to.
+        guard Identifiers.isEmail(address) else { throw SMTPError.invalidAddress(address) }
     }
 }
 

@@ -28,7 +28,8 @@ enum Identifiers {
     }
 
     /// An e-mail address as people type them: the usual characters before "@" (RFC 5322 atext and dots),
-    /// a domain of letters, digits, hyphens and dots (internationalised letters allowed) after it.
+    /// a domain of ASCII letters, digits, hyphens and dots after it. Internationalised domains are refused:
+    /// the mailer (SMTP without SMTPUTF8) could never deliver to them, so such an account could never verify.
     static func isEmail(_ value: String) -> Bool {
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard value.utf8.count <= 254, parts.count == 2 else { return false }
@@ -40,7 +41,7 @@ enum Identifiers {
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         return labels.count >= 2 && labels.allSatisfy { label in
             !label.isEmpty && !label.hasPrefix("-") && !label.hasSuffix("-")
-                && label.unicodeScalars.allSatisfy { $0 == "-" || $0.properties.isAlphabetic || ("0"..."9").contains($0) }
+                && label.unicodeScalars.allSatisfy { $0 == "-" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
         }
     }
 
