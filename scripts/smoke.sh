@@ -80,4 +80,13 @@ rc=0
 "$BIN" create-user --data-dir "$WORK/data" --email cv.moi@sonla.gov.vn --name X --role processor --agency 000.00.07.H52 \
   >/dev/null 2>&1 || rc=$?
 check "create-user refuses a taken e-mail (exit 65, got $rc)" test "$rc" -eq 65
+# Bad settings stop the start with the variable named and exit code 78 (EX_CONFIG), never a silent default.
+for setting in "MOTCUA_PORT=abc" "MOTCUA_SMTP_HOST=smtp.example.vn MOTCUA_SMTP_PORT=abc" "LOG_LEVEL=verbose" \
+  "DATABASE_URL=postgres://u@127.0.0.1/db?sslmode=requir" "MOTCUA_MAIL_FROM=not-an-address"; do
+  rc=0
+  env $setting "$BIN" serve --data-dir "$WORK/data" >"$WORK/config.out" 2>&1 || rc=$?
+  variable=${setting##* }
+  check "$setting is refused with exit 78 (got $rc)" test "$rc" -eq 78
+  check "$setting: the message names ${variable%%=*}" grep -q "${variable%%=*}" "$WORK/config.out"
+done
 echo "smoke: all checks passed"

@@ -22,8 +22,16 @@ struct StorageOptions: ParsableArguments {
     @Option(name: .long, help: "Data directory (SQLite database and stored files). Env: MOTCUA_DATA_DIR.")
     var dataDir: String?
 
+    /// The settings; a bad value stops the command with its variable named and exit code 78 (EX_CONFIG),
+    /// never a silent default.
     func configuration() throws -> AppConfiguration {
-        var configuration = try AppConfiguration.fromEnvironment()
+        var configuration: AppConfiguration
+        do {
+            configuration = try AppConfiguration.fromEnvironment()
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("motcua: configuration refused: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
         if let dataDir { configuration.dataDirectory = URL(fileURLWithPath: dataDir, isDirectory: true) }
         return configuration
     }

@@ -77,12 +77,17 @@ public struct AppConfiguration: Sendable {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
                 throw ConfigurationError.invalid("DATABASE_URL", "only postgres:// URLs are supported")
             }
+            // The whole URL is checked now (host, sslmode), not when the first connection is made.
+            _ = try PostgresDatabase.configuration(fromURL: url)
             configuration.databaseURL = url
         }
         if let demo = environment["MOTCUA_DEMO_DATA"] {
             configuration.loadDemoData = !["0", "false", "no"].contains(demo.lowercased())
         }
-        if let level = environment["LOG_LEVEL"], let parsed = Logger.Level(rawValue: level.lowercased()) {
+        if let level = environment["LOG_LEVEL"], !level.isEmpty {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError.invalid("LOG_LEVEL", "expected trace, debug, info, notice, warning, error or critical, got '\(level)'")
+            }
             configuration.logLevel = parsed
         }
         if let url = environment["MOTCUA_PUBLIC_URL"], !url.isEmpty {
@@ -98,7 +103,13 @@ public struct AppConfiguration: Sendable {
             configuration.bcryptCost = value
         }
         if let host = environment["MOTCUA_SMTP_HOST"], !host.isEmpty {
-            let port = environment["MOTCUA_SMTP_PORT"].flatMap(Int.init) ?? 587
+            var port = 587
+            if let text = environment["MOTCUA_SMTP_PORT"], !text.isEmpty {
+                guard let value = Int(text), (1...65535).contains(value) else {
+                    throw ConfigurationError.invalid("MOTCUA_SMTP_PORT", "expected a port number, got '\(text)'")
+                }
+                port = value
+            }
             let security = environment["MOTCUA_SMTP_SECURITY"] ?? "starttls"
             guard ["starttls", "opportunistic", "none"].contains(security) else {
                 throw ConfigurationError.invalid("MOTCUA_SMTP_SECURITY", "expected starttls, opportunistic or none")
@@ -107,7 +118,15 @@ public struct AppConfiguration: Sendable {
                 host: host, port: port, username: environment["MOTCUA_SMTP_USERNAME"],
                 password: environment["MOTCUA_SMTP_PASSWORD"], security: security)
         }
-        if let from = environment["MOTCUA_MAIL_FROM"], !from.isEmpty { configuration.mailFrom = from }
+        if let from = environment["MOTCUA_MAIL_FROM"], !from.isEmpty {
+            guard Identifiers.isEmail(from) else {
+                throw ConfigurationError.invalid("MOTCUA_MAIL_FROM", "expected an e-mail address such as khong-tra-loi@so-noi-vu.gov.vn, got '\(from)'")
+            }
+            configuration.mailFrom = from
+        }
+        if let demo = environment["MOTCUA_DEMO_DATA"], !["", "0", "1", "true", "false", "yes", "no"].contains(demo.lowercased()) {
+            throw ConfigurationError.invalid("MOTCUA_DEMO_DATA", "expected 1 or 0, got '\(demo)'")
+        }
         if let days = environment["MOTCUA_DRAFT_MAX_AGE_DAYS"], !days.isEmpty {
             guard let value = Int64(days), (1...3650).contains(value) else {
                 throw ConfigurationError.invalid("MOTCUA_DRAFT_MAX_AGE_DAYS", "expected 1 to 3650 days")

@@ -71,7 +71,9 @@ public struct PostgresDatabase: Database, Service {
         switch sslMode {
         case "disable": tls = .disable
         case "prefer": tls = .prefer(.makeClientConfiguration())
-        default: tls = .require(.makeClientConfiguration())
+        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        default:
+            throw ConfigurationError.invalid("DATABASE_URL", "sslmode must be disable, prefer, require, verify-ca or verify-full, got '\(sslMode)'")
         }
         return PostgresClient.Configuration(
             host: host,
