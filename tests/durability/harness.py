@@ -240,9 +240,9 @@ class Submission:
 
 
 def random_pdf(serial: str, rng: random.Random) -> bytes:
-    """A small PDF-looking file (the portal recognises `%PDF-` … `%%EOF`) with random content, 1–96 KiB."""
+    """A small PDF-looking file (the portal recognises `%PDF-1.x` … `trailer` … `%%EOF`) with random content, 1–96 KiB."""
     body = os.urandom(rng.randint(1024, 96 * 1024))
-    return b"%PDF-1.4\n% durability " + serial.encode() + b"\n" + body + b"\n%%EOF\n"
+    return b"%PDF-1.4\n% durability " + serial.encode() + b"\n" + body + b"\ntrailer<<>>\n%%EOF\n"
 
 
 def save_state(path: Path, database: str, citizens: list[Citizen], submissions: list[Submission], **extra) -> None:

@@ -82,7 +82,10 @@ struct BackupTests {
         }
     }
 
-    @Test("A backup reads a snapshot that holds no write lock: the portal writes while it runs, and the backup does not see those writes")
+    // With the backup in a write transaction (as before), the write below waits for the snapshot to end, which
+    // waits for the write: the test hangs and the time limit fails it.
+    @Test("A backup reads a snapshot that holds no write lock: the portal writes while it runs, and the backup does not see those writes",
+          .timeLimit(.minutes(1)))
     func snapshotDoesNotBlockWriters() async throws {
         try await TestEnvironment.withDependencies(demoData: false) { dependencies in
             let database = dependencies.database
@@ -99,9 +102,7 @@ struct BackupTests {
                 let first = try await count(db)
                 // A write while the snapshot is open: with the backup in a write transaction this waited for the
                 // whole backup (and on SQLite failed after busy_timeout on a large database).
-                let started = ContinuousClock.now
                 try await insert("during")
-                #expect(ContinuousClock.now - started < .seconds(2))
                 return (first, try await count(db))
             }
             #expect(inSnapshot == 1 && afterWrite == 1, "the snapshot saw \(inSnapshot), then \(afterWrite)")

@@ -5,9 +5,11 @@ import Testing
 
 @Suite("Input hardening")
 struct InputHardeningTests {
-    @Test("E-mail addresses with quotes, separators or markup are refused; ordinary and internationalised ones pass",
+    // Internationalised domains are refused since the mailer (SMTP without SMTPUTF8) cannot deliver to them:
+    // such an account could never verify its address (hardening issue, point 11).
+    @Test("E-mail addresses with quotes, separators, markup or non-ASCII domains are refused; ordinary ones pass",
           arguments: [
-              ("an.nguyen+ho-so@sonoivu.backan.gov.vn", true), ("a@bắc-kạn.vn", true), ("o'brien@example.vn", true),
+              ("an.nguyen+ho-so@sonoivu.backan.gov.vn", true), ("a@bắc-kạn.vn", false), ("o'brien@example.vn", true),
               ("a\"b@x.vn", false), ("a;b@x.vn", false), ("a,b@x.vn", false), ("<script>@x.vn", false), ("a b@x.vn", false),
               ("a@x", false), (".a@x.vn", false), ("a..b@x.vn", false), ("a@-x.vn", false), ("a@x..vn", false), ("@x.vn", false),
           ])
