@@ -1,30 +1,34 @@
 import Foundation
 import Hummingbird
 
-/// `?trang=N` of a list page, one-based, with the links to the neighbouring pages.
+/// Keyset paging of a list page: `?sau=<cursor>` says where the page starts (after the last row of the
+/// previous one), so each page is an index range scan, however deep. Links go to the next page and back
+/// to the first; the other query parameters (filters) are kept.
 struct Paging: Sendable {
-    let page: Int
+    /// The cursor text of this page's start; nil on the first page.
+    let after: String?
     let pageSize: Int
-    var offset: Int { (page - 1) * pageSize }
+
+    static let parameter = "sau"
 
     init(_ request: Request, pageSize: Int) {
-        self.page = request.queryValues["trang"].flatMap(Int.init).map { min(max($0, 1), 100_000) } ?? 1
+        self.after = request.queryValues[Self.parameter].flatMap { $0.isEmpty ? nil : $0 }
         self.pageSize = pageSize
     }
 
-    func links(path: String, hasMore: Bool, keeping parameters: [String: String?]) -> PagerLinks {
+    func links(path: String, next: String?, keeping parameters: [String: String?]) -> PagerLinks {
         let kept = parameters.compactMap { key, value in value.map { URLQueryItem(name: key, value: $0) } }.sorted { $0.name < $1.name }
-        func url(_ page: Int) -> String {
-            path + SiteURL.encodedQuery(kept + (page > 1 ? [URLQueryItem(name: "trang", value: String(page))] : []))
-        }
-        return PagerLinks(page: page, previous: page > 1 ? url(page - 1) : nil, next: hasMore ? url(page + 1) : nil,
-                          hasLinks: page > 1 || hasMore)
+        let first = path + SiteURL.encodedQuery(kept)
+        return PagerLinks(
+            first: after == nil ? nil : first,
+            next: next.map { path + SiteURL.encodedQuery(kept + [URLQueryItem(name: Self.parameter, value: $0)]) },
+            hasLinks: after != nil || next != nil)
     }
 }
 
 struct PagerLinks: Sendable {
-    var page: Int
-    var previous: String?
+    /// Back to the first page, from any later one.
+    var first: String?
     var next: String?
     var hasLinks: Bool
 }

@@ -70,6 +70,7 @@ enum Migrations {
     static let all: [Migration] = [
         M0001CreateCatalog.migration, M0002CreateAccounts.migration, M0003CreateDossiers.migration,
         M0004BackOffice.migration,
+        M0005ListIndexes.migration,
     ]
 }
 

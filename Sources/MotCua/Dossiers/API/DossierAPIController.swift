@@ -60,8 +60,10 @@ struct DossierAPIController: Sendable {
     }
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> DossierListDTO {
-        let dossiers = try await service.store.dossiers(applicantID: context.user.id, filter: try DossierFilter(apiQuery: request))
-        return DossierListDTO(items: dossiers.map(DossierSummaryDTO.init))
+        let window = try ListWindow(apiQuery: request)
+        let page = try await service.store.summaries(applicantID: context.user.id, filter: try DossierFilter(apiQuery: request),
+                                                     after: window.after, limit: window.limit)
+        return DossierListDTO(items: page.items.map(DossierSummaryDTO.init), nextCursor: page.next?.text)
     }
 
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> DossierDTO {

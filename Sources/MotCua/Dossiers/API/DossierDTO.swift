@@ -12,7 +12,7 @@ struct DossierSummaryDTO: Codable, Sendable {
     var submittedAt: Int64?
     var dueAt: Int64?
 
-    init(_ d: Dossier) {
+    init(_ d: DossierSummary) {
         id = d.id; code = d.code; procedureName = d.procedureName; agencyName = d.agencyName
         status = d.status.rawValue; statusLabel = d.status.label; createdAt = d.createdAt
         submittedAt = d.submittedAt; dueAt = d.dueAt
@@ -21,6 +21,8 @@ struct DossierSummaryDTO: Codable, Sendable {
 
 struct DossierListDTO: ResponseCodable, Sendable {
     var items: [DossierSummaryDTO]
+    /// Pass as `?cursor=` for the next page; absent on the last page.
+    var nextCursor: String?
 }
 
 struct AttachmentDTO: ResponseCodable, Sendable {

@@ -20,3 +20,25 @@ extension DossierFilter {
         }
     }
 }
+
+/// `?cursor=…&limit=N` of the list APIs: where the page starts and how many rows it holds (1–100, 100 by default).
+struct ListWindow: Sendable {
+    var after: DossierCursor?
+    var limit = 100
+
+    init(apiQuery request: Request) throws {
+        if let raw = request.queryValues["cursor"] {
+            guard let cursor = DossierCursor(raw) else {
+                throw PortalError.badRequest("Con trỏ trang không hợp lệ: dùng giá trị nextCursor của trang trước.",
+                                             fields: [.init(name: "cursor", reason: "format")])
+            }
+            after = cursor
+        }
+        if let raw = request.queryValues["limit"] {
+            guard let value = Int(raw), (1...100).contains(value) else {
+                throw PortalError.badRequest("Số hồ sơ mỗi trang phải từ 1 đến 100.", fields: [.init(name: "limit", reason: "1–100")])
+            }
+            limit = value
+        }
+    }
+}

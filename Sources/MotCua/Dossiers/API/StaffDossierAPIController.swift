@@ -22,8 +22,10 @@ struct StaffDossierAPIController: Sendable {
         try DossierWorkflow.checkWorksOnDossiers(context.user)
         let filter = try DossierFilter(apiQuery: request)
         let now = Clock.nowMilliseconds()
-        let items = try await workflow.store.dossiers(agencyCode: context.user.agencyCode ?? "", filter: filter)
-        return StaffDossierListDTO(items: items.map { StaffDossierSummaryDTO($0.dossier, applicantName: $0.applicantName, now: now) })
+        let window = try ListWindow(apiQuery: request)
+        let page = try await workflow.store.queue(agencyCode: context.user.agencyCode ?? "", filter: filter, after: window.after,
+                                                  limit: window.limit)
+        return StaffDossierListDTO(items: page.items.map { StaffDossierSummaryDTO($0, now: now) }, nextCursor: page.next?.text)
     }
 
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> StaffDossierDTO {

@@ -13,8 +13,8 @@ struct StaffDossierSummaryDTO: Codable, Sendable {
     /// Past the appointment date and not yet finished.
     var overdue: Bool
 
-    init(_ d: Dossier, applicantName: String, now: Int64) {
-        id = d.id; code = d.code; procedureName = d.procedureName; self.applicantName = applicantName
+    init(_ d: DossierSummary, now: Int64) {
+        id = d.id; code = d.code; procedureName = d.procedureName; applicantName = d.applicantName ?? ""
         status = d.status.rawValue; statusLabel = d.status.label; submittedAt = d.submittedAt; dueAt = d.dueAt
         overdue = d.isOverdue(now: now)
     }
@@ -22,6 +22,8 @@ struct StaffDossierSummaryDTO: Codable, Sendable {
 
 struct StaffDossierListDTO: ResponseCodable, Sendable {
     var items: [StaffDossierSummaryDTO]
+    /// Pass as `?cursor=` for the next page; absent on the last page.
+    var nextCursor: String?
 }
 
 /// A dossier as staff see it: the applicant's dossier, who filed it, and what the caller may do next.

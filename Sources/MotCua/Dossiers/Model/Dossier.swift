@@ -55,7 +55,10 @@ extension Dossier {
     }
 
     /// Past the appointment date while the agency still holds it.
-    func isOverdue(now: Int64) -> Bool {
+    func isOverdue(now: Int64) -> Bool { Self.isOverdue(status: status, dueAt: dueAt, now: now) }
+
+    /// The overdue rule, for a dossier and for its list row alike.
+    static func isOverdue(status: DossierStatus, dueAt: Int64?, now: Int64) -> Bool {
         guard let dueAt, [.accepted, .processing].contains(status) else { return false }
         return now > dueAt
     }

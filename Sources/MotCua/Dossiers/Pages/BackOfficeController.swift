@@ -36,22 +36,21 @@ struct BackOfficeController: Sendable {
         let now = Clock.nowMilliseconds()
         let paging = Paging(request, pageSize: 50)
         let found = problem == nil
-            ? try await workflow.store.dossiers(agencyCode: context.user.agencyCode ?? "", filter: filter, limit: paging.pageSize + 1,
-                                               offset: paging.offset)
-            : []
-        let rows = found.prefix(paging.pageSize).map { item in
+            ? try await workflow.store.queue(agencyCode: context.user.agencyCode ?? "", filter: filter,
+                                             after: paging.after.flatMap(DossierCursor.init), limit: paging.pageSize)
+            : DossierListPage(items: [], next: nil)
+        let rows = found.items.map { item in
             BackOfficeRow(
-                url: "/mot-cua/ho-so/\(item.dossier.id)", code: item.dossier.code ?? "", procedureName: item.dossier.procedureName,
-                applicantName: item.applicantName, submittedAt: item.dossier.submittedAt.map(VietnameseFormat.dateTime) ?? "—",
-                dueAt: item.dossier.dueAt.map(VietnameseFormat.dateTime), status: item.dossier.status.label,
-                overdue: item.dossier.isOverdue(now: now))
+                url: "/mot-cua/ho-so/\(item.id)", code: item.code ?? "", procedureName: item.procedureName,
+                applicantName: item.applicantName ?? "", submittedAt: item.submittedAt.map(VietnameseFormat.dateTime) ?? "—",
+                dueAt: item.dueAt.map(VietnameseFormat.dateTime), status: item.status.label, overdue: item.isOverdue(now: now))
         }
         let statuses = DossierStatus.allCases.filter { $0 != .draft }
         return try renderer.render(BackOfficeListPage(
             chrome: PageChrome(title: "Hồ sơ của cơ quan", section: .backOffice, context: context),
-            roleLabel: context.user.role?.label ?? "", rows: Array(rows), hasRows: !rows.isEmpty, code: code,
+            roleLabel: context.user.role?.label ?? "", rows: rows, hasRows: !rows.isEmpty, code: code,
             statuses: statuses.map { SelectOption(value: String($0.rawValue), label: $0.label, selected: $0 == filter.status) },
-            pager: paging.links(path: "/mot-cua", hasMore: found.count > paging.pageSize,
+            pager: paging.links(path: "/mot-cua", next: found.next?.text,
                                 keeping: ["trang-thai": filter.status.map { String($0.rawValue) }, "ma": code.isEmpty ? nil : code]),
             problem: problem))
     }

@@ -255,18 +255,18 @@ struct DossierController: Sendable {
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
         let chosen = request.queryValues["trang-thai"].flatMap(Int.init).flatMap(DossierStatus.init(rawValue:))
         let paging = Paging(request, pageSize: 20)
-        let found = try await service.store.dossiers(applicantID: context.user.id, filter: .init(status: chosen),
-                                                     limit: paging.pageSize + 1, offset: paging.offset)
-        let rows = found.prefix(paging.pageSize).map {
+        // A cursor this portal did not make starts from the first page.
+        let found = try await service.store.summaries(applicantID: context.user.id, filter: .init(status: chosen),
+                                                      after: paging.after.flatMap(DossierCursor.init), limit: paging.pageSize)
+        let rows = found.items.map {
             DossierRow(url: "/ho-so/\($0.id)", code: $0.code ?? "(bản nháp)", procedureName: $0.procedureName,
                        agencyName: $0.agencyName, status: $0.status.label, createdAt: VietnameseFormat.dateTime($0.submittedAt ?? $0.createdAt),
                        dueAt: $0.dueAt.map(VietnameseFormat.dateTime))
         }
         return try renderer.render(MyDossiersPage(
-            chrome: PageChrome(title: "Hồ sơ của tôi", section: .dossiers, context: context), rows: Array(rows), hasRows: !rows.isEmpty,
+            chrome: PageChrome(title: "Hồ sơ của tôi", section: .dossiers, context: context), rows: rows, hasRows: !rows.isEmpty,
             statuses: DossierStatus.allCases.map { SelectOption(value: String($0.rawValue), label: $0.label, selected: $0 == chosen) },
-            pager: paging.links(path: "/ho-so", hasMore: found.count > paging.pageSize,
-                                keeping: ["trang-thai": chosen.map { String($0.rawValue) }])))
+            pager: paging.links(path: "/ho-so", next: found.next?.text, keeping: ["trang-thai": chosen.map { String($0.rawValue) }])))
     }
 
     enum Notice: String {

@@ -24,39 +24,58 @@ struct DossierStore: Sendable {
         try await db.raw("SELECT \(unsafeRaw: columns) \(unsafeRaw: joins) WHERE d.id = \(bind: id)").first().map(dossier(from:))
     }
 
-    func dossiers(applicantID: Int64, filter: DossierFilter = .init(), limit: Int = 100, offset: Int = 0) async throws -> [Dossier] {
-        try await list(where: "d.applicant_id = \(bind: applicantID)", filter: filter, order: "d.id DESC", limit: limit, offset: offset)
+    /// The applicant's own dossiers, newest first: one index range scan on (applicant_id, id), or on
+    /// (applicant_id, status, id) with a status filter, from the cursor on.
+    func summaries(applicantID: Int64, filter: DossierFilter = .init(), after cursor: DossierCursor? = nil, limit: Int) async throws -> DossierListPage {
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.summaryColumns) \(unsafeRaw: Self.joins) WHERE d.applicant_id = \(bind: applicantID)"
+        query += Self.conditions(filter)
+        if let cursor { query += " AND d.id < \(bind: cursor.id)" }
+        query += " ORDER BY d.id DESC LIMIT \(bind: limit + 1)"
+        let (rows, hasMore) = try await page(query, limit: limit, applicantName: false)
+        return DossierListPage(items: rows, next: hasMore ? rows.last.map { DossierCursor(id: $0.id) } : nil)
     }
 
-    /// The agency's submitted dossiers (drafts are the applicant's own), newest first, with who filed them.
-    func dossiers(agencyCode: String, filter: DossierFilter = .init(), limit: Int = 100, offset: Int = 0) async throws -> [(dossier: Dossier, applicantName: String)] {
-        try await rows(
-            where: "d.agency_id = (SELECT id FROM agencies WHERE code = \(bind: agencyCode)) AND d.submitted_at IS NOT NULL",
-            filter: filter, order: "d.submitted_at DESC, d.id DESC", limit: limit, offset: offset,
-            applicantName: true
-        ).map { (try Self.dossier(from: $0), try $0.decode(column: "applicant_name")) }
-    }
-
-    private func list(where condition: SQLQueryString, filter: DossierFilter, order: String, limit: Int, offset: Int) async throws -> [Dossier] {
-        try await rows(where: condition, filter: filter, order: order, limit: limit, offset: offset).map(Self.dossier(from:))
-    }
-
-    private func rows(
-        where condition: SQLQueryString, filter: DossierFilter, order: String, limit: Int, offset: Int, applicantName: Bool = false
-    ) async throws -> [any SQLRow] {
-        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.columns)"
-        if applicantName {
-            query += ", u.display_name AS applicant_name \(unsafeRaw: Self.joins) JOIN users u ON u.id = d.applicant_id"
-        } else {
-            query += " \(unsafeRaw: Self.joins)"
+    /// An agency's submitted dossiers (drafts are the applicant's own), newest submission first, with who filed
+    /// them: one index range scan on (agency_id, submitted_at, id), or with the status in front of those.
+    func queue(agencyCode: String, filter: DossierFilter = .init(), after cursor: DossierCursor? = nil, limit: Int) async throws -> DossierListPage {
+        var query: SQLQueryString = """
+            SELECT \(unsafeRaw: Self.summaryColumns), u.display_name AS applicant_name \(unsafeRaw: Self.joins)
+            JOIN users u ON u.id = d.applicant_id
+            WHERE d.agency_id = (SELECT id FROM agencies WHERE code = \(bind: agencyCode)) AND d.submitted_at IS NOT NULL
+            """
+        query += Self.conditions(filter)
+        if let cursor, let submittedAt = cursor.submittedAt {
+            query += " AND (d.submitted_at, d.id) < (\(bind: submittedAt), \(bind: cursor.id))"
         }
-        query += " WHERE "
-        query += condition
-        if let status = filter.status { query += " AND d.status = \(bind: status.rawValue)" }
-        if let code = filter.code { query += " AND d.code = \(bind: code)" }
-        query += " ORDER BY \(unsafeRaw: order) LIMIT \(bind: limit) OFFSET \(bind: max(0, offset))"
-        let finished = query
-        return try await database.read { db in try await db.raw(finished).all() }
+        query += " ORDER BY d.submitted_at DESC, d.id DESC LIMIT \(bind: limit + 1)"
+        let (rows, hasMore) = try await page(query, limit: limit, applicantName: true)
+        return DossierListPage(items: rows, next: hasMore ? rows.last.map { DossierCursor(submittedAt: $0.submittedAt ?? 0, id: $0.id) } : nil)
+    }
+
+    static let summaryColumns = """
+        d.id, d.code, p.name AS procedure_name, a.name AS agency_name, d.status, d.created_at, d.submitted_at, d.due_at
+        """
+
+    private static func conditions(_ filter: DossierFilter) -> SQLQueryString {
+        var sql: SQLQueryString = ""
+        if let status = filter.status { sql += " AND d.status = \(bind: status.rawValue)" }
+        if let code = filter.code { sql += " AND d.code = \(bind: code)" }
+        return sql
+    }
+
+    /// Runs a list query that asked for one row more than `limit`: the rows to show, and whether more follow.
+    private func page(_ query: SQLQueryString, limit: Int, applicantName: Bool) async throws -> ([DossierSummary], Bool) {
+        let rows = try await database.read { db in try await db.raw(query).all() }
+        let items = try rows.prefix(limit).map { row in
+            DossierSummary(
+                id: try row.decode(column: "id"), code: try row.decode(column: "code"),
+                procedureName: try row.decode(column: "procedure_name"), agencyName: try row.decode(column: "agency_name"),
+                status: DossierStatus(rawValue: try row.decode(column: "status")) ?? .draft,
+                createdAt: try row.decode(column: "created_at"), submittedAt: try row.decode(column: "submitted_at"),
+                dueAt: try row.decode(column: "due_at"),
+                applicantName: applicantName ? try row.decode(column: "applicant_name", as: String.self) : nil)
+        }
+        return (items, rows.count > limit)
     }
 
     func publicStatus(code: String) async throws -> PublicDossierStatus? {
