@@ -13,8 +13,10 @@ public struct Identity: Sendable {
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
-    /// The CSRF token forms of this response must carry (see `CSRFMiddleware`).
-    var csrfToken: String = ""
+    /// This request's CSRF token (see `CSRFMiddleware`); nil on the API.
+    var csrf: CSRFToken?
+    /// The token a form of this response carries; reading it makes the response set the cookie.
+    var csrfToken: String { csrf?.use() ?? "" }
     /// The client's address, for throttling and the session list.
     let clientIP: String
 

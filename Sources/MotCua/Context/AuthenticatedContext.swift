@@ -8,14 +8,16 @@ import NIOCore
 public struct AuthenticatedContext: ChildRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let identity: Identity
-    var csrfToken: String
+    let csrf: CSRFToken?
+    /// The token a form of this response carries; reading it makes the response set the cookie.
+    var csrfToken: String { csrf?.use() ?? "" }
     let clientIP: String
 
     public init(context: AppRequestContext) throws {
         guard let identity = context.identity else { throw LoginRequired() }
         self.coreContext = context.coreContext
         self.identity = identity
-        self.csrfToken = context.csrfToken
+        self.csrf = context.csrf
         self.clientIP = context.clientIP
     }
 

@@ -51,7 +51,9 @@ public struct PageChrome: Sendable {
     }
 
     init(title: String, section: Section = .none, searchText: String = "", context: AppRequestContext) {
-        self.init(title: title, section: section, searchText: searchText, user: context.identity?.user, csrfToken: context.csrfToken)
+        // The token is only for the sign-out form of a signed-in visitor.
+        self.init(title: title, section: section, searchText: searchText, user: context.identity?.user,
+                  csrfToken: context.identity == nil ? "" : context.csrfToken)
     }
 
     init(title: String, section: Section = .none, context: AuthenticatedContext) {

@@ -22,7 +22,8 @@ struct CSRFMiddleware: RouterMiddleware {
         var context = context
         var request = request
         let existing = request.cookies[Self.cookieName].map(\.value).flatMap { Self.isWellFormed($0) ? $0 : nil }
-        context.csrfToken = existing ?? Secrets.random()
+        let token = CSRFToken(existing ?? Secrets.random())
+        context.csrf = token
         let unsafe = ![.get, .head, .options].contains(request.method)
         if unsafe {
             if request.headers[.secFetchSite] == "cross-site" {
@@ -48,8 +49,9 @@ struct CSRFMiddleware: RouterMiddleware {
             }
         }
         var response = try await next(request, context)
-        if existing == nil {
-            response.setCookie(cookies.make(Self.cookieName, value: context.csrfToken))
+        // Only a page with a form that posts needs the cookie: reading pages set none.
+        if existing == nil, token.wasUsed {
+            response.setCookie(cookies.make(Self.cookieName, value: token.value))
         }
         return response
     }
