@@ -121,7 +121,14 @@ struct AccountService: Sendable {
         }
         let found = try await users.credentials(email: account)
         // Check a decoy hash when there is no account, so both answers take the same time.
-        let matches = try await hasher.verify(password, hash: found?.passwordHash ?? hasher.decoyHash)
+        let matches: Bool
+        do {
+            matches = try await hasher.verify(password, hash: found?.passwordHash ?? hasher.decoyHash)
+        } catch let busy as PasswordHasher.Busy {
+            // Turned away before the password was checked: the attempt does not count.
+            try await throttle.forget(eventIDs: eventIDs)
+            throw busy
+        }
         guard let found, matches, !found.user.disabled else { return .invalid }
         // A successful login forgets the account's failures and does not count against the address.
         try await throttle.clear(Throttle.loginPerAccount, subject: account)

@@ -7,6 +7,8 @@ public struct PortalError: PortalErrorConvertible, Sendable {
     public var status: HTTPResponse.Status
     public var message: String
     public var fieldErrors: [ProblemDetails.FieldError] = []
+    /// Sent as `Retry-After` (a 503 or 429 that will pass).
+    public var retryAfterSeconds: Int?
 
     public static func notFound(_ message: String) -> PortalError { PortalError(status: .notFound, message: message) }
     public static func badRequest(_ message: String, fields: [ProblemDetails.FieldError] = []) -> PortalError {

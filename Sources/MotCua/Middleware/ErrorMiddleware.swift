@@ -33,7 +33,15 @@ struct ErrorPages: Sendable {
             let next = request.uri.description
             return Response(status: .seeOther, headers: [.location: "/dang-nhap" + SiteURL.encodedQuery([URLQueryItem(name: "next", value: next)])])
         }
-        let (status, message, fields) = classify(error, context: context)
+        let answer = classify(error, context: context)
+        var response = render(answer, request: request, context: context)
+        // Load shed on purpose (a 503 that passes): say when to come back.
+        if let seconds = answer.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+        return response
+    }
+
+    private func render(_ answer: PortalError, request: Request, context: some RequestContext) -> Response {
+        let (status, message, fields) = (answer.status, answer.message, answer.fieldErrors)
         if request.uri.path.hasPrefix("/api/") {
             var response = ProblemDetails(
                 title: status.reasonPhrase, status: Int(status.code), detail: message, instance: request.uri.path,
@@ -57,19 +65,19 @@ struct ErrorPages: Sendable {
         }
     }
 
-    private func classify(_ error: any Error, context: some RequestContext) -> (HTTPResponse.Status, String, [ProblemDetails.FieldError]) {
+    private func classify(_ error: any Error, context: some RequestContext) -> PortalError {
         switch error {
         case let error as any PortalErrorConvertible:
             let answer = error.portalError
-            if answer.status.code >= 500 {
+            if answer.status.code >= 500, answer.retryAfterSeconds == nil {
                 context.logger.error("Request failed", metadata: ["error": "\(String(reflecting: error))"])
             }
-            return (answer.status, answer.message, answer.fieldErrors)
+            return answer
         case let error as any HTTPResponseError:
-            return (error.status, ErrorPage.defaultMessage(for: error.status), [])
+            return PortalError(status: error.status, message: ErrorPage.defaultMessage(for: error.status))
         default:
             context.logger.error("Unhandled error", metadata: ["error": "\(String(reflecting: error))"])
-            return (.internalServerError, ErrorPage.defaultMessage(for: .internalServerError), [])
+            return PortalError(status: .internalServerError, message: ErrorPage.defaultMessage(for: .internalServerError))
         }
     }
 }
@@ -91,6 +99,7 @@ struct ErrorPage: PageModel {
         case 405: "Thao tác không được hỗ trợ"
         case 413: "Dữ liệu gửi lên quá lớn"
         case 429: "Quá nhiều yêu cầu"
+        case 503: "Hệ thống đang bận"
         default: status.code >= 500 ? "Hệ thống đang gặp sự cố" : "Không thực hiện được yêu cầu"
         }
     }
