@@ -51,17 +51,22 @@ struct ParallelRequestTests {
                 (try await AccountTokens.issue(userID: user.id, purpose: .resetPassword, in: db),
                  try await AccountTokens.issue(userID: user.id, purpose: .verifyEmail, in: db))
             }
-            let resets = try await withThrowingTaskGroup(of: AccountService.PasswordOutcome.self) { group in
+            // Each request hashes its new password first; past the bcrypt queue a request is turned away (503).
+            let resets = try await withThrowingTaskGroup(of: AccountService.PasswordOutcome?.self) { group in
                 for attempt in 0..<10 {
                     group.addTask {
                         let password = "Mat-khau-moi-\(attempt)-2026!"
-                        return try await dependencies.accounts.resetPassword(token: reset, password: password, confirmation: password)
+                        do {
+                            return try await dependencies.accounts.resetPassword(token: reset, password: password, confirmation: password)
+                        } catch is PasswordHasher.Busy {
+                            return nil
+                        }
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(resets.filter { $0 == .done }.count == 1)
-            #expect(resets.filter { $0 == .invalidToken }.count == 9)
+            #expect(resets.filter { $0 == .invalidToken || $0 == nil }.count == 9)
             let verifications = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<10 { group.addTask { try await dependencies.accounts.verifyEmail(token: verify) } }
                 return try await group.reduce(into: []) { $0.append($1) }
