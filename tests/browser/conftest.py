@@ -498,7 +498,11 @@ def upload_mandatory_documents_http(client: "HttpClient", dossier_id: int) -> No
 
 def submit_dossier_http(client: "HttpClient", dossier_id: int) -> str:
     """Submits a complete draft with the review page's form ("Nộp hồ sơ"); returns the dossier's code."""
-    status, body, _ = client.post_form(f"/ho-so/{dossier_id}/nop", {}, page=f"/ho-so/{dossier_id}/xem-lai")
+    status, body, headers = client.post_form(f"/ho-so/{dossier_id}/nop", {}, page=f"/ho-so/{dossier_id}/xem-lai")
+    # Post/redirect/get: the confirmation is a page of its own.
+    assert status == 303 and headers.get("Location") == f"/ho-so/{dossier_id}/da-nop", \
+        f"submitting /ho-so/{dossier_id} over HTTP answered {status}: {body[:800]}"
+    status, body, _ = client.request(headers["Location"])
     code = DOSSIER_CODE_RE.search(body)
     assert status == 200 and "Đã nộp hồ sơ thành công" in body and code, \
         f"submitting /ho-so/{dossier_id} over HTTP answered {status}: {body[:800]}"

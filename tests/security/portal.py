@@ -237,7 +237,9 @@ def attach_mandatory(client: Client, dossier_id: int) -> None:
 
 def submit(client: Client, dossier_id: int) -> str:
     """Submits a draft (POST /ho-so/{id}/nop); returns its code."""
-    answer = client.post_form(f"/ho-so/{dossier_id}/nop", {})
+    posted = client.post_form(f"/ho-so/{dossier_id}/nop", {})
+    assert posted.status_code == 303, describe(posted)
+    answer = client.get_page(posted.headers["Location"])
     match = re.search(r"\b\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}\b", answer.text)
     assert answer.status_code == 200 and "Đã nộp hồ sơ thành công" in answer.text and match, describe(answer)
     return match.group(0)

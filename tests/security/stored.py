@@ -102,7 +102,9 @@ def individual(server, citizen_factory) -> Individual:
     who.values = dict(spec["values"])
 
     who.filed = _file_dossier(client, portal.INDIVIDUAL_PROCEDURE, spec, token, server.url)
-    confirmation = client.post_form(f"/ho-so/{who.filed}/nop", {})
+    posted = client.post_form(f"/ho-so/{who.filed}/nop", {})
+    assert posted.status_code == 303, portal.describe(posted)
+    confirmation = client.get_page(posted.headers["Location"])
     assert confirmation.status_code == 200, portal.describe(confirmation)
     who.filed_confirmation = confirmation.text
     who.filed_code = re.search(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}-\d{6}-\d{4}", confirmation.text).group(0)

@@ -39,7 +39,8 @@ struct BackOfficePageTests {
             for document in procedure.requiredDocuments where document.mandatory {
                 #expect(try await browser.upload("\(dossierPath)/tep/\(document.position + 1)", fileName: "don.pdf", bytes: FilingJourneyTests.pdf).status == .seeOther)
             }
-            let submitted = try await browser.post("\(dossierPath)/nop", [:])
+            #expect(try await browser.post("\(dossierPath)/nop", [:]).status == .seeOther)
+            let submitted = try await browser.get("\(dossierPath)/da-nop")
             let code = try #require(submitted.text.firstMatch(of: /000\.00\.08\.H06-\d{6}-\d{4}/).map { String($0.0) })
             let id = try #require(dossierPath.split(separator: "/").last.map(String.init))
             let office = "/mot-cua/ho-so/\(id)"

@@ -47,6 +47,10 @@ struct FilingJourneyTests {
             // A renamed executable is refused; PDFs are accepted for every mandatory document.
             let bad = try await browser.upload("\(dossierPath)/tep/1", fileName: "don.pdf", bytes: Array("MZ\u{90}\u{0}binary".utf8))
             #expect(bad.status == .unsupportedMediaType && bad.text.contains("không phải PDF"))
+            // The refusal stands beside the slot it was meant for, with the file's name; every slot says what it takes.
+            #expect(bad.text.contains("id=\"tep-1-loi\"") && bad.text.contains("Tệp &quot;don.pdf&quot;: Tệp không phải PDF")
+                    || bad.text.contains("Tệp \"don.pdf\": Tệp không phải PDF"))
+            #expect(bad.text.contains("aria-invalid=\"true\"") && bad.text.contains("tối đa 20 MB mỗi tệp"))
             let forged = try await browser.upload("\(dossierPath)/tep/1", fileName: "don.pdf", bytes: Self.pdf, csrf: "sai")
             #expect(forged.status == .forbidden)
             let early = try await browser.post("\(dossierPath)/nop", [:])
@@ -63,7 +67,10 @@ struct FilingJourneyTests {
             #expect(review.text.contains("action=\"\(dossierPath)/nop\"") && !review.text.contains("Còn thiếu giấy tờ bắt buộc"))
             #expect(review.text.contains("Đơn đăng ký.pdf") && !review.text.contains("Tải tệp lên"))
 
-            let submitted = try await browser.post("\(dossierPath)/nop", [:])
+            // 303 to the confirmation: a reload or "back" posts nothing again.
+            let posted = try await browser.post("\(dossierPath)/nop", [:])
+            #expect(posted.status == .seeOther && posted.headers[.location] == "\(dossierPath)/da-nop")
+            let submitted = try await browser.get("\(dossierPath)/da-nop")
             #expect(submitted.status == .ok && submitted.text.contains("Đã nộp hồ sơ thành công"))
             let code = try #require(submitted.text.firstMatch(of: /000\.00\.08\.H06-\d{6}-\d{4}/).map { String($0.0) })
             let list = try await browser.get("/ho-so")
@@ -137,7 +144,7 @@ struct DraftEditingTests {
             for document in procedure.requiredDocuments where document.mandatory {
                 _ = try await browser.upload("\(dossierPath)/tep/\(document.position + 1)", fileName: "b.pdf", bytes: FilingJourneyTests.pdf)
             }
-            #expect(try await browser.post("\(dossierPath)/nop", [:]).status == .ok)
+            #expect(try await browser.post("\(dossierPath)/nop", [:]).status == .seeOther)
             #expect(try await browser.get("\(dossierPath)/sua").status == .conflict)
             #expect(try await browser.post("\(dossierPath)/sua", fields).status == .conflict)
         }

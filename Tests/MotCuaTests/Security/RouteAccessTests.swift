@@ -78,6 +78,7 @@ let routeRules: [String: RouteAccess] = [
     "POST /quan-tri/lich-lam-viec": .role([.systemAdmin]),
     "POST /quan-tri/lich-lam-viec/xoa": .role([.systemAdmin]),
     "GET /ho-so/{id}/xem-lai": .signedIn,
+    "GET /ho-so/{id}/da-nop": .signedIn,
     "GET /ho-so/{id}/sua": .signedIn,
     "POST /ho-so/{id}/sua": .signedIn,
     "PUT /api/v1/dossiers/{id}": .signedIn,

@@ -24,6 +24,7 @@ struct DossierController: Sendable {
         mine.post("{id}/tep/{position}", use: upload)
         mine.get("{id}/tep-dinh-kem/{attachment}", use: download)
         mine.post("{id}/nop", use: submit)
+        mine.get("{id}/da-nop", use: submitted)
         mine.post("{id}/rut", use: withdraw)
     }
 
@@ -149,13 +150,14 @@ struct DossierController: Sendable {
     }
 
     private func render(_ dossier: Dossier, context: AuthenticatedContext, review: Bool = false, notice: String? = nil,
-                        problem: String? = nil, status: HTTPResponse.Status = .ok) async throws -> HTML {
+                        problem: String? = nil, slotError: SlotError? = nil, status: HTTPResponse.Status = .ok) async throws -> HTML {
         let procedure = try await service.catalog.procedure(agencyCode: dossier.agencyCode, code: dossier.procedureCode)
         let attachments = try await service.store.attachments(dossierID: dossier.id)
         let canUpload = !review && dossier.acceptsApplicantFiles
         let documents = DocumentSlot.slots(
             procedure: procedure, attachments: attachments, fileURL: { "/ho-so/\(dossier.id)/tep-dinh-kem/\($0.id)" },
-            uploadURL: canUpload ? { "/ho-so/\(dossier.id)/tep/\($0 + 1)?_csrf=\(context.csrfToken)" } : nil)
+            uploadURL: canUpload ? { "/ho-so/\(dossier.id)/tep/\($0 + 1)?_csrf=\(context.csrfToken)" } : nil,
+            limits: service.limits, error: slotError)
         let missing = documents.filter { $0.mandatory && !$0.hasFiles }.map(\.name)
         let results = dossier.resultsVisibleToApplicant ? attachments.filter { $0.kind == .result }.map {
             FileRow(name: $0.displayName, size: ProcedurePage.sizeText($0.size), url: "/ho-so/\(dossier.id)/tep-dinh-kem/\($0.id)")
@@ -204,7 +206,11 @@ struct DossierController: Sendable {
                 stream, declaredLength: request.headers[.contentLength].flatMap(Int64.init), fileName: { stream.fileName.current },
                 dossier: dossier, position: position, applicant: context.user)
         } catch let error as any PortalErrorConvertible where error.isClientError {
-            return try await render(dossier, context: context, problem: error.portalError.message, status: error.portalError.status)
+            // The message goes beside the slot the file was meant for, with the file's name.
+            let name = DisplayName.sanitize(stream.fileName.current ?? "", fallback: "")
+            let message = (name.isEmpty ? "" : "Tệp \"\(name)\": ") + error.portalError.message
+            return try await render(dossier, context: context, problem: "Không tải được tệp lên. \(message)",
+                                    slotError: SlotError(position: position, message: message), status: error.portalError.status)
                 .response(from: request, context: context)
         }
         return Response(status: .seeOther, headers: [.location: "/ho-so/\(dossier.id)?thong-bao=da-tai-tep"])
@@ -214,27 +220,38 @@ struct DossierController: Sendable {
         try await downloads.download(attachmentID: context.parameters.get("attachment", as: Int64.self), of: try await owned(context), context: context)
     }
 
-    @Sendable func submit(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+    /// Submits, then answers 303 to the confirmation: reloading it, or going back, posts nothing again.
+    @Sendable func submit(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let dossier = try await owned(context)
         do {
             let submitted = try await service.submit(dossierID: dossier.id, applicant: context.user)
-            return try renderer.render(MessagePage(
-                chrome: PageChrome(title: "Đã nộp hồ sơ", context: context), heading: "Đã nộp hồ sơ thành công",
-                paragraphs: [
-                    "Mã hồ sơ của bạn: \(submitted.code ?? "")",
-                    "Hồ sơ \"\(submitted.procedureName)\" đã được gửi tới \(submitted.agencyName). Chúng tôi đã gửi thư xác nhận tới \(context.user.email).",
-                    "Bộ phận tiếp nhận sẽ kiểm tra hồ sơ và thông báo việc tiếp nhận, yêu cầu bổ sung hoặc từ chối.",
-                ],
-                links: [LinkItem(url: "/ho-so/\(submitted.id)", label: "Xem hồ sơ"),
-                        LinkItem(url: "/tra-cuu?ma=\(submitted.code ?? "")", label: "Tra cứu công khai")]))
+            return Response(status: .seeOther, headers: [.location: "/ho-so/\(submitted.id)/da-nop"])
         } catch DossierError.invalidFields(let errors) {
             return try await render(dossier, context: context, review: dossier.status == .draft,
                                     problem: "Thông tin hồ sơ chưa đủ: " + errors.messages.values.sorted().joined(separator: " "),
-                                    status: .unprocessableContent)
+                                    status: .unprocessableContent).response(from: request, context: context)
         } catch let error as DossierError {
             let answer = error.portalError
             return try await render(dossier, context: context, review: dossier.status == .draft, problem: answer.message, status: answer.status)
+                .response(from: request, context: context)
         }
+    }
+
+    /// The confirmation of a submitted dossier, with its code; a draft goes back to its review step.
+    @Sendable func submitted(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let dossier = try await owned(context)
+        guard dossier.status != .draft, let code = dossier.code else {
+            return Response(status: .seeOther, headers: [.location: "/ho-so/\(dossier.id)/xem-lai"])
+        }
+        return try renderer.render(MessagePage(
+            chrome: PageChrome(title: "Đã nộp hồ sơ", context: context), heading: "Đã nộp hồ sơ thành công",
+            paragraphs: [
+                "Mã hồ sơ của bạn: \(code)",
+                "Hồ sơ \"\(dossier.procedureName)\" đã được gửi tới \(dossier.agencyName). Chúng tôi đã gửi thư xác nhận tới \(context.user.email).",
+                "Bộ phận tiếp nhận sẽ kiểm tra hồ sơ và thông báo việc tiếp nhận, yêu cầu bổ sung hoặc từ chối.",
+            ],
+            links: [LinkItem(url: "/ho-so/\(dossier.id)", label: "Xem hồ sơ"),
+                    LinkItem(url: "/tra-cuu?ma=\(code)", label: "Tra cứu công khai")])).response(from: request, context: context)
     }
 
     @Sendable func withdraw(_ request: Request, context: AuthenticatedContext) async throws -> Response {
