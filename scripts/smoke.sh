@@ -19,12 +19,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
+METRICS_TOKEN=smoke-metrics-token-$RANDOM$RANDOM
 fail() { echo "SMOKE FAIL: $*"; [[ -f $WORK/server.log ]] && tail -n 20 "$WORK/server.log"; exit 1; }
 check() { local what=$1; shift; if "$@"; then echo "ok - $what"; else fail "$what"; fi; }
 
 start() {
   PORT=$(free_port)
-  "$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$WORK/data" >>"$WORK/server.log" 2>&1 &
+  MOTCUA_METRICS_TOKEN=$METRICS_TOKEN "$BIN" serve --host 127.0.0.1 --port "$PORT" --data-dir "$WORK/data" >>"$WORK/server.log" 2>&1 &
   PID=$!
   wait_for_url "http://127.0.0.1:$PORT/readyz" 60 "$PID" || fail "server did not become ready"
 }
@@ -44,7 +45,8 @@ check "home page in Vietnamese" bash -c "curl -fsS '$URL/' | grep -q 'Sở Nội
 check "search ignores diacritics" bash -c "curl -fsS '$URL/thu-tuc?q=NANG+BAC+LUONG' | grep -q 'Nâng bậc lương'"
 check "API answers" bash -c "curl -fsS '$URL/api/v1/procedures?perPage=1' | grep -q '\"total\":32'"
 check "404 page in Vietnamese" bash -c "curl -sS '$URL/khong-co' | grep -q 'Không tìm thấy trang'"
-check "metrics exported" bash -c "curl -fsS '$URL/metrics' | grep -q 'hb_requests'"
+check "metrics need their token" bash -c "test \"\$(curl -s -o /dev/null -w '%{http_code}' '$URL/metrics')\" = 401"
+check "metrics exported with the token" bash -c "curl -fsS -H 'Authorization: Bearer $METRICS_TOKEN' '$URL/metrics' | grep -q 'motcua_http_requests_total'"
 check "first start migrated and loaded the demo catalog" grep -q "Loaded the demo catalog" "$WORK/server.log"
 check "demo staff logins printed at start" grep -q "quantri.h52@motcua.demo" "$WORK/server.log"
 stop_with_sigterm

@@ -61,7 +61,8 @@ public struct AppDependencies: Sendable {
 
     /// Delivers the outbox in the background while the portal runs.
     var outboxDelivery: OutboxDelivery {
-        OutboxDelivery(database: database, mailer: mailer, logger: logger, ready: schemaReady, interval: configuration.outboxInterval)
+        OutboxDelivery(database: database, mailer: mailer, logger: logger, ready: schemaReady, interval: configuration.outboxInterval,
+                       metrics: metrics)
     }
 
     /// Removes stale drafts in the background.

@@ -45,6 +45,9 @@ public struct AppConfiguration: Sendable {
     /// Stored files no row refers to, and temp files, are removed once this old (`MOTCUA_FILE_SWEEP_GRACE_SECONDS`):
     /// long enough for any upload still on its way to its commit, in any process sharing the files.
     public var fileSweepGraceSeconds: Int64 = 3600
+    /// The bearer token Prometheus sends for `/metrics` (`MOTCUA_METRICS_TOKEN`, at least 16 characters);
+    /// unset: `/metrics` is off.
+    public var metricsToken: String?
 
     public struct SMTPSettings: Sendable {
         public var host: String
@@ -144,6 +147,12 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError.invalid("MOTCUA_IDLE_TIMEOUT_SECONDS", "expected 1 to 3600 seconds")
             }
             configuration.idleTimeoutSeconds = seconds
+        }
+        if let token = environment["MOTCUA_METRICS_TOKEN"], !token.isEmpty {
+            guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+                throw ConfigurationError.invalid("MOTCUA_METRICS_TOKEN", "expected at least 16 printable ASCII characters")
+            }
+            configuration.metricsToken = token
         }
         for (name, keyPath) in [("MOTCUA_MAX_FILE_MB", \AppConfiguration.maxFileBytes), ("MOTCUA_MAX_DOSSIER_MB", \.maxDossierBytes)] {
             guard let text = environment[name], !text.isEmpty else { continue }

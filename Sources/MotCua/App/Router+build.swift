@@ -5,7 +5,7 @@ import Logging
 /// All routes and the middleware in front of them.
 func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestMetricsMiddleware(registry: dependencies.metrics))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware(pages: ErrorPages(renderer: dependencies.renderer)))
     if let publicDirectory = Bundle.module.url(forResource: "public", withExtension: nil, subdirectory: "Resources") {
@@ -19,7 +19,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         errorPages: ErrorPages(renderer: dependencies.renderer)))
 
     OperationsController(
-        database: dependencies.database, metrics: dependencies.metrics,
+        database: dependencies.database, metrics: dependencies.metrics, metricsToken: dependencies.configuration.metricsToken,
         openAPIDocument: try OperationsController<AppRequestContext>.bundledOpenAPIDocument()
     ).addRoutes(to: router)
     // Public catalog answers do not depend on who asks; one cache serves the pages and the API.

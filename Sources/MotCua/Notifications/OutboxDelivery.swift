@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SQLKit
+import Prometheus
 import ServiceLifecycle
 
 /// Delivers due outbox messages; retries temporary failures with exponential backoff and gives up after
@@ -18,6 +19,8 @@ struct OutboxDelivery: Service {
     var baseBackoff: Duration = .seconds(30)
     /// How long a claimed message stays away from other processes; renewed every third of it while sending.
     var claimLease: Duration = .seconds(120)
+    /// Where the backlog and the failures are counted (`/metrics`); nil in tests that do not look.
+    var metrics: PrometheusCollectorRegistry? = nil
 
     func run() async throws {
         await ready?.wait()
@@ -45,6 +48,7 @@ struct OutboxDelivery: Service {
                 FROM outbox WHERE status = \(bind: OutboxStatus.pending.rawValue) AND next_attempt_at <= \(bind: now) ORDER BY id LIMIT \(bind: limit)
                 """).all().map(Outbox.message(from:))
         }
+        try await recordBacklog()
         var sent = 0
         for message in due where try await claim(message, now: now) {
             do {
@@ -56,10 +60,13 @@ struct OutboxDelivery: Service {
                         """).run()
                 }
                 sent += 1
+                metrics?.makeCounter(name: "motcua_outbox_sent_total").increment()
             } catch {
                 let attempts = message.attempts + 1
                 let permanent = (error as? any DeliveryFailure)?.isPermanent ?? false
                 let giveUp = permanent || attempts >= maxAttempts
+                metrics?.makeCounter(name: "motcua_outbox_delivery_failures_total", labels: [("kind", permanent ? "permanent" : "temporary")])
+                    .increment()
                 let delay = baseBackoff.milliseconds * Int64(1 << min(attempts - 1, 10))
                 logger.warning("Mail delivery failed", metadata: [
                     "outboxID": "\(message.id)", "attempt": "\(attempts)", "permanent": "\(permanent)",
@@ -76,6 +83,18 @@ struct OutboxDelivery: Service {
             }
         }
         return sent
+    }
+
+    /// The outbox's backlog and the messages given up on, as gauges (shared by every process: read from the table).
+    private func recordBacklog() async throws {
+        guard let metrics else { return }
+        let counts = try await database.read { db in
+            try await db.raw("SELECT status, COUNT(*) AS n FROM outbox WHERE status <> \(bind: OutboxStatus.sent.rawValue) GROUP BY status").all()
+                .map { (try $0.decode(column: "status", as: String.self), try $0.decode(column: "n", as: Int64.self)) }
+        }
+        let byStatus = Dictionary(counts, uniquingKeysWith: +)
+        metrics.makeGauge(name: "motcua_outbox_pending").set(Double(byStatus[OutboxStatus.pending.rawValue] ?? 0))
+        metrics.makeGauge(name: "motcua_outbox_failed").set(Double(byStatus[OutboxStatus.failed.rawValue] ?? 0))
     }
 
     /// Sends the message while renewing its claim every third of the lease, so a slow SMTP session never

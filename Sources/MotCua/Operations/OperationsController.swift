@@ -7,6 +7,9 @@ import Prometheus
 struct OperationsController<Context: RequestContext>: Sendable {
     let database: any Database
     let metrics: PrometheusCollectorRegistry
+    /// `/metrics` answers only with `Authorization: Bearer <token>`; without a configured token it is off
+    /// (404): the portal port is public, and the figures are not.
+    let metricsToken: String?
     let openAPIDocument: ByteBuffer
 
     func addRoutes(to router: Router<Context>) {
@@ -32,6 +35,14 @@ struct OperationsController<Context: RequestContext>: Sendable {
     }
 
     @Sendable func metricsText(_ request: Request, context: Context) async throws -> Response {
+        guard let metricsToken else { throw PortalError.notFound("Không tìm thấy trang.") }
+        let offered = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
+        guard Secrets.constantTimeEquals(offered, metricsToken) else {
+            var response = Response(status: .unauthorized, headers: [.contentType: "text/plain; charset=utf-8"],
+                                    body: .init(byteBuffer: ByteBuffer(string: "metrics need a bearer token\n")))
+            response.headers[.wwwAuthenticate] = "Bearer"
+            return response
+        }
         var buffer: [UInt8] = []
         buffer.reserveCapacity(16 * 1024)
         metrics.emit(into: &buffer)

@@ -9,18 +9,33 @@ import Testing
 
 @Suite("Operations")
 struct OperationsTests {
-    @Test("Health, readiness and metrics")
+    @Test("Health and readiness for everyone; metrics only with the configured token, counters named …_total, outbox figures")
     func healthReadyMetrics() async throws {
         try await TestEnvironment.withApp { client in
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok && health.text.contains("ok"))
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .ok)
-            _ = try await client.execute(uri: "/thu-tuc", method: .get)
-            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            // No token configured: the metrics are not on the public port at all.
+            #expect(try await client.execute(uri: "/metrics", method: .get).status == .notFound)
+        }
+        let token = "metrics-token-for-tests-0123"
+        try await TestEnvironment.withAppAndDatabase(configure: { $0.metricsToken = token }) { browser, _, _ in
+            _ = try await browser.get("/thu-tuc")
+            #expect(try await browser.client.execute(uri: "/metrics", method: .get).status == .unauthorized)
+            #expect(try await browser.client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer wrong-token-000000000"]).status
+                    == .unauthorized)
+            // The outbox figures appear after a delivery round (every 100 ms in tests).
+            try await Task.sleep(for: .milliseconds(400))
+            let metrics = try await browser.client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(token)"])
             #expect(metrics.status == .ok)
             #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
-            #expect(metrics.text.contains("hb_requests"))
+            #expect(metrics.text.contains("motcua_http_requests_total{") && metrics.text.contains(#"route="/thu-tuc""#))
+            #expect(metrics.text.contains("motcua_http_request_duration_seconds_bucket"))
+            #expect(metrics.text.contains("motcua_outbox_pending"))
+            let counters = metrics.text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") && $0.hasSuffix(" counter") }
+                .map { $0.split(separator: " ")[2] }
+            #expect(!counters.isEmpty && counters.allSatisfy { $0.hasSuffix("_total") }, "\(counters)")
         }
     }
 

@@ -26,7 +26,7 @@ let routeRules: [String: RouteAccess] = [
     "GET /thu-tuc/{agency}/{code}/bieu-mau/{number}": .everyone,
     "GET /healthz": .everyone,
     "GET /readyz": .everyone,
-    "GET /metrics": .everyone,
+    "GET /metrics": .everyone,  // behind its own bearer token (MOTCUA_METRICS_TOKEN), off without one
     "GET /api/openapi.yaml": .everyone,
     "GET /api/v1/procedures": .everyone,
     "GET /api/v1/procedures/{agency}/{code}": .everyone,
