@@ -48,6 +48,8 @@ public struct AppConfiguration: Sendable {
     /// The bearer token Prometheus sends for `/metrics` (`MOTCUA_METRICS_TOKEN`, at least 16 characters);
     /// unset: `/metrics` is off.
     public var metricsToken: String?
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`MOTCUA_TRUSTED_PROXIES`); none by default.
+    var trustedProxies: TrustedProxies = .none
 
     public struct SMTPSettings: Sendable {
         public var host: String
@@ -147,6 +149,12 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError.invalid("MOTCUA_IDLE_TIMEOUT_SECONDS", "expected 1 to 3600 seconds")
             }
             configuration.idleTimeoutSeconds = seconds
+        }
+        if let text = environment["MOTCUA_TRUSTED_PROXIES"], !text.isEmpty {
+            guard let proxies = TrustedProxies(text) else {
+                throw ConfigurationError.invalid("MOTCUA_TRUSTED_PROXIES", "expected addresses or CIDR ranges separated by commas, got '\(text)'")
+            }
+            configuration.trustedProxies = proxies
         }
         if let token = environment["MOTCUA_METRICS_TOKEN"], !token.isEmpty {
             guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {

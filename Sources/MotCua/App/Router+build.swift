@@ -5,6 +5,7 @@ import Logging
 /// All routes and the middleware in front of them.
 func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ClientAddressMiddleware(trusted: dependencies.configuration.trustedProxies))
     router.add(middleware: RequestMetricsMiddleware(registry: dependencies.metrics))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware(pages: ErrorPages(renderer: dependencies.renderer)))

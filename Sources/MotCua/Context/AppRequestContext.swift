@@ -17,8 +17,8 @@ public struct AppRequestContext: RequestContext {
     var csrf: CSRFToken?
     /// The token a form of this response carries; reading it makes the response set the cookie.
     var csrfToken: String { csrf?.use() ?? "" }
-    /// The client's address, for throttling and the session list.
-    let clientIP: String
+    /// The client's address, for throttling and the session list (see `ClientAddressMiddleware`).
+    var clientIP: String
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
