@@ -26,7 +26,9 @@ portal itself would have written:
   for finished ones, pointing at a pool of real PDF (and JPEG) files written into D/files/objects/, so
   downloads work.
 - API tokens (`mct_…`, stored as SHA-256 like APITokenStore) for --token-citizens individuals, among
-  them the citizen whose dossier count is closest to 100, and for every receptionist.
+  them the citizen whose dossier count is closest to 100 (--my-dossiers), and for every receptionist.
+- With --agency CODE --agency-share F, a share F of the dossiers goes to that agency's procedures (one big
+  agency, as bench/issue16.sh wants), the rest to the other agencies'.
 
 Writes FILE (--out, JSON): the password, the token holders with their tokens and dossier counts, the
 staff tokens, counts and timings. --codes-file gets a random sample of real dossier codes, one a line.
@@ -540,6 +542,16 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
     by_kind = {kind: [p for p in procedures if kind in p.applicant_types] for kind in ("individual", "organization")}
     by_kind = {k: v for k, v in by_kind.items() if v}
     eligible = [c for c in citizens if c.kind in by_kind]
+    # --agency-share: that share of the dossiers goes to --agency's procedures, the rest to the other agencies'.
+    favoured: dict[str, list[Procedure]] = {}
+    others: dict[str, list[Procedure]] = {}
+    if args.agency:
+        if args.agency not in agencies.values():
+            raise SystemExit(f"gen_dossiers: no agency {args.agency} in the catalog")
+        favoured = {k: [p for p in v if p.agency_code == args.agency] for k, v in by_kind.items()}
+        others = {k: [p for p in v if p.agency_code != args.agency] for k, v in by_kind.items()}
+        if not all(favoured.values()) or not all(others.values()):
+            raise SystemExit(f"gen_dossiers: --agency {args.agency} must share applicant kinds with the other agencies")
     if not eligible:
         raise SystemExit("gen_dossiers: no procedure is open to individuals or organizations")
     pdfs, jpgs = write_file_pool(files_dir, rng)
@@ -604,7 +616,10 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
         recent = now - day_start <= DRAFT_MAX_AGE_DAYS * DAY_MS
         for t0 in times:
             citizen = choice(eligible)
-            procedure = choice(by_kind[citizen.kind])
+            if favoured:
+                procedure = choice(favoured[citizen.kind] if random_() < args.agency_share else others[citizen.kind])
+            else:
+                procedure = choice(by_kind[citizen.kind])
             citizen.dossiers += 1
             delivery = choice(procedure.delivery) if procedure.delivery else None
             created = t0 - randint(5, 180) * MINUTE_MS
@@ -671,9 +686,10 @@ def generate(args: argparse.Namespace) -> dict[str, Any]:
     flush()
     store.insert("dossier_sequences", ("agency_id", "day", "last_value"), sequences)
 
-    # Tokens: individuals (the bench files for an individual-only procedure), the one closest to 100 dossiers
-    # first, and every receptionist.
-    individuals = sorted((c for c in citizens if c.kind == "individual"), key=lambda c: (abs(c.dossiers - 100), c.id))
+    # Tokens: individuals (the bench files for an individual-only procedure), the one closest to --my-dossiers
+    # (100) dossiers first, and every receptionist.
+    individuals = sorted((c for c in citizens if c.kind == "individual"),
+                         key=lambda c: (abs(c.dossiers - args.my_dossiers), c.id))
     holders = individuals[:args.token_citizens]
     token_rows = []
     for citizen in holders:
@@ -738,6 +754,10 @@ def parse_args(argv: Iterable[str]) -> argparse.Namespace:
     parser.add_argument("--motcua-bin", help="motcua binary, for create-user")
     parser.add_argument("--desk-backlog", type=int, default=10_000,
                         help="about this many of the newest dossiers wait at the desk (status 1), at most 30 days' worth")
+    parser.add_argument("--agency", help="agency code that gets --agency-share of the dossiers (default: no preference)")
+    parser.add_argument("--agency-share", type=float, default=0.5, help="with --agency: its share of the dossiers, 0..1")
+    parser.add_argument("--my-dossiers", type=int, default=100,
+                        help="the first token holder (myDossiersUser) is the individual with a dossier count closest to this")
     parser.add_argument("--token-citizens", type=int, default=64, help="individuals given an API token")
     parser.add_argument("--codes", type=int, default=20_000, help="size of the random sample of codes")
     parser.add_argument("--codes-file", type=Path, help="write the sample of codes here")

@@ -7,13 +7,16 @@
 #                             dossier codes checked across the processes
 #   bench/mixed.sh --ci       the short form for the test command (10 s, still 64 connections); combines
 #                             with --nginx
+#   bench/mixed.sh --nginx --processes N   N portal processes behind nginx (default 2; 1 is allowed)
+#   bench/mixed.sh --postgres one portal process on PostgreSQL, without nginx
 #
 # Catalog browsing, public lookups by real dossier codes, logins (CSRF cookie + field, bcrypt), submissions
 # with a PDF through the JSON API, and the desk accepting submitted dossiers, together, with wrk and
 # bench/mixed.lua (one flow per connection). Reports req/s and p50/p99 per request type and the servers'
 # peak memory; exits 1 on any error (an unexpected status, a socket error, a lost answer) or when the
 # database is inconsistent afterwards (dossier codes repeated or not consecutive, submissions or desk
-# decisions missing). The last line reads `mixed load: N requests, E errors, ...`.
+# decisions missing). The last line reads `mixed load: N requests, E errors, ...`. The CPU time each part
+# used during the load (portal processes, PostgreSQL, nginx, wrk; from /proc) is reported per request.
 #
 # Environment:
 #   BENCH_DURATION=60           seconds of load (10 with --ci)
@@ -27,6 +30,8 @@
 #   MOTCUA_BIN=PATH             the binary to load (default: the release build, built unless BENCH_SKIP_BUILD=1)
 #   BENCH_DATABASE_URL=postgres://…   with --nginx: use this PostgreSQL server (a fresh database is made in
 #                               it and dropped afterwards) instead of starting a throwaway cluster
+#   BENCH_PG_PID=PID            with BENCH_DATABASE_URL: its postmaster, to count PostgreSQL's CPU time
+#   BENCH_OUT_DIR=DIR           write the outputs there instead of bench/out/mixed-…
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -37,9 +42,13 @@ usage() { sed -n '2,30s/^# \{0,1\}//p' "$0"; }
 
 NGINX=0
 CI=0
+USE_PG=0
+PROCESSES=""
 while (($#)); do
   case $1 in
-    --nginx) NGINX=1 ;;
+    --nginx) NGINX=1; USE_PG=1 ;;
+    --postgres) USE_PG=1 ;;
+    --processes) PROCESSES=${2:-}; shift ;;
     --ci) CI=1 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
@@ -47,6 +56,12 @@ while (($#)); do
   shift
 done
 
+if [[ -n $PROCESSES ]]; then
+  ((NGINX)) || die "--processes needs --nginx"
+  [[ $PROCESSES =~ ^[1-9]$ ]] || die "--processes takes 1 to 9"
+else
+  PROCESSES=$((NGINX ? 2 : 1))
+fi
 DURATION=${BENCH_DURATION:-$((CI ? 10 : 60))}
 MIX=${BENCH_MIX:-catalog=26,lookup=8,login=6,submit=16,desk=8}
 if [[ ${BENCH_DESK:-1} == 0 ]]; then
@@ -74,7 +89,12 @@ unset DATABASE_URL MOTCUA_SMTP_HOST MOTCUA_SMTP_PORT MOTCUA_SMTP_SECURITY MOTCUA
 # shellcheck source=bench/setup.sh
 source bench/setup.sh
 NAME=mixed
-if ((NGINX)); then NAME=mixed-nginx; fi
+if ((NGINX)); then
+  NAME=mixed-nginx
+  if ((PROCESSES != 2)); then NAME=mixed-nginx$PROCESSES; fi
+elif ((USE_PG)); then
+  NAME=mixed-pg
+fi
 bench_setup "$NAME"
 # The throwaway cluster (postgres) and nginx's workers (www-data) must reach their folders in here.
 chmod 711 "$WORK_DIR"
@@ -283,7 +303,7 @@ EOF
 
 t0=$SECONDS
 LOGS=()
-if ((NGINX)); then
+if ((USE_PG)); then
   if [[ -n ${BENCH_DATABASE_URL:-} ]]; then
     PG_URL=$BENCH_DATABASE_URL
   else
@@ -293,33 +313,41 @@ if ((NGINX)); then
   DB_NAME=motcua_mixed_$$
   psql_cmd "$PG_URL" -c "CREATE DATABASE $DB_NAME" >/dev/null
   DATABASE_URL_MIXED="${PG_URL%/*}/$DB_NAME"
-  PORT_A=$(free_port)
-  PORT_B=$(free_port)
-  for _ in 1 2 3 4 5; do
-    if [[ $PORT_A == "$PORT" ]]; then PORT_A=$(free_port); fi
-    if [[ $PORT_B == "$PORT" || $PORT_B == "$PORT_A" ]]; then PORT_B=$(free_port); fi
+fi
+if ((NGINX)); then
+  # BASE (nginx) from bench_setup is the public address of every process.
+  BACKEND_PORTS=()
+  LETTERS=(a b c d e f g h i)
+  for ((i = 0; i < PROCESSES; i++)); do
+    p=$(free_port)
+    while [[ $p == "$PORT" || " ${BACKEND_PORTS[*]} " == *" $p "* ]]; do p=$(free_port); done
+    BACKEND_PORTS+=("$p")
+    LOGS+=("$OUT/server-${LETTERS[$i]}.log")
   done
-  # BASE (nginx) from bench_setup is the public address of both processes.
-  LOGS=("$OUT/server-a.log" "$OUT/server-b.log")
   # First start: migrations and the demo catalog; then the desk's account, made while no server runs.
-  start_backend "$PORT_A" "${LOGS[0]}"
+  start_backend "${BACKEND_PORTS[0]}" "${LOGS[0]}"
   stop_backends
   DATABASE_URL=$DATABASE_URL_MIXED "$BIN" create-user --data-dir "$DATA_DIR" --email "$STAFF_EMAIL" --name "Cán bộ Tiếp Nhận" \
     --role receptionist --agency "$AGENCY" --password "$STAFF_PASSWORD" >"$OUT/create-user.log" 2>&1 ||
     { cat "$OUT/create-user.log" >&2; die "create-user failed"; }
-  start_backend "$PORT_A" "${LOGS[0]}"
-  start_backend "$PORT_B" "${LOGS[1]}"
-  start_nginx "$PORT" "$PORT_A" "$PORT_B"
-  DESCRIPTION="nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') (1 worker, round robin, keepalive) in front of two motcua processes (ports $PORT_A, $PORT_B) sharing PostgreSQL $(psql_cmd "$PG_URL" -c 'SHOW server_version' | cut -d' ' -f1) and one data dir"
+  for ((i = 0; i < PROCESSES; i++)); do start_backend "${BACKEND_PORTS[$i]}" "${LOGS[$i]}"; done
+  start_nginx "$PORT" "${BACKEND_PORTS[@]}"
+  WORD=$( ((PROCESSES == 1)) && echo "one motcua process" || echo "$PROCESSES motcua processes")
+  DESCRIPTION="nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') (1 worker, round robin, keepalive) in front of $WORD (ports ${BACKEND_PORTS[*]}) sharing PostgreSQL $(psql_cmd "$PG_URL" -c 'SHOW server_version' | cut -d' ' -f1) and one data dir"
 else
   LOGS=("$OUT/server.log")
+  local_env=()
+  if ((USE_PG)); then local_env=(DATABASE_URL="$DATABASE_URL_MIXED"); fi
   start_backend "$PORT" "${LOGS[0]}"
   stop_backends
-  "$BIN" create-user --data-dir "$DATA_DIR" --email "$STAFF_EMAIL" --name "Cán bộ Tiếp Nhận" \
+  env "${local_env[@]}" "$BIN" create-user --data-dir "$DATA_DIR" --email "$STAFF_EMAIL" --name "Cán bộ Tiếp Nhận" \
     --role receptionist --agency "$AGENCY" --password "$STAFF_PASSWORD" >"$OUT/create-user.log" 2>&1 ||
     { cat "$OUT/create-user.log" >&2; die "create-user failed"; }
   start_backend "$PORT" "${LOGS[0]}"
   DESCRIPTION="one motcua process on SQLite"
+  if ((USE_PG)); then
+    DESCRIPTION="one motcua process (no nginx) on PostgreSQL $(psql_cmd "$PG_URL" -c 'SHOW server_version' | cut -d' ' -f1)"
+  fi
 fi
 echo "== $DESCRIPTION; $BIN =="
 
@@ -338,9 +366,10 @@ echo "ready in $((SECONDS - t0))s"
 
 MEM_ARGS=()
 if ((NGINX)); then
-  sample_memory "${BACKEND_PIDS[0]}" "$OUT/memory-a.txt"
-  sample_memory "${BACKEND_PIDS[1]}" "$OUT/memory-b.txt"
-  MEM_ARGS=(--memory "motcua A=$OUT/memory-a.txt" --memory "motcua B=$OUT/memory-b.txt")
+  for ((i = 0; i < PROCESSES; i++)); do
+    sample_memory "${BACKEND_PIDS[$i]}" "$OUT/memory-${LETTERS[$i]}.txt"
+    MEM_ARGS+=(--memory "motcua ${LETTERS[$i]^^}=$OUT/memory-${LETTERS[$i]}.txt")
+  done
   NGINX_WORKER=$(awk '{ print $1 }' "/proc/$NGINX_PID/task/$NGINX_PID/children" 2>/dev/null || true)
   if [[ -n $NGINX_WORKER ]]; then
     sample_memory "$NGINX_WORKER" "$OUT/memory-nginx.txt"
@@ -350,10 +379,50 @@ else
   sample_memory "$SERVER_PID" "$OUT/memory.txt"
   MEM_ARGS=(--memory "motcua=$OUT/memory.txt")
 fi
+
+# --- CPU time of each part during the load, from /proc (clock ticks) ---------------------------------
+
+CLK_TCK=$(getconf CLK_TCK)
+# ticks PID : utime + stime of PID.
+ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# tree_ticks PID : PID's utime + stime + the reaped children's (cutime + cstime) + its live children's
+# utime + stime: a parent whose workers come and go (PostgreSQL's backends, nginx's worker).
+tree_ticks() {
+  local pid=$1 total child
+  [[ -r /proc/$pid/stat ]] || { echo 0; return; }
+  total=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$pid/stat")
+  for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
+    total=$((total + $(ticks "$child")))
+  done
+  echo "$total"
+}
+# cpu_snapshot : "label ticks" lines for the portal processes, PostgreSQL and nginx.
+cpu_snapshot() {
+  local portal=0 pid
+  for pid in "${BACKEND_PIDS[@]}"; do portal=$((portal + $(ticks "$pid"))); done
+  echo "portal $portal"
+  local pg=${PG_PID:-${BENCH_PG_PID:-}}
+  if ((USE_PG)) && [[ -n $pg ]]; then echo "postgres $(tree_ticks "$pg")"; fi
+  if [[ -n $NGINX_PID ]]; then echo "nginx $(tree_ticks "$NGINX_PID")"; fi
+}
+
 sleep 1
 echo "== Load: wrk -t$CONNS -c$CONNS -d${DURATION}s --timeout ${TIMEOUT}s -s bench/mixed.lua ($MIX) =="
-MIXED_CONFIG=$CONFIG timeout $((DURATION + TIMEOUT + 60)) wrk -t"$CONNS" -c"$CONNS" -d"${DURATION}s" --timeout "${TIMEOUT}s" --latency \
+cpu_snapshot >"$WORK_DIR/cpu-before.txt"
+WRK_TIME=()
+if [[ -x /usr/bin/time ]]; then WRK_TIME=(/usr/bin/time -f '%U %S' -o "$WORK_DIR/wrk-time.txt"); fi
+MIXED_CONFIG=$CONFIG timeout $((DURATION + TIMEOUT + 60)) "${WRK_TIME[@]}" wrk -t"$CONNS" -c"$CONNS" -d"${DURATION}s" --timeout "${TIMEOUT}s" --latency \
   -s bench/mixed.lua "$BASE" >"$OUT/wrk.txt" 2>&1 || { cat "$OUT/wrk.txt" >&2; die "wrk failed"; }
+cpu_snapshot >"$WORK_DIR/cpu-after.txt"
+# CPU milliseconds of each part during the load, for mixed_report.py (--cpu LABEL=MS).
+CPU_ARGS=()
+while read -r label before; do
+  after=$(awk -v l="$label" '$1 == l { print $2 }' "$WORK_DIR/cpu-after.txt")
+  CPU_ARGS+=(--cpu "$label=$(( (after - before) * 1000 / CLK_TCK ))")
+done <"$WORK_DIR/cpu-before.txt"
+if [[ -s $WORK_DIR/wrk-time.txt ]]; then
+  CPU_ARGS+=(--cpu "wrk=$(awk '{ printf "%d", ($1 + $2) * 1000 }' "$WORK_DIR/wrk-time.txt")")
+fi
 sleep 1
 for pid in "${BACKEND_PIDS[@]}"; do
   kill -0 "$pid" 2>/dev/null || die "a motcua process died during the load (logs: ${LOGS[*]})"
@@ -367,17 +436,21 @@ BUILD_KIND="release build"
 # A debug build serves several times slower: its figures say nothing about the portal's speed.
 if grep -qa '/debug/motcua_MotCua.resources' "$BIN"; then BUILD_KIND="DEBUG build: figures not representative"; fi
 SHARED="wrk and the server"
-if ((NGINX)); then SHARED="wrk, nginx, both servers and PostgreSQL"; fi
+if ((NGINX)); then
+  SHARED="wrk, nginx, the servers and PostgreSQL"
+elif ((USE_PG)); then
+  SHARED="wrk, the server and PostgreSQL"
+fi
 NOTES=("$DESCRIPTION; $BIN ($BUILD_KIND, $(date -u -r "$BIN" +%FT%TZ))"
   "MOTCUA_BCRYPT_COST=$BCRYPT_COST (server default 11); $CITIZENS citizens; $(nproc) cores shared by $SHARED")
-if ((NGINX)); then
+if ((NGINX && PROCESSES > 1)); then
   # Sessions are in the database: a login on one process holds on the other, a logout on one ends it on both.
   python3 bench/mixed_setup.py sessions --email nguoi.do.tai.01@example.vn --password Hoa-sen-no-2026 \
-    "http://127.0.0.1:$PORT_A" "http://127.0.0.1:$PORT_B" || die "sessions differ between the two processes"
-  NOTES+=("sessions: a login on either process is valid on the other, a logout on one ends the session on both (checked on each backend port)")
-  for i in 0 1; do
+    "http://127.0.0.1:${BACKEND_PORTS[0]}" "http://127.0.0.1:${BACKEND_PORTS[1]}" || die "sessions differ between the processes"
+  NOTES+=("sessions: a login on either of the first two processes is valid on the other, a logout on one ends the session on both (checked on each backend port)")
+  for ((i = 0; i < PROCESSES; i++)); do
     n=$(grep -c 'path=' "${LOGS[$i]}" || true)
-    NOTES+=("process $((i ? 2 : 1)) logged $n requests")
+    NOTES+=("process $((i + 1)) logged $n requests")
   done
 fi
 ERROR_LINES=$(cat "${LOGS[@]}" | grep -acE '^[^ ]+ (error|critical) ' || true)
@@ -385,7 +458,7 @@ NOTES+=("server log lines at level error or critical: $ERROR_LINES")
 stop_backends
 
 DB_ARGS=()
-if ((NGINX)); then
+if ((USE_PG)); then
   psql_cmd "$DATABASE_URL_MIXED" -F '|' -c "SELECT code, status FROM dossiers WHERE code IS NOT NULL" >"$WORK_DIR/codes.txt"
   psql_cmd "$DATABASE_URL_MIXED" -F '|' -c \
     "SELECT a.code, s.day, s.last_value FROM dossier_sequences s JOIN agencies a ON a.id = s.agency_id" >"$WORK_DIR/sequences.txt"
@@ -397,10 +470,16 @@ fi
 NOTE_ARGS=()
 for n in "${NOTES[@]}"; do NOTE_ARGS+=(--note "$n"); done
 TITLE="Mixed load $STAMP"
-if ((NGINX)); then TITLE+=" (nginx, two processes, PostgreSQL)"; fi
+if ((NGINX)); then
+  PLURAL=""
+  if ((PROCESSES > 1)); then PLURAL=es; fi
+  TITLE+=" (nginx, $PROCESSES process$PLURAL, PostgreSQL)"
+elif ((USE_PG)); then
+  TITLE+=" (one process, PostgreSQL)"
+fi
 rc=0
 python3 bench/mixed_report.py --samples "$SAMPLES" --wrk "$OUT/wrk.txt" --duration "$DURATION" --connections "$CONNS" \
-  "${MEM_ARGS[@]}" "${DB_ARGS[@]}" --setup-dossiers "$SETUP_DOSSIERS" --title "$TITLE" "${NOTE_ARGS[@]}" \
+  "${MEM_ARGS[@]}" "${CPU_ARGS[@]}" "${DB_ARGS[@]}" --json "$OUT/results.json" --setup-dossiers "$SETUP_DOSSIERS" --title "$TITLE" "${NOTE_ARGS[@]}" \
   --out "$OUT/results.md" >"$WORK_DIR/report.txt" || rc=$?
 cp "$OUT/results.md" "bench/out/$NAME-latest.md"
 echo

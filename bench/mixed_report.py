@@ -3,11 +3,12 @@ memory, and the consistency of the database after the load. Standard library onl
 
     python3 bench/mixed_report.py --samples DIR --wrk WRK_OUTPUT --duration S --connections N \
         --memory LABEL=FILE [--memory ...] (--sqlite DB | --pg-dump DIR) --setup-dossiers K \
-        [--note TEXT ...] --out results.md
+        [--cpu LABEL=MS ...] [--note TEXT ...] --out results.md [--json results.json]
 
 DIR holds bench/mixed.lua's t*.tsv files; WRK_OUTPUT is wrk's own output (its socket errors and run time);
 each memory FILE has lines "SECONDS VmRSS_kB VmHWM_kB" sampled from /proc/PID/status (the first line
-before the load). The database is read directly (SQLite, read-only) or from two files psql wrote into
+before the load). Each --cpu gives the CPU time (ms) a part used during the load (portal processes,
+PostgreSQL, nginx, wrk); the report divides it by the requests. The database is read directly (SQLite, read-only) or from two files psql wrote into
 DIR: codes.txt ("code|status" per submitted dossier) and sequences.txt ("agency|day|last_value").
 
 Checks, each a failure when broken:
@@ -171,7 +172,9 @@ def main() -> None:
     parser.add_argument("--setup-dossiers", type=int, required=True)
     parser.add_argument("--title", default="Mixed load")
     parser.add_argument("--note", action="append", default=[])
+    parser.add_argument("--cpu", action="append", default=[], help="LABEL=MS: CPU time of a part during the load")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--json", help="also write the figures here (JSON)")
     args = parser.parse_args()
 
     s = read_samples(Path(args.samples))
@@ -214,7 +217,19 @@ def main() -> None:
                  f"{percentile(every, 99):.2f} | {every[-1] / 1000 if every else 0:.1f} | {errors} |")
     lines += ["", f"errors: {status_errors} answers with another status than expected or without what the next step "
               f"needed, {socket_errors} socket errors (wrk), {lost} requests without an answer.", ""]
+    cpu = []
+    for item in args.cpu:
+        label, _, ms = item.partition("=")
+        cpu.append((label, float(ms)))
+    if cpu:
+        lines += ["| part | CPU during the load (s) | CPU ms per request |", "|---|---:|---:|"]
+        for label, ms in cpu:
+            lines.append(f"| {label} | {ms / 1000:.2f} | {ms / total if total else 0:.3f} |")
+        lines.append(f"| **all** | {sum(ms for _, ms in cpu) / 1000:.2f} | "
+                     f"{sum(ms for _, ms in cpu) / total if total else 0:.3f} |")
+        lines.append("")
     peaks = []
+    memory_figures = {}
     if args.memory:
         lines += ["| process | RSS before the load (MB) | peak RSS sampled (MB) | RSS at the end (MB) | VmHWM (MB) |",
                   "|---|---:|---:|---:|---:|"]
@@ -222,6 +237,7 @@ def main() -> None:
             label, _, path = item.partition("=")
             before, peak, end, hwm = memory(Path(path))
             peaks.append(f"{label} {hwm:.0f} MB")
+            memory_figures[label] = {"before": before, "peak": peak, "end": end, "hwm": hwm}
             lines.append(f"| {label} | {before:.1f} | {peak:.1f} | {end:.1f} | {hwm:.1f} |")
         lines.append("")
     lines.append(f"Database after the load: {len(codes)} submitted dossiers ({args.setup_dossiers} filed before the load, "
@@ -233,6 +249,19 @@ def main() -> None:
         lines += ["", "FAILED:", ""] + [f"- {f}" for f in failures]
     report = "\n".join(lines) + "\n"
     Path(args.out).write_text(report)
+    if args.json:
+        import json
+        kinds_figures = {}
+        for kind in kinds:
+            values = sorted(s.latencies[kind])
+            kinds_figures[kind] = {"requests": len(values), "rps": len(values) / seconds, "p50": percentile(values, 50),
+                                   "p99": percentile(values, 99), "errors": s.errors[kind] + s.lost[kind]}
+        Path(args.json).write_text(json.dumps({
+            "seconds": seconds, "requests": total, "rps": total / seconds if seconds else 0,
+            "p50": percentile(every, 50) if every else None, "p99": percentile(every, 99) if every else None,
+            "errors": errors, "kinds": kinds_figures, "cpuMs": dict(cpu),
+            "cpuMsPerRequest": {label: (ms / total if total else None) for label, ms in cpu},
+            "memoryMB": memory_figures, "failures": failures}, ensure_ascii=False, indent=1))
     print(report)
     print(f"mixed load: {total} requests, {errors} errors, {total / seconds:.0f} req/s, p50 {percentile(every, 50):.1f} ms, "
           f"p99 {percentile(every, 99):.1f} ms, peak memory {', '.join(peaks) or 'n/a'}, "

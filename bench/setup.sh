@@ -7,7 +7,7 @@
 #   parse_wrk FILE     req/s, p50, p99, errors and requests of a wrk --latency run
 #   read_wrk FILE WHAT parse_wrk into RPS P50_MS P99_MS ERRORS REQUESTS, once the server is known to outlive the load
 #   bench_verdict MET, bench_publish REPORT WHAT, bench_strict_exit   the end of a report with targets
-# Honours MOTCUA_BIN, BENCH_SKIP_BUILD and BENCH_BUILD_TIMEOUT.
+# Honours MOTCUA_BIN, BENCH_SKIP_BUILD, BENCH_BUILD_TIMEOUT and BENCH_OUT_DIR (where the outputs go).
 
 SERVER_PID=""
 # start_server's settings; a script may change them after bench_setup.
@@ -52,7 +52,7 @@ bench_setup() {
   [[ -x $BIN ]] || die "no motcua binary at $BIN (build it, or unset BENCH_SKIP_BUILD)"
 
   STAMP=$(date -u +%Y%m%d-%H%M%S)
-  OUT=bench/out/$name-$STAMP
+  OUT=${BENCH_OUT_DIR:-bench/out/$name-$STAMP}  # BENCH_OUT_DIR: a caller (bench/issue16.sh) gathers the outputs
   mkdir -p "$OUT"
   DATA_DIR=$WORK_DIR/data
   mkdir -p "$DATA_DIR"
