@@ -269,6 +269,8 @@ class PostgresStore:
         return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
     def insert(self, table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return  # COPY would read the lone newline as one empty row
         booleans = [i for i, c in enumerate(columns) if (table, c) in self.BOOLEAN_COLUMNS]
         lines = []
         for row in rows:
