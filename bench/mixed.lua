@@ -181,6 +181,10 @@ roles.login = {
         { ["Cookie"] = "motcua_session=" .. flow.session .. "; motcua_csrf=" .. flow.csrf }, nil,
         function(_, _, body)
           if not body:find(flow.user.email, 1, true) then return "the account page does not show the user" end
+          -- The CSRF token is renewed at login (the session's own): take it from the page's forms.
+          local field = body:match('name="_csrf" value="([^"]+)"')
+          if field == nil then return "no _csrf field on the account page" end
+          flow.csrf = field
           flow.step = "logout"
         end
     else

@@ -109,6 +109,9 @@ struct AccountController: Sendable {
             // A new session id at every login; whatever session this browser had before ends.
             if let old = context.identity?.sessionHash { try await accounts.sessions.delete(idHash: old) }
             var response = Response(status: .seeOther, headers: [.location: next.isEmpty ? "/tai-khoan" : next])
+            // The CSRF token is renewed with the session: the one read before login no longer counts. (The session
+            // cookie goes last: some clients keep only the last Set-Cookie of an answer.)
+            response.setCookie(cookies.make(CSRFMiddleware.cookieName, value: CSRFMiddleware.token(forSession: secret)))
             response.setCookie(cookies.make(
                 SessionMiddleware.cookieName, value: secret, maxAge: Int(accounts.sessions.absoluteTimeout.components.seconds)))
             return response
@@ -133,6 +136,8 @@ struct AccountController: Sendable {
         if let session = context.identity?.sessionHash { try await accounts.sessions.delete(idHash: session) }
         var response = Response(status: .seeOther, headers: [.location: "/"])
         response.setCookie(cookies.expired(SessionMiddleware.cookieName))
+        // A new token for the visitor the browser is now: the session's token ends with the session.
+        response.setCookie(cookies.make(CSRFMiddleware.cookieName, value: Secrets.random()))
         return response
     }
 

@@ -140,7 +140,7 @@ public func buildApplication(
     let responder = PortalResponder(
         inner: router.buildResponder(),
         routes: RouteTable(router.routes.map { ($0.path.description, $0.method) }),
-        errorPages: ErrorPages(renderer: dependencies.renderer))
+        errorPages: ErrorPages(renderer: dependencies.renderer), https: configuration.secureCookies)
     var app = Application(
         responder: responder,
         server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),

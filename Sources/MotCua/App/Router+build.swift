@@ -14,10 +14,11 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
             publicDirectory.path, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.maxAge(3600), .public])]),
             searchForIndexHtml: false, logger: dependencies.logger))
     }
-    router.add(middleware: CSRFMiddleware(cookies: dependencies.cookies))
+    // Who is asking first: the CSRF token of a signed-in visitor is their session's.
     router.add(middleware: SessionMiddleware(
         sessions: dependencies.accounts.sessions, apiTokens: dependencies.apiTokens, cookies: dependencies.cookies,
         errorPages: ErrorPages(renderer: dependencies.renderer)))
+    router.add(middleware: CSRFMiddleware(cookies: dependencies.cookies, errorPages: ErrorPages(renderer: dependencies.renderer)))
 
     OperationsController(
         database: dependencies.database, metrics: dependencies.metrics, metricsToken: dependencies.configuration.metricsToken,

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -12,17 +13,24 @@ struct CSRFMiddleware: RouterMiddleware {
     static let maxFormBytes = 64 * 1024
 
     let cookies: SessionCookies
+    /// Errors below are rendered here, with this request's token (the sign-out form of the error page needs it).
+    let errorPages: ErrorPages
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        // The API (bearer tokens, no cookies) and operations endpoints have no forms to protect.
+        // The API (bearer tokens, no cookies), static files and operations endpoints have no forms to protect.
         let path = request.uri.path
-        if path.hasPrefix("/api/") || ["/healthz", "/readyz", "/metrics"].contains(path) {
+        if path.hasPrefix("/api/") || path.hasPrefix("/static/") || ["/healthz", "/readyz", "/metrics"].contains(path) {
             return try await next(request, context)
         }
         var context = context
         var request = request
-        let existing = request.cookies[Self.cookieName].map(\.value).flatMap { Self.isWellFormed($0) ? $0 : nil }
-        let token = CSRFToken(existing ?? Secrets.random())
+        let existing = cookies.value(Self.cookieName, in: request).flatMap { Self.isWellFormed($0) ? $0 : nil }
+        // With a session, the token is the session's own (derived from its secret): a token read before login,
+        // or from another session, is worth nothing. Without one, the double-submit cookie's token.
+        // (`SessionMiddleware` runs first: only a live session counts.)
+        let session = context.identity?.sessionHash == nil ? nil : cookies.value(SessionMiddleware.cookieName, in: request)
+        let expected = session.map(Self.token(forSession:)) ?? existing
+        let token = CSRFToken(expected ?? Secrets.random())
         context.csrf = token
         let unsafe = ![.get, .head, .options].contains(request.method)
         if unsafe {
@@ -42,18 +50,30 @@ struct CSRFMiddleware: RouterMiddleware {
                 }
                 submitted = QueryValues(query: String(buffer: body))[Self.fieldName] ?? ""
             }
-            guard let existing, Secrets.constantTimeEquals(submitted, existing) else {
+            guard let expected, Secrets.constantTimeEquals(submitted, expected) else {
                 throw PortalError(
                     status: .forbidden,
                     message: "Phiên làm việc của biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.")
             }
         }
-        var response = try await next(request, context)
-        // Only a page with a form that posts needs the cookie: reading pages set none.
-        if existing == nil, token.wasUsed {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = errorPages.response(for: error, request: request, context: context)
+        }
+        // Only a page with a form that posts needs the cookie: reading pages set none. A login or logout sets its
+        // own (the token is renewed with the session).
+        let renewed = response.headers[values: .setCookie].contains { $0.hasPrefix(cookies.name(Self.cookieName) + "=") }
+        if token.wasUsed, existing != token.value, !renewed {
             response.setCookie(cookies.make(Self.cookieName, value: token.value))
         }
         return response
+    }
+
+    /// The CSRF token of a session: a digest of its secret (43 base64url characters, like a random token).
+    static func token(forSession secret: String) -> String {
+        Data(SHA256.hash(data: Data(("motcua-csrf:" + secret).utf8))).base64URLEncodedString()
     }
 
     static func isWellFormed(_ token: String) -> Bool {

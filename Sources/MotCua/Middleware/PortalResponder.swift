@@ -8,6 +8,8 @@ struct PortalResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context 
     let inner: Inner
     let routes: RouteTable
     let errorPages: ErrorPages
+    /// The public URL is https: HSTS on every answer.
+    var https = false
 
     func respond(to request: Request, context: AppRequestContext) async throws -> Response {
         var response: Response
@@ -27,7 +29,7 @@ struct PortalResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Context 
         } else {
             response = try await inner.respond(to: request, context: context)
         }
-        SecurityHeaders.apply(to: &response, requestID: context.id)
+        SecurityHeaders.apply(to: &response, requestID: context.id, https: https)
         return response
     }
 }

@@ -8,7 +8,11 @@ enum SecurityHeaders {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
         + "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
-    static func apply(to response: inout Response, requestID: String) {
+    /// Over HTTPS: browsers keep to HTTPS for a year (RFC 6797).
+    static let strictTransportSecurity = "max-age=31536000; includeSubDomains"
+
+    static func apply(to response: inout Response, requestID: String, https: Bool = false) {
+        if https { response.headers[.strictTransportSecurity] = strictTransportSecurity }
         response.headers[.contentSecurityPolicy] = contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.referrerPolicy] = "strict-origin-when-cross-origin"

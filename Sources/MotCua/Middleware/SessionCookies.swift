@@ -2,16 +2,24 @@ import Foundation
 import Hummingbird
 
 /// Cookie attributes in one place: HttpOnly always, SameSite=Lax, Secure when served over HTTPS.
+/// Over HTTPS the site-wide cookies carry the `__Host-` prefix: the browser then only accepts them Secure,
+/// for this host and path "/", so a sibling subdomain cannot plant a session or a CSRF token.
 struct SessionCookies: Sendable {
     let secure: Bool
 
+    /// The name a site-wide cookie goes by on this deployment.
+    func name(_ base: String) -> String { secure ? "__Host-" + base : base }
+
     func make(_ name: String, value: String, maxAge: Int? = nil) -> Cookie {
-        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+        Cookie(name: self.name(name), value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
     }
 
     func expired(_ name: String, path: String = "/") -> Cookie {
-        Cookie(name: name, value: "", maxAge: 0, path: path, secure: secure, httpOnly: true, sameSite: .lax)
+        Cookie(name: path == "/" ? self.name(name) : name, value: "", maxAge: 0, path: path, secure: secure, httpOnly: true, sameSite: .lax)
     }
+
+    /// A site-wide cookie's value in the request.
+    func value(_ name: String, in request: Request) -> String? { request.cookies[self.name(name)]?.value }
 
     /// A value to show once on the next page of `path` (after a redirect), such as a new token: short-lived,
     /// HttpOnly, sent only to that page, cleared when shown. Reloading the form's answer cannot repeat the action.

@@ -14,6 +14,9 @@ struct SessionMiddleware: RouterMiddleware {
     let errorPages: ErrorPages
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // Stylesheets and images need no identity: no session lookup, and the file middleware in front
+        // sees the router's "not found" as it expects.
+        if request.uri.path.hasPrefix("/static/") { return try await next(request, context) }
         var context = context
         if request.uri.path.hasPrefix("/api/") {
             if let token = Self.bearerToken(request) {
@@ -24,7 +27,7 @@ struct SessionMiddleware: RouterMiddleware {
             }
             return try await next(request, context)
         }
-        guard let secret = request.cookies[Self.cookieName]?.value, !secret.isEmpty else {
+        guard let secret = cookies.value(Self.cookieName, in: request), !secret.isEmpty else {
             return try await next(request, context)
         }
         if secret.utf8.count <= 128, let (user, session) = try await sessions.load(secret: secret) {
@@ -46,7 +49,7 @@ struct SessionMiddleware: RouterMiddleware {
             response = errorPages.response(for: error, request: request, context: context)
         }
         // …unless the answer starts a new session itself (a login with a stale cookie still in the browser).
-        if !response.headers[values: .setCookie].contains(where: { $0.hasPrefix(Self.cookieName + "=") }) {
+        if !response.headers[values: .setCookie].contains(where: { $0.hasPrefix(cookies.name(Self.cookieName) + "=") }) {
             response.setCookie(cookies.expired(Self.cookieName))
         }
         return response
