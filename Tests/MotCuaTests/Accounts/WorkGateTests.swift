@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Slow work cannot starve fast work")
 struct WorkGateTests {
-    @Test("At most `limit` run at once, `queueLimit` wait, the rest are refused at once")
+    @Test("At most `limit` run at once, `queueLimit` wait, the rest are refused at once", .timeLimit(.minutes(1)))
     func gate() async throws {
         let gate = WorkGate(limit: 1, queueLimit: 2)
         let peak = PeakCounter()
@@ -34,7 +34,8 @@ struct WorkGateTests {
         #expect(gate.load == (0, 0))
     }
 
-    @Test("A login past the bcrypt queue is answered 503 with Retry-After and a Vietnamese message, and its attempt does not count")
+    @Test("A login past the bcrypt queue is answered 503 with Retry-After and a Vietnamese message, and its attempt does not count",
+          .timeLimit(.minutes(1)))
     func busyLogin() async throws {
         try await TestEnvironment.withDependencies(demoData: false) { dependencies in
             let gate = WorkGate(limit: 1, queueLimit: 1)

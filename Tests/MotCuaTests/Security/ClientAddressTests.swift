@@ -32,7 +32,8 @@ struct ClientAddressTests {
         }
     }
 
-    @Test("Behind a trusted proxy, 30 failed logins lock that client only; without trust, a forged header changes nothing")
+    @Test("Behind a trusted proxy, 30 failed logins lock that client only; without trust, a forged header changes nothing",
+          .timeLimit(.minutes(2)))
     func perClientLock() async throws {
         for trusted in [true, false] {
             try await TestEnvironment.withConfiguration(demoData: false) { base in
