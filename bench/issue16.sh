@@ -78,6 +78,7 @@ SERVER_STOP_SECONDS=30
 PGDATA=""
 PG_PID=""
 PG_URL=""
+OTHER_SAMPLER=""
 PG_DBS=()
 # shellcheck disable=SC2317  # reached through the trap
 issue16_cleanup() {
@@ -85,6 +86,7 @@ issue16_cleanup() {
   trap - EXIT INT TERM
   set +e
   if [[ -n $SERVER_PID ]]; then stop_pid "$SERVER_PID" 20; SERVER_PID=""; fi
+  if [[ -n $OTHER_SAMPLER ]]; then kill "$OTHER_SAMPLER" 2>/dev/null; fi
   if [[ -n ${BENCH_DATABASE_URL:-} ]]; then
     for db in "${PG_DBS[@]}"; do psql_cmd "$PG_URL" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1; done
   fi
@@ -527,6 +529,17 @@ busy_elsewhere() {
   top -b -n 2 -d 1 -w 200 2>/dev/null | awk '/^top -/ { block++ } block == 2 && $1 ~ /^[0-9]+$/ && $9 + 0 > 10 { printf "%s%s (%s %%)", (n++ ? ", " : ""), $12, $9 }'
 }
 BUSY_BEFORE=$(busy_elsewhere || true)
+# Other work during the run: every 5 s, the processes above 10 % of a core that are not this benchmark's.
+OWN_COMMANDS='^(motcua|wrk|postgres|nginx|python3|curl|sqlite3|psql|top|bash|timeout|awk|time|sleep)$'
+(
+  deadline=$((SECONDS + 3600))
+  while ((SECONDS < deadline)); do
+    top -b -n 2 -d 1 -w 200 2>/dev/null | awk -v own="$OWN_COMMANDS" \
+      '/^top -/ { block++ } block == 2 && $1 ~ /^[0-9]+$/ && $9 + 0 > 10 && $12 !~ own { print $12, $9 }'
+    sleep 4
+  done
+) >"$OUT/other-processes.txt" 2>/dev/null &
+OTHER_SAMPLER=$!
 
 for engine in sqlite postgres; do
   has_engine "$engine" || continue
@@ -558,6 +571,10 @@ REPORT=$OUT/results.md
   echo "wrk ${DURATION}s per run (2 s warm-up), $CONNS connections (2 threads) for the reads and the logins, 64 for the mixed loads."
   echo "Load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg). Total time $((SECONDS - T_START)) s."
   echo "Processes busy (> 10 % of a core) when the run started: ${BUSY_BEFORE:-none}; at its end: $(busy_elsewhere || true)."
+  kill "$OTHER_SAMPLER" 2>/dev/null || true
+  echo "Other processes seen above 10 % of a core during the run (sampled every 5 s; samples, highest %): $(
+    awk '{ n[$1]++; if ($2 + 0 > m[$1]) m[$1] = $2 + 0 } END { for (k in n) printf "%s%s %d, %.0f %%", (c++ ? "; " : ""), k, n[k], m[k] }' \
+      "$OUT/other-processes.txt")"
   echo
   cat "$OUT/notes.md"
   echo
