@@ -9,6 +9,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     router.add(middleware: RequestMetricsMiddleware(registry: dependencies.metrics))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware(pages: ErrorPages(renderer: dependencies.renderer)))
+    router.add(middleware: QueryEncodingMiddleware())
     if let publicDirectory = Bundle.module.url(forResource: "public", withExtension: nil, subdirectory: "Resources") {
         router.add(middleware: FileMiddleware(
             publicDirectory.path, urlBasePath: "/static", cacheControl: .init([(MediaType(type: .any), [.maxAge(3600), .public])]),

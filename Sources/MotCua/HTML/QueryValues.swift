@@ -6,17 +6,42 @@ extension Request {
     var queryValues: QueryValues { QueryValues(query: uri.query ?? "") }
 }
 
-/// Decoded query parameters. "+" is a space (forms send spaces that way) and is turned into one before
-/// percent-decoding, so a literal "%2B" stays a plus sign. Repeated names keep their first value.
+/// Decoded query parameters or form fields. "+" is a space (forms send spaces that way) and is turned
+/// into one before percent-decoding, so a literal "%2B" stays a plus sign.
+///
+/// Why not Hummingbird's `URLEncodedFormDecoder` for everything: the dossier form's fields are the
+/// procedure's own (named at run time), and one reader serves the query string and every form alike.
+/// It says what it could not read: a malformed escape (`%FF`, `%G1`) and a repeated name, which
+/// `checked()` turns into a 400 (a query keeps the first value of a repeated name; a form refuses it).
 struct QueryValues {
     private var values: [String: String] = [:]
+    /// The first name or value whose percent-escapes are not UTF-8.
+    private(set) var malformed: String?
+    /// The first name that came more than once.
+    private(set) var repeated: String?
 
     init(query: String) {
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = Self.decode(parts[0]), values[name] == nil else { continue }
-            values[name] = parts.count > 1 ? (Self.decode(parts[1]) ?? "") : ""
+            guard let name = Self.decode(parts[0]) else { malformed = malformed ?? String(parts[0]); continue }
+            let value = parts.count > 1 ? Self.decode(parts[1]) : ""
+            if value == nil { malformed = malformed ?? name }
+            if values[name] != nil { repeated = repeated ?? name; continue }
+            values[name] = value ?? ""
         }
+    }
+
+    /// Refuses what could not be read: a malformed escape always, a repeated name when `allowingRepeats` is false.
+    func checked(allowingRepeats: Bool) throws -> QueryValues {
+        if let malformed {
+            throw PortalError.badRequest("Dữ liệu gửi lên có mã hóa ký tự không hợp lệ (ở \"\(malformed.prefix(40))\").",
+                                         fields: [.init(name: String(malformed.prefix(40)), reason: "percent-encoding")])
+        }
+        if !allowingRepeats, let repeated {
+            throw PortalError.badRequest("Biểu mẫu gửi trường \"\(repeated.prefix(40))\" nhiều lần.",
+                                         fields: [.init(name: String(repeated.prefix(40)), reason: "repeated")])
+        }
+        return self
     }
 
     subscript(_ name: String) -> String? { values[name] }
@@ -31,6 +56,6 @@ extension Request {
     func formValues() async throws -> QueryValues {
         var request = self
         let body = try await request.collectBody(upTo: CSRFMiddleware.maxFormBytes)
-        return QueryValues(query: String(buffer: body))
+        return try QueryValues(query: String(buffer: body)).checked(allowingRepeats: false)
     }
 }

@@ -56,12 +56,13 @@ struct MultipartFileStream: AsyncSequence, Sendable {
             self.parser = MultipartParser(boundary: boundary)
             let state = self.state
             parser.onHeader = { name, value in
+                // The disposition's parameters read as RFC 7578 writes them (quoted strings may hold ";",
+                // `filename*` carries UTF-8), not by searching for "filename=".
                 guard name.lowercased() == "content-disposition", !state.fileDone,
-                      let range = value.range(of: "filename=")
+                      let name = ContentDisposition.fileName(of: value)
                 else { return }
                 state.inFile = true
-                let name = value[range.upperBound...].split(separator: ";").first.map(String.init) ?? ""
-                fileName.set(name.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")))
+                fileName.set(name)
             }
             parser.onBody = { buffer in
                 if state.inFile { state.queue.append(buffer) }

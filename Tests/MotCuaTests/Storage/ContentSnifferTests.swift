@@ -33,3 +33,24 @@ struct ContentSnifferTests {
         #expect(Self.format(Array("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n".utf8)) == nil)
     }
 }
+
+@Suite("Multipart file names")
+struct MultipartFileNameTests {
+    @Test("File names are read from the Content-Disposition parameters: quoted ; and =, escapes, filename* in UTF-8", arguments: [
+        (#"form-data; name="file"; filename="don.pdf""#, "don.pdf"),
+        (#"form-data; name="file"; filename="a;b=c.pdf""#, "a;b=c.pdf"),
+        (#"form-data; name="file"; filename="x\"y.pdf""#, #"x"y.pdf"#),
+        (#"form-data; name="file"; filename="Don.pdf"; filename*=UTF-8''%C4%90%C6%A1n%20xin.pdf"#, "Đơn xin.pdf"),
+        (#"form-data; name="notfilename=x.exe"; filename="that.pdf""#, "that.pdf"),
+        (#"form-data; name=file; filename=plain.pdf"#, "plain.pdf"),
+    ])
+    func names(header: String, expected: String) {
+        #expect(ContentDisposition.fileName(of: header) == expected)
+    }
+
+    @Test("A part without a file name is not a file")
+    func notAFile() {
+        #expect(ContentDisposition.fileName(of: #"form-data; name="note""#) == nil)
+        #expect(ContentDisposition.fileName(of: #"form-data; name="filename""#) == nil)
+    }
+}
