@@ -1,10 +1,3 @@
-/// What an import changed.
-public struct CatalogImportSummary: Sendable, Equatable {
-    public var agencies: Int
-    public var fields: Int
-    public var proceduresCreated: Int
-    public var proceduresUpdated: Int
-}
 
 /// Storage of the catalog.
 public protocol CatalogRepository: Sendable {
@@ -20,9 +13,3 @@ public protocol CatalogRepository: Sendable {
     func apply(_ catalog: ValidCatalog, templates: [TemplateKey: StoredFile]) async throws -> CatalogImportSummary
 }
 
-/// Identifies a template of the file being imported.
-public struct TemplateKey: Hashable, Sendable {
-    public var agencyCode: String
-    public var procedureCode: String
-    public var position: Int
-}

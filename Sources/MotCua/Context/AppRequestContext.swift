@@ -2,12 +2,6 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// Who is asking: the account, and the session it came through (nil for an API token).
-public struct Identity: Sendable {
-    public var user: User
-    var sessionHash: String?
-}
-
 /// The request context of every route. `identity` is optional here; protected route groups use
 /// `AuthenticatedContext`, where it is not.
 public struct AppRequestContext: RequestContext {
@@ -28,6 +22,3 @@ public struct AppRequestContext: RequestContext {
     /// JSON answers with stable key order and unescaped slashes, like the problem documents.
     public var responseEncoder: JSONEncoder { PortalJSON.encoder() }
 }
-
-/// Thrown when a page needs a signed-in account: pages redirect to the login page, the API answers 401.
-struct LoginRequired: Error {}

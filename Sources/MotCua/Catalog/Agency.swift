@@ -1,0 +1,18 @@
+import Foundation
+
+public struct BankAccount: Sendable, Codable, Equatable {
+    public var accountNumber: String
+    public var bankName: String
+    public var accountHolder: String
+}
+
+public struct Agency: Sendable, Codable, Equatable {
+    public var code: String
+    public var name: String
+    public var province: String
+    public var address: String
+    public var phone: String
+    public var email: String
+    public var website: String
+    public var bankAccount: BankAccount?
+}

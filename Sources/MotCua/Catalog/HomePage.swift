@@ -1,0 +1,24 @@
+import Foundation
+
+struct AgencyCard: Sendable {
+    var name: String
+    var province: String
+    var url: String
+    var procedureCount: Int
+}
+
+struct FieldLink: Sendable {
+    var name: String
+    var url: String
+    var procedureCount: Int
+}
+
+struct HomePage: PageModel {
+    static let template = "home"
+    var chrome: PageChrome
+    var procedureCount: Int
+    var fullOnlineCount: Int
+    var agencyCount: Int
+    var agencies: [AgencyCard]
+    var fields: [FieldLink]
+}

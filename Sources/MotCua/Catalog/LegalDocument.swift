@@ -1,0 +1,7 @@
+import Foundation
+
+public struct LegalDocument: Sendable, Codable, Equatable {
+    public var reference: String
+    public var title: String
+    public var issuedOn: String?
+}
