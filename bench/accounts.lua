@@ -15,33 +15,5 @@ local cookie = os.getenv("BENCH_COOKIE") or ""
 if cookie ~= "" then
   wrk.headers["Cookie"] = cookie
 end
-local expect = tonumber(os.getenv("BENCH_EXPECT") or "200")
-
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-end
-
-function init(args)
-  unexpected = 0
-  statuses = ""
-end
-
-function response(status, headers, body)
-  if status ~= expect then
-    unexpected = unexpected + 1
-    if unexpected <= 3 then
-      statuses = statuses .. " " .. status
-    end
-  end
-end
-
-function done(summary, latency, requests)
-  local n, seen = 0, ""
-  for _, t in ipairs(threads) do
-    n = n + (t:get("unexpected") or 0)
-    seen = seen .. (t:get("statuses") or "")
-  end
-  io.write(string.format("Unexpected status: %d (expected %d;%s)\n", n, expect, seen == "" and " none" or seen))
-end
+-- The status check and its report (setup, init, response, done) are shared.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "expect_status.lua")

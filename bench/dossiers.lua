@@ -17,17 +17,10 @@ local cookie = os.getenv("BENCH_COOKIE") or ""
 if cookie ~= "" then wrk.headers["Cookie"] = cookie end
 local auth = os.getenv("BENCH_AUTH") or ""
 if auth ~= "" then wrk.headers["Authorization"] = auth end
-local expect = tonumber(os.getenv("BENCH_EXPECT") or "200")
+-- The status check and its report (setup, init, response, done) are shared.
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "expect_status.lua")
 
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-end
-
-function init(args)
-  unexpected = 0
-  statuses = ""
+function on_init(args)
   math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "1", 16) % 100000)
 end
 
@@ -36,20 +29,4 @@ function request()
     return wrk.format(nil, wrk.path .. codes[math.random(#codes)])
   end
   return wrk.format(nil, wrk.path)
-end
-
-function response(status, headers, body)
-  if status ~= expect then
-    unexpected = unexpected + 1
-    if unexpected <= 3 then statuses = statuses .. " " .. status end
-  end
-end
-
-function done(summary, latency, requests)
-  local n, seen = 0, ""
-  for _, t in ipairs(threads) do
-    n = n + (t:get("unexpected") or 0)
-    seen = seen .. (t:get("statuses") or "")
-  end
-  io.write(string.format("Unexpected status: %d (expected %d;%s)\n", n, expect, seen == "" and " none" or seen))
 end
