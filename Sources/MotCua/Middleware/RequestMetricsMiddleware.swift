@@ -27,9 +27,9 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     private func record(_ request: Request, _ context: Context, status: Int, since start: UInt64) {
         let route = context.endpointPath ?? "unmatched"
         let method = request.method.rawValue
-        registry.makeCounter(name: "motcua_http_requests_total", labels: [("method", method), ("route", route), ("status", String(status))])
+        registry.makeCounter(descriptor: MetricNames.httpRequests, labels: [("method", method), ("route", route), ("status", String(status))])
             .increment()
-        registry.makeDurationHistogram(name: "motcua_http_request_duration_seconds", labels: [("method", method), ("route", route)],
+        registry.makeDurationHistogram(descriptor: MetricNames.httpRequestDuration, labels: [("method", method), ("route", route)],
                                        buckets: Self.buckets)
             .record(.nanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - start)))
     }

@@ -60,12 +60,12 @@ struct OutboxDelivery: Service {
                         """).run()
                 }
                 sent += 1
-                metrics?.makeCounter(name: "motcua_outbox_sent_total").increment()
+                metrics?.makeCounter(descriptor: MetricNames.outboxSent).increment()
             } catch {
                 let attempts = message.attempts + 1
                 let permanent = (error as? any DeliveryFailure)?.isPermanent ?? false
                 let giveUp = permanent || attempts >= maxAttempts
-                metrics?.makeCounter(name: "motcua_outbox_delivery_failures_total", labels: [("kind", permanent ? "permanent" : "temporary")])
+                metrics?.makeCounter(descriptor: MetricNames.outboxDeliveryFailures, labels: [("kind", permanent ? "permanent" : "temporary")])
                     .increment()
                 let delay = baseBackoff.milliseconds * Int64(1 << min(attempts - 1, 10))
                 logger.warning("Mail delivery failed", metadata: [
@@ -93,8 +93,8 @@ struct OutboxDelivery: Service {
                 .map { (try $0.decode(column: "status", as: String.self), try $0.decode(column: "n", as: Int64.self)) }
         }
         let byStatus = Dictionary(counts, uniquingKeysWith: +)
-        metrics.makeGauge(name: "motcua_outbox_pending").set(Double(byStatus[OutboxStatus.pending.rawValue] ?? 0))
-        metrics.makeGauge(name: "motcua_outbox_failed").set(Double(byStatus[OutboxStatus.failed.rawValue] ?? 0))
+        metrics.makeGauge(descriptor: MetricNames.outboxPending).set(Double(byStatus[OutboxStatus.pending.rawValue] ?? 0))
+        metrics.makeGauge(descriptor: MetricNames.outboxFailed).set(Double(byStatus[OutboxStatus.failed.rawValue] ?? 0))
     }
 
     /// Sends the message while renewing its claim every third of the lease, so a slow SMTP session never
