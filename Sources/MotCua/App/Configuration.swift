@@ -48,6 +48,9 @@ public struct AppConfiguration: Sendable {
     /// The bearer token Prometheus sends for `/metrics` (`MOTCUA_METRICS_TOKEN`, at least 16 characters);
     /// unset: `/metrics` is off.
     public var metricsToken: String?
+    /// Connections each process may open to PostgreSQL (`MOTCUA_DB_POOL_SIZE`). With N processes the server's
+    /// `max_connections` must exceed N × this.
+    public var databasePoolSize = 20
     /// Reverse proxies whose `X-Forwarded-For` names the client (`MOTCUA_TRUSTED_PROXIES`); none by default.
     var trustedProxies: TrustedProxies = .none
 
@@ -149,6 +152,12 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError.invalid("MOTCUA_IDLE_TIMEOUT_SECONDS", "expected 1 to 3600 seconds")
             }
             configuration.idleTimeoutSeconds = seconds
+        }
+        if let text = environment["MOTCUA_DB_POOL_SIZE"], !text.isEmpty {
+            guard let size = Int(text), (1...500).contains(size) else {
+                throw ConfigurationError.invalid("MOTCUA_DB_POOL_SIZE", "expected 1 to 500 connections, got '\(text)'")
+            }
+            configuration.databasePoolSize = size
         }
         if let text = environment["MOTCUA_TRUSTED_PROXIES"], !text.isEmpty {
             guard let proxies = TrustedProxies(text) else {

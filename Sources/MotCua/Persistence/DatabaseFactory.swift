@@ -10,7 +10,7 @@ public enum OpenedDatabase: Sendable {
 
     public static func open(_ configuration: AppConfiguration, logger: Logger) async throws -> OpenedDatabase {
         if let url = configuration.databaseURL {
-            return .postgres(try PostgresDatabase(url: url, logger: logger))
+            return .postgres(try PostgresDatabase(url: url, maximumConnections: configuration.databasePoolSize, logger: logger))
         }
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
         return .sqlite(try await SQLiteDatabase.open(path: configuration.sqlitePath, logger: logger))

@@ -50,6 +50,9 @@ enum TestEnvironment {
         configuration.bcryptCost = 4  // the lowest cost: tests check behaviour, bench/ measures speed
         configuration.outboxInterval = .milliseconds(100)
         configuration.configuredPublicURL = "http://127.0.0.1:8080"
+        // Every test runs an application of its own, all at once: a small pool each keeps the sum within the
+        // test server's max_connections.
+        configuration.databasePoolSize = 6
         guard let adminURL else { return try await body(configuration) }
 
         let name = "motcua_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()

@@ -81,8 +81,15 @@ struct DossierAPIController: Sendable {
         let dossier = try await owned(context)
         // The body is optional (no reason given); a body that is there must be valid JSON.
         var request = request
-        let reason = try await request.collectBody(upTo: 64 * 1024).readableBytes == 0 ? ""
-            : try await request.decode(as: WithdrawBody.self, context: context).reason ?? ""
+        var reason = ""
+        if try await request.collectBody(upTo: 64 * 1024).readableBytes > 0 {
+            do {
+                reason = try await request.decode(as: WithdrawBody.self, context: context).reason ?? ""
+            } catch {
+                throw PortalError.badRequest("Nội dung gửi lên không phải JSON hợp lệ ({\"reason\": \"…\"}).",
+                                             fields: [.init(name: "body", reason: "invalid JSON")])
+            }
+        }
         return try await dto(try await service.withdraw(dossierID: dossier.id, applicant: context.user, reason: reason))
     }
 
