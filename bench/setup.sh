@@ -152,3 +152,73 @@ bench_publish() {
 bench_strict_exit() {
   if [[ ${BENCH_STRICT:-0} == 1 && ${#MISSES[@]} -gt 0 ]]; then exit 1; fi
 }
+
+# --- PostgreSQL for the benches, as scripts/test makes it: Debian's postgresql-15, a throwaway cluster ---
+# Callers set PG_VERSION, PG_BIN and WORK_DIR; start_postgres sets PG_ROOT, PGDATA, PG_PID and PG_URL.
+
+psql_cmd() {
+  local psql=psql
+  [[ -x $PG_BIN/psql ]] && psql=$PG_BIN/psql
+  "$psql" "$1" -XAtq -v ON_ERROR_STOP=1 "${@:2}"
+}
+
+# Runs a PostgreSQL tool as the postgres user (initdb refuses root).
+as_pg() {
+  if [[ $EUID -eq 0 ]]; then
+    (cd "$PG_ROOT" && runuser -u postgres -- "$@")
+  else
+    "$@"
+  fi
+}
+
+ensure_postgres() {
+  if [[ -x $PG_BIN/initdb && -x $PG_BIN/pg_ctl && -x $PG_BIN/postgres ]] && id postgres >/dev/null 2>&1; then
+    return 0
+  fi
+  log "== Installing PostgreSQL $PG_VERSION =="
+  # No default cluster: this script makes its own throwaway one.
+  as_root mkdir -p /etc/postgresql-common/createcluster.d
+  echo 'create_main_cluster = false' | as_root tee /etc/postgresql-common/createcluster.d/motcua.conf >/dev/null
+  apt_install "postgresql-$PG_VERSION"
+  [[ -x $PG_BIN/initdb ]] || die "postgresql-$PG_VERSION installed but $PG_BIN/initdb is missing"
+}
+
+start_postgres() {
+  local port
+  PG_ROOT=$WORK_DIR/pg
+  mkdir -p "$PG_ROOT"
+  PGDATA=$PG_ROOT/data
+  if [[ $EUID -eq 0 ]]; then chown postgres: "$PG_ROOT"; fi
+  if ! as_pg "$PG_BIN/initdb" -D "$PGDATA" -A trust -U postgres --encoding=UTF8 --locale=C.UTF-8 \
+    >"$PG_ROOT/initdb.log" 2>&1; then
+    rm -rf "$PGDATA"
+    as_pg "$PG_BIN/initdb" -D "$PGDATA" -A trust -U postgres --encoding=UTF8 --locale=C \
+      >"$PG_ROOT/initdb.log" 2>&1 || { cat "$PG_ROOT/initdb.log" >&2; die "initdb failed"; }
+  fi
+  port=$(free_port)
+  # fsync stays on: the figures are those of a database that keeps what it acknowledges.
+  if ! as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PG_ROOT/server.log" -w -t 60 start \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $PGDATA -c max_connections=300" >/dev/null; then
+    cat "$PG_ROOT/server.log" >&2 || true
+    die "PostgreSQL did not start"
+  fi
+  PG_PID=$(head -n1 "$PGDATA/postmaster.pid")
+  PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
+}
+
+# shellcheck disable=SC2317  # reached through the trap
+stop_postgres() {
+  if [[ -n $PGDATA && -f $PGDATA/postmaster.pid ]]; then
+    as_pg "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w -t 20 stop >/dev/null 2>&1 || true
+  fi
+  if [[ -n $PG_PID ]]; then
+    local i
+    for ((i = 0; i < 50; i++)); do kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$PG_PID" 2>/dev/null; then
+      kill -QUIT "$PG_PID" 2>/dev/null || true
+      sleep 1
+      kill -KILL "$PG_PID" 2>/dev/null || true
+    fi
+  fi
+  PGDATA="" PG_PID=""
+}
