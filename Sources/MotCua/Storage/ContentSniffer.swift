@@ -16,7 +16,9 @@ public enum ContentSniffer {
         static let tailLength = 1024
 
         mutating func add(_ bytes: some Collection<UInt8>) {
-            if !sawJPEGEnd {
+            if head.count < Self.headLength { head.append(contentsOf: bytes.prefix(Self.headLength - head.count)) }
+            // Only a file that starts like a JPEG is scanned for its end marker: PDFs and PNGs pass untouched.
+            if !sawJPEGEnd, head.starts(with: [0xFF, 0xD8, 0xFF]) {
                 var previous = lastByte
                 for (offset, byte) in bytes.enumerated() {
                     // Not the FF D8 FF of the start itself: an end marker at offset 3 or later.
@@ -26,7 +28,6 @@ public enum ContentSniffer {
                 lastByte = previous
             }
             size += Int64(bytes.count)
-            if head.count < Self.headLength { head.append(contentsOf: bytes.prefix(Self.headLength - head.count)) }
             tail.append(contentsOf: bytes.suffix(Self.tailLength))
             if tail.count > Self.tailLength { tail.removeFirst(tail.count - Self.tailLength) }
         }
