@@ -16,6 +16,8 @@ public struct User: Sendable, Equatable {
     public var agencyCode: String?
     public var emailVerified: Bool
     public var disabled: Bool
+    /// The unit (phòng ban) of the agency a staff member works in; nil for applicants and staff not yet placed.
+    public var unitID: Int64? = nil
 
     var isStaff: Bool { kind == .staff }
 

@@ -23,5 +23,7 @@ public struct Procedure: Sendable, Equatable {
     public var formTemplates: [FormTemplate]
     public var resultDelivery: [DeliveryMethod]
     public var formFields: [FormField]
+    /// The timed steps (ISO điện tử) a dossier goes through after acceptance.
+    public var process: [ProcessStep] = []
 }
 

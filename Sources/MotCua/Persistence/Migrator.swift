@@ -71,6 +71,7 @@ enum Migrations {
         M0001CreateCatalog.migration, M0002CreateAccounts.migration, M0003CreateDossiers.migration,
         M0004BackOffice.migration,
         M0005ListIndexes.migration,
+        M0006Processing.migration,
     ]
 }
 
