@@ -40,9 +40,11 @@ public struct AppDependencies: Sendable {
             publicURL: configuration.publicURL, logger: logger)
         self.apiTokens = APITokenStore(database: database)
         let limits = UploadLimits(maxFileBytes: configuration.maxFileBytes, maxDossierBytes: configuration.maxDossierBytes)
-        self.dossiers = DossierService(database: database, catalog: catalogReader, publicURL: configuration.publicURL, limits: limits)
+        self.dossiers = DossierService(database: database, catalog: catalogReader, publicURL: configuration.publicURL, limits: limits,
+                                      officeHours: configuration.officeHours)
         self.workflow = DossierWorkflow(
-            database: database, store: dossiers.store, catalog: catalogReader, publicURL: configuration.publicURL, limits: limits)
+            database: database, store: dossiers.store, catalog: catalogReader, publicURL: configuration.publicURL, limits: limits,
+            officeHours: configuration.officeHours)
         self.cookies = SessionCookies(secure: configuration.secureCookies)
         if let smtp = configuration.smtp {
             let security: SMTPConfiguration.Security =
@@ -69,6 +71,13 @@ public struct AppDependencies: Sendable {
     var draftCleanup: DraftCleanup {
         DraftCleanup(database: database, fileStore: fileStore, logger: logger, maxAge: configuration.draftMaxAge, ready: schemaReady,
                      orphanGrace: .seconds(configuration.fileSweepGraceSeconds))
+    }
+
+    /// Marks steps and dossiers due soon and overdue in the background, and mails their holders.
+    var dueSweep: DueSweep {
+        DueSweep(database: database, officeHours: configuration.officeHours, dueSoonHalfDays: configuration.dueSoonHalfDays,
+                 publicURL: configuration.publicURL, logger: logger, interval: .seconds(configuration.dueSweepSeconds), ready: schemaReady,
+                 metrics: metrics)
     }
 
     /// Purges expired sessions, single-use links and throttle events in the background.
@@ -145,7 +154,8 @@ public func buildApplication(
         responder: responder,
         server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MotCua"),
-        services: [opened.service, dependencies.outboxDelivery, dependencies.draftCleanup, dependencies.accountCleanup],
+        services: [opened.service, dependencies.outboxDelivery, dependencies.draftCleanup, dependencies.accountCleanup,
+                   dependencies.dueSweep],
         logger: logger)
     app.beforeServerStarts {
         try await dependencies.prepare()

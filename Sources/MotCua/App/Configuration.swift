@@ -51,6 +51,13 @@ public struct AppConfiguration: Sendable {
     /// Connections each process may open to PostgreSQL (`MOTCUA_DB_POOL_SIZE`). With N processes the server's
     /// `max_connections` must exceed N × this.
     public var databasePoolSize = 20
+    /// Office hours for the time allowed to process steps (`MOTCUA_OFFICE_HOURS`, "07:30-11:30,13:00-17:00").
+    public var officeHours = OfficeHours.standard
+    /// A step or dossier this close to its due moment, in half working days of office time, is "due soon"
+    /// (`MOTCUA_DUE_SOON_DAYS`, working days in steps of 0.5; default 1).
+    public var dueSoonHalfDays = 2
+    /// How often the due sweep runs (`MOTCUA_DUE_SWEEP_SECONDS`, default 900: every 15 minutes).
+    public var dueSweepSeconds: Int64 = 900
     /// Reverse proxies whose `X-Forwarded-For` names the client (`MOTCUA_TRUSTED_PROXIES`); none by default.
     var trustedProxies: TrustedProxies = .none
 
@@ -164,6 +171,24 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError.invalid("MOTCUA_TRUSTED_PROXIES", "expected addresses or CIDR ranges separated by commas, got '\(text)'")
             }
             configuration.trustedProxies = proxies
+        }
+        if let text = environment["MOTCUA_OFFICE_HOURS"], !text.isEmpty {
+            guard let hours = OfficeHours(parsing: text) else {
+                throw ConfigurationError.invalid("MOTCUA_OFFICE_HOURS", "expected ordered spans like 07:30-11:30,13:00-17:00, got '\(text)'")
+            }
+            configuration.officeHours = hours
+        }
+        if let text = environment["MOTCUA_DUE_SOON_DAYS"], !text.isEmpty {
+            guard let days = Double(text), days >= 0, days <= 30, (days * 2).rounded() == days * 2 else {
+                throw ConfigurationError.invalid("MOTCUA_DUE_SOON_DAYS", "expected working days in steps of 0.5 from 0 to 30, got '\(text)'")
+            }
+            configuration.dueSoonHalfDays = Int(days * 2)
+        }
+        if let text = environment["MOTCUA_DUE_SWEEP_SECONDS"], !text.isEmpty {
+            guard let seconds = Int64(text), (1...86_400).contains(seconds) else {
+                throw ConfigurationError.invalid("MOTCUA_DUE_SWEEP_SECONDS", "expected 1 to 86400 seconds, got '\(text)'")
+            }
+            configuration.dueSweepSeconds = seconds
         }
         if let token = environment["MOTCUA_METRICS_TOKEN"], !token.isEmpty {
             guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {

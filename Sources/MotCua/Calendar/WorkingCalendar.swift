@@ -41,7 +41,7 @@ public struct WorkingCalendar: Sendable {
         isWorkingDay(date, holidays: Self.publicHolidays(date.year))
     }
 
-    private func isWorkingDay(_ date: CivilDate, holidays: Set<CivilDate>) -> Bool {
+    func isWorkingDay(_ date: CivilDate, holidays: Set<CivilDate>) -> Bool {
         switch overrides[date] {
         case .dayOff: false
         case .workingDay: true

@@ -19,4 +19,10 @@ enum MetricNames {
     static var outboxDeliveryFailures: MetricNameDescriptor { MetricNameDescriptor(
         namespace: "motcua", metricName: "outbox_delivery_failures", unitName: "total",
         helpText: "Failed deliveries by this process, temporary (retried) or permanent.") }
+    static var dossiersDueSoon: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "motcua", metricName: "dossiers_due_soon", unitName: "",
+        helpText: "Dossiers held by agencies whose appointment is near, as the last due sweep found.") }
+    static var dossiersOverdue: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "motcua", metricName: "dossiers_overdue", unitName: "",
+        helpText: "Dossiers held by agencies past their appointment, as the last due sweep found.") }
 }

@@ -18,6 +18,23 @@ extension DossierFilter {
             }
             code = raw
         }
+        applicant = request.queryValues["applicant"].map { String($0.trimmingCharacters(in: .whitespaces).prefix(100)) }?.nonEmpty
+        procedureCode = request.queryValues["procedure"].map { String($0.trimmingCharacters(in: .whitespaces).prefix(40)) }?.nonEmpty
+        if let raw = request.queryValues["channel"] {
+            guard let value = Int(raw).flatMap(DossierChannel.init(rawValue:)) else {
+                throw PortalError.badRequest("Kênh nộp phải là 1 (trực tiếp), 2 (trực tuyến) hoặc 3 (bưu chính).",
+                                             fields: [.init(name: "channel", reason: "1–3")])
+            }
+            channel = value
+        }
+        for (name, isEnd) in [("from", false), ("to", true)] {
+            guard let raw = request.queryValues[name] else { continue }
+            guard let day = CivilDate(iso: raw) else {
+                throw PortalError.badRequest("Ngày phải có dạng YYYY-MM-DD.", fields: [.init(name: name, reason: "format")])
+            }
+            let start = OfficeHours.instant(day: Int64(day.julianDay - OfficeHours.epochJulianDay) + (isEnd ? 1 : 0), timeOfDay: 0)
+            if isEnd { submittedBefore = start } else { submittedFrom = start }
+        }
     }
 }
 

@@ -12,6 +12,7 @@ struct StaffDossierAPIController: Sendable {
     func addRoutes(to api: RouterGroup<AppRequestContext>) {
         let staff = api.group("staff/dossiers", context: AuthenticatedContext.self)
         staff.get(use: list)
+        api.group("staff/queues", context: AuthenticatedContext.self).get(use: queues)
         staff.get("{id}", use: show)
         staff.post("{id}/actions", use: act)
         staff.put("{id}/result-files", use: uploadResult)
@@ -23,8 +24,15 @@ struct StaffDossierAPIController: Sendable {
         let filter = try DossierFilter(apiQuery: request)
         let now = Clock.nowMilliseconds()
         let window = try ListWindow(apiQuery: request)
-        let page = try await workflow.store.queue(agencyCode: context.user.agencyCode ?? "", filter: filter, after: window.after,
-                                                  limit: window.limit)
+        let queue = try request.queryValues["queue"].map { raw in
+            guard let queue = DossierQueue(rawValue: raw) else {
+                throw PortalError.badRequest("Danh sách không hợp lệ: " + DossierQueue.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+                                             fields: [.init(name: "queue", reason: "unknown")])
+            }
+            return queue
+        } ?? .all
+        let viewer = try await workflow.store.viewer(for: context.user)
+        let page = try await workflow.store.queue(queue, for: viewer, filter: filter, after: window.after, limit: window.limit)
         return StaffDossierListDTO(items: page.items.map { StaffDossierSummaryDTO($0, now: now) }, nextCursor: page.next?.text)
     }
 
@@ -32,15 +40,34 @@ struct StaffDossierAPIController: Sendable {
         try await dto(try await dossier(context), for: context.user)
     }
 
+    /// The caller's work lists with their counts.
+    @Sendable func queues(_ request: Request, context: AuthenticatedContext) async throws -> StaffQueuesDTO {
+        try DossierWorkflow.checkWorksOnDossiers(context.user)
+        let queues = DossierQueue.queues(for: context.user.role)
+        let counts = try await workflow.store.counts(queues, for: try await workflow.store.viewer(for: context.user))
+        return StaffQueuesDTO(queues: queues.map { .init(queue: $0.rawValue, label: $0.label, count: counts[$0]) })
+    }
+
     struct ActionBody: Decodable {
         var action: DossierAction
         var note: String?
+        /// The person to hand the dossier to (forward) or to give the step to (assign).
+        var to: Int64?
+        /// The new appointment date of an apology, YYYY-MM-DD.
+        var newDueDate: String?
     }
 
     @Sendable func act(_ request: Request, context: AuthenticatedContext) async throws -> StaffDossierDTO {
         let dossier = try await dossier(context)
         let body = try await request.decode(as: ActionBody.self, context: context)
-        let saved = try await workflow.perform(body.action, on: dossier.id, by: context.user, note: body.note ?? "")
+        var input = StaffActionInput(note: body.note ?? "", toUserID: body.to)
+        if let raw = body.newDueDate {
+            guard let date = CivilDate(iso: raw) else {
+                throw PortalError.badRequest("Ngày hẹn mới phải có dạng YYYY-MM-DD.", fields: [.init(name: "newDueDate", reason: "format")])
+            }
+            input.newDueDate = date
+        }
+        let saved = try await workflow.perform(body.action, on: dossier.id, by: context.user, input: input)
         return try await dto(saved, for: context.user)
     }
 
@@ -73,6 +100,8 @@ struct StaffDossierAPIController: Sendable {
                                 events: try await workflow.store.events(dossierID: dossier.id),
                                 filesBase: "/api/v1/staff/dossiers/\(dossier.id)/attachments"),
             applicant: .init(name: applicant.displayName, email: applicant.email, phone: applicant.phone),
-            availableActions: DossierWorkflow.availableActions(dossier, for: staff))
+            availableActions: DossierWorkflow.availableActions(dossier, for: staff), progress: ProgressDTO(dossier.progress),
+            handovers: try await workflow.store.handovers(dossierID: dossier.id).map(HandoverDTO.init),
+            apologies: try await workflow.store.apologies(dossierID: dossier.id).map(ApologyDTO.init))
     }
 }

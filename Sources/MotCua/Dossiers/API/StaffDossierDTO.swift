@@ -12,11 +12,18 @@ struct StaffDossierSummaryDTO: Codable, Sendable {
     var dueAt: Int64?
     /// Past the appointment date and not yet finished.
     var overdue: Bool
+    var stepName: String?
+    var holderName: String?
+    var stepDueAt: Int64?
+    var dueState: String
+    var stepDueState: String
 
     init(_ d: DossierSummary, now: Int64) {
         id = d.id; code = d.code; procedureName = d.procedureName; applicantName = d.applicantName ?? ""
         status = d.status.rawValue; statusLabel = d.status.label; submittedAt = d.submittedAt; dueAt = d.dueAt
         overdue = d.isOverdue(now: now)
+        stepName = d.stepName; holderName = d.holderName; stepDueAt = d.stepDueAt
+        dueState = DueStateDTO.name(d.dueState); stepDueState = DueStateDTO.name(d.stepDueState)
     }
 }
 
@@ -37,8 +44,11 @@ struct StaffDossierDTO: ResponseEncodable, Sendable {
     var dossier: DossierDTO
     var applicant: Applicant
     var availableActions: [DossierAction]
+    var progress: ProgressDTO
+    var handovers: [HandoverDTO]
+    var apologies: [ApologyDTO]
 
-    enum CodingKeys: String, CodingKey { case applicant, availableActions }
+    enum CodingKeys: String, CodingKey { case applicant, availableActions, progress, handovers, apologies }
 
     /// The dossier's own fields at the top level, with `applicant` and `availableActions` beside them.
     func encode(to encoder: any Encoder) throws {
@@ -46,5 +56,19 @@ struct StaffDossierDTO: ResponseEncodable, Sendable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(applicant, forKey: .applicant)
         try container.encode(availableActions, forKey: .availableActions)
+        try container.encode(progress, forKey: .progress)
+        try container.encode(handovers, forKey: .handovers)
+        try container.encode(apologies, forKey: .apologies)
     }
+}
+
+/// The caller's work lists and how many dossiers each holds.
+struct StaffQueuesDTO: ResponseEncodable, Sendable {
+    struct Queue: Codable, Sendable {
+        var queue: String
+        var label: String
+        var count: Int?
+    }
+
+    var queues: [Queue]
 }

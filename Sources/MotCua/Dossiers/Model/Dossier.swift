@@ -25,6 +25,11 @@ public struct Dossier: Sendable, Equatable {
     public var returnedAt: Int64?
     /// The desk's latest request (supplement) or reason (refusal, stop), shown to the applicant.
     public var deskNote: String
+    /// Who filed it as the agency's search finds them (copied at submission): name and citizen ID or tax code.
+    public var applicantName: String = ""
+    public var applicantIDNumber: String? = nil
+    /// The step of the process it is at, and who holds it (after acceptance).
+    var progress = DossierProgress()
 }
 
 
@@ -62,6 +67,9 @@ extension Dossier {
         guard let dueAt, [.accepted, .processing].contains(status) else { return false }
         return now > dueAt
     }
+
+    /// What the state machine needs besides the status.
+    var machineState: DossierStateMachine.State { .init(status, accepted: acceptedAt != nil) }
 
     /// Staff of the dossier's agency see it once submitted; drafts are the applicant's own.
     func isVisible(to staff: User) -> Bool {

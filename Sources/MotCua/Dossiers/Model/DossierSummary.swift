@@ -10,6 +10,12 @@ struct DossierSummary: Sendable, Equatable {
     var dueAt: Int64?
     /// Filled in the agency's lists (who filed it); nil in the applicant's own list.
     var applicantName: String?
+    /// The agency's lists also show where the dossier is: the step, who holds it, when the step is due.
+    var stepName: String? = nil
+    var holderName: String? = nil
+    var stepDueAt: Int64? = nil
+    var dueState: DueState = .inTime
+    var stepDueState: DueState = .inTime
 
     /// Past the appointment date while the agency still holds it (the same rule as `Dossier.isOverdue`).
     func isOverdue(now: Int64) -> Bool { Dossier.isOverdue(status: status, dueAt: dueAt, now: now) }

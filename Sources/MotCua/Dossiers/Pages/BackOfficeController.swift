@@ -19,6 +19,8 @@ struct BackOfficeController: Sendable {
         office.post("ho-so/{id}/ket-qua", use: uploadResult)
         office.get("ho-so/{id}/tep/{attachment}", use: download)
         office.get("ho-so/{id}/phieu-tiep-nhan", use: receipt)
+        office.get("ho-so/{id}/phieu-kiem-soat", use: controlSlip)
+        office.get("ho-so/{id}/phieu-xin-loi/{number}", use: apologySlip)
     }
 
     // MARK: The agency's dossiers
@@ -26,32 +28,40 @@ struct BackOfficeController: Sendable {
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
         try DossierWorkflow.checkWorksOnDossiers(context.user)
         let query = request.queryValues
-        var filter = DossierFilter()
-        filter.status = query["trang-thai"].flatMap(Int.init).flatMap(DossierStatus.init(rawValue:))
-        let code = (query["ma"] ?? "").trimmingCharacters(in: .whitespaces)
-        var problem: String?
-        if !code.isEmpty {
-            if DossierCode.isWellFormed(code) { filter.code = code } else { problem = "Mã hồ sơ không đúng dạng <mã cơ quan>-<YYMMDD>-<NNNN>." }
-        }
+        let queues = DossierQueue.queues(for: context.user.role)
+        let queue = query["hang-doi"].flatMap(DossierQueue.init(slug:)).flatMap { queues.contains($0) ? $0 : nil } ?? queues[0]
+        let (filter, problem) = DossierFilter.fromPage(query)
         let now = Clock.nowMilliseconds()
         let paging = Paging(request, pageSize: 50)
+        let viewer = try await workflow.store.viewer(for: context.user)
+        let counts = try await workflow.store.counts(queues, for: viewer)
         let found = problem == nil
-            ? try await workflow.store.queue(agencyCode: context.user.agencyCode ?? "", filter: filter,
-                                             after: paging.after.flatMap(DossierCursor.init), limit: paging.pageSize)
+            ? try await workflow.store.queue(queue, for: viewer, filter: filter, after: paging.after.flatMap(DossierCursor.init),
+                                             limit: paging.pageSize)
             : DossierListPage(items: [], next: nil)
         let rows = found.items.map { item in
             BackOfficeRow(
                 url: "/mot-cua/ho-so/\(item.id)", code: item.code ?? "", procedureName: item.procedureName,
                 applicantName: item.applicantName ?? "", submittedAt: item.submittedAt.map(VietnameseFormat.dateTime) ?? "—",
-                dueAt: item.dueAt.map(VietnameseFormat.dateTime), status: item.status.label, overdue: item.isOverdue(now: now))
+                dueAt: item.dueAt.map(VietnameseFormat.dateTime), status: item.status.label,
+                overdue: item.dueState == .overdue || item.isOverdue(now: now), dueSoon: item.dueState == .dueSoon,
+                step: item.stepName, holder: item.holderName, stepDueAt: item.stepDueAt.map(VietnameseFormat.dateTime),
+                stepOverdue: item.stepDueAt.map { $0 < now } ?? false)
         }
+        var keep = filter.pageQuery
+        keep["hang-doi"] = queue.slug
         let statuses = DossierStatus.allCases.filter { $0 != .draft }
+        let channels: [(DossierChannel, String)] = [(.desk, "Trực tiếp"), (.online, "Trực tuyến"), (.post, "Bưu chính")]
         return try renderer.render(BackOfficeListPage(
             chrome: PageChrome(title: "Hồ sơ của cơ quan", section: .backOffice, context: context),
-            roleLabel: context.user.role?.label ?? "", rows: rows, hasRows: !rows.isEmpty, code: code,
+            roleLabel: context.user.role?.label ?? "",
+            tabs: queues.map { QueueTab(label: $0.label, url: "/mot-cua?hang-doi=\($0.slug)", count: counts[$0], current: $0 == queue) },
+            queueLabel: queue.label, queueSlug: queue.slug, rows: rows, hasRows: !rows.isEmpty,
+            code: query["ma"] ?? "", applicant: query["nguoi-nop"] ?? "", procedureCode: query["thu-tuc"] ?? "",
+            from: query["tu-ngay"] ?? "", to: query["den-ngay"] ?? "",
             statuses: statuses.map { SelectOption(value: String($0.rawValue), label: $0.label, selected: $0 == filter.status) },
-            pager: paging.links(path: "/mot-cua", next: found.next?.text,
-                                keeping: ["trang-thai": filter.status.map { String($0.rawValue) }, "ma": code.isEmpty ? nil : code]),
+            channels: channels.map { SelectOption(value: String($0.0.rawValue), label: $0.1, selected: $0.0 == filter.channel) },
+            pager: paging.links(path: "/mot-cua", next: found.next?.text, keeping: keep),
             problem: problem))
     }
 
@@ -81,10 +91,26 @@ struct BackOfficeController: Sendable {
             HistoryRow(at: VietnameseFormat.dateTime($0.at), text: "\($0.actorName ?? "Hệ thống"): \($0.action.staffHistoryText)",
                        note: $0.note.nonEmpty)
         }
+        let people = try await workflow.candidates(for: dossier, staff: context.user)
         let actions = DossierWorkflow.availableActions(dossier, for: context.user).map { action in
-            ActionForm(action: action, csrfToken: context.csrfToken, dossierID: dossier.id,
-                       error: noteError?.0 == action ? noteError?.1 : nil)
+            var form = ActionForm(action: action, csrfToken: context.csrfToken, dossierID: dossier.id,
+                                  error: noteError?.0 == action ? noteError?.1 : nil)
+            switch action {
+            case .forward:
+                form.people = people.forward.map { SelectOption(value: String($0.id), label: $0.displayName, selected: false) }
+                form.peopleLabel = "Người nhận ở bước tiếp theo (để trống: trưởng đơn vị phân công)"
+            case .assign:
+                form.people = people.assign.map { SelectOption(value: String($0.id), label: $0.displayName, selected: false) }
+                form.peopleLabel = "Chuyên viên được phân công"
+                form.peopleOptional = false
+            default:
+                break
+            }
+            return form
         }
+        let handovers = try await workflow.store.handovers(dossierID: dossier.id)
+        let apologies = try await workflow.store.apologies(dossierID: dossier.id)
+        let progress = ProgressFacts.items(dossier)
         let canAttachResult = DossierWorkflow.mayAttachResult(dossier, context.user)
         return try renderer.render(
             BackOfficeDossierPage(
@@ -96,7 +122,14 @@ struct BackOfficeController: Sendable {
                 documents: DocumentSlot.slots(procedure: procedure, attachments: attachments, fileURL: fileURL, uploadURL: nil),
                 results: results, hasResults: !results.isEmpty, canAttachResult: canAttachResult,
                 resultUploadURL: "/mot-cua/ho-so/\(dossier.id)/ket-qua?_csrf=\(context.csrfToken)",
-                hasReceipt: dossier.acceptedAt != nil, actions: actions, hasActions: !actions.isEmpty, history: history,
+                hasReceipt: dossier.acceptedAt != nil, progress: progress, hasProgress: !progress.isEmpty,
+                handovers: handovers.enumerated().map { HandoverRow($1, number: $0 + 1) }, hasHandovers: !handovers.isEmpty,
+                apologies: apologies.enumerated().map { index, apology in
+                    ApologyRow(at: VietnameseFormat.dateTime(apology.at), reason: apology.reason,
+                               previousDueAt: VietnameseFormat.dateTime(apology.previousDueAt),
+                               newDueAt: VietnameseFormat.dateTime(apology.newDueAt),
+                               slipURL: "/mot-cua/ho-so/\(dossier.id)/phieu-xin-loi/\(index + 1)")
+                }, hasApologies: !apologies.isEmpty, actions: actions, hasActions: !actions.isEmpty, history: history,
                 problem: problem, notice: notice),
             status: status)
     }
@@ -107,12 +140,26 @@ struct BackOfficeController: Sendable {
         guard let action = form["action"].flatMap(DossierAction.init(rawValue:)) else {
             throw PortalError.badRequest("Thao tác không hợp lệ.")
         }
+        var input = StaffActionInput(note: form["note"] ?? "")
         do {
-            _ = try await workflow.perform(action, on: dossier.id, by: context.user, note: form["note"] ?? "")
+            if let raw = form["to"]?.nonEmpty {
+                guard let id = Int64(raw) else { throw DossierError.invalidFields(["to": "Người nhận không hợp lệ."]) }
+                input.toUserID = id
+            }
+            if let raw = form["new_due_date"]?.nonEmpty {
+                guard let date = CivilDate(iso: raw) else {
+                    throw DossierError.invalidFields(["new_due_date": "Ngày hẹn mới phải có dạng năm-tháng-ngày."])
+                }
+                input.newDueDate = date
+            }
+            _ = try await workflow.perform(action, on: dossier.id, by: context.user, input: input)
         } catch let error as DossierError {
             var noteError: (DossierAction, String)?
-            if case .invalidFields(let errors) = error, let message = errors["note"] { noteError = (action, message) }
-            return try await render(dossier, context: context, problem: error.message(for: "note"), noteError: noteError,
+            if case .invalidFields(let errors) = error, let message = errors["note"] ?? errors["to"] ?? errors["new_due_date"] {
+                noteError = (action, message)
+            }
+            return try await render(try await workflow.dossier(dossier.id, for: context.user), context: context,
+                                    problem: noteError?.1 ?? error.portalError.message, noteError: noteError,
                                     status: error.portalError.status).response(from: request, context: context)
         }
         return Response(status: .seeOther, headers: [.location: "/mot-cua/ho-so/\(dossier.id)?thong-bao=\(action.rawValue)"])
@@ -167,5 +214,39 @@ struct BackOfficeController: Sendable {
             dueAt: dossier.dueAt.map(VietnameseFormat.dateTime) ?? "—",
             delivery: dossier.deliveryMethod.map { $0.label + (dossier.deliveryAddress.map { ": \($0)" } ?? "") } ?? "—",
             receivedBy: receivedBy ?? "", slipVersion: ReceiptSlipPage.version))
+    }
+
+    // MARK: Control slip (mẫu 05) and apology slip (mẫu 04)
+
+    @Sendable func controlSlip(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+        let dossier = try await dossier(context)
+        guard let code = dossier.code, dossier.acceptedAt != nil else {
+            throw PortalError(status: .conflict, message: "Hồ sơ chưa được tiếp nhận nên chưa có phiếu kiểm soát.")
+        }
+        let handovers = try await workflow.store.handovers(dossierID: dossier.id)
+        return try renderer.render(ControlSlipPage(
+            chrome: PageChrome(title: "Phiếu kiểm soát quá trình giải quyết hồ sơ \(code)", section: .backOffice, context: context),
+            id: dossier.id, agencyName: dossier.agencyName, code: code, applicantName: dossier.applicantName,
+            procedureName: dossier.procedureName, receivedAt: dossier.acceptedAt.map(VietnameseFormat.dateTime) ?? "—",
+            dueAt: dossier.dueAt.map(VietnameseFormat.dateTime) ?? "—",
+            rows: handovers.enumerated().map { HandoverRow($1, number: $0 + 1) }, slipVersion: ControlSlipPage.version))
+    }
+
+    @Sendable func apologySlip(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+        let dossier = try await dossier(context)
+        let apologies = try await workflow.store.apologies(dossierID: dossier.id)
+        guard let number = context.parameters.get("number", as: Int.self), apologies.indices.contains(number - 1), let code = dossier.code else {
+            throw PortalError.notFound("Không tìm thấy phiếu xin lỗi này.")
+        }
+        let apology = apologies[number - 1]
+        let applicant = try await workflow.applicant(of: dossier)
+        return try renderer.render(ApologySlipPage(
+            chrome: PageChrome(title: "Phiếu xin lỗi và hẹn lại ngày trả kết quả \(code)", section: .backOffice, context: context),
+            id: dossier.id, agencyName: dossier.agencyName, code: code, applicantName: dossier.applicantName.nonEmpty ?? applicant.displayName,
+            applicantAddress: applicant.address.nonEmpty ?? "—", procedureName: dossier.procedureName,
+            receivedAt: dossier.acceptedAt.map(VietnameseFormat.dateTime) ?? "—",
+            previousDueAt: VietnameseFormat.dateTime(apology.previousDueAt), newDueAt: VietnameseFormat.dateTime(apology.newDueAt),
+            reason: apology.reason, issuedAt: VietnameseFormat.dateTime(apology.at), issuedBy: apology.byName ?? "",
+            slipVersion: ApologySlipPage.version))
     }
 }

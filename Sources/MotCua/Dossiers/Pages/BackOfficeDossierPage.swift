@@ -12,8 +12,20 @@ struct ActionForm: Sendable {
     var noteID: String
     var error: String?
     var isPrimary: Bool
+    /// Forward and assign: whom to hand the dossier to.
+    var people: [SelectOption] = []
+    var hasPeople: Bool { !people.isEmpty }
+    var peopleLabel = ""
+    var peopleID: String
+    var peopleOptional = true
+    /// Apology: the new appointment date.
+    var needsDate: Bool
+    var dateID: String
 
     init(action: DossierAction, csrfToken: String, dossierID: Int64, error: String?) {
+        self.peopleID = "nguoi-nhan-\(action.rawValue)"
+        self.dateID = "ngay-hen-moi"
+        self.needsDate = action == .apologize
         self.action = action.rawValue
         self.url = "/mot-cua/ho-so/\(dossierID)/xu-ly"
         self.csrfToken = csrfToken
@@ -24,11 +36,13 @@ struct ActionForm: Sendable {
         case .requestSupplement: "Các giấy tờ cần bổ sung, sửa đổi (ghi đầy đủ trong một lần)"
         case .refuse: "Lý do từ chối tiếp nhận"
         case .stop: "Lý do dừng xử lý"
+        case .sendBack: "Lý do trả lại, việc cần làm lại"
+        case .apologize: "Lý do trễ hạn (ghi trên phiếu xin lỗi)"
         default: "Ghi chú"
         }
         self.noteID = "ghi-chu-\(action.rawValue)"
         self.error = error
-        self.isPrimary = [.accept, .startProcessing, .finish, .returnResult].contains(action)
+        self.isPrimary = [.accept, .forward, .finish, .returnResult].contains(action)
     }
 }
 
@@ -50,9 +64,52 @@ struct BackOfficeDossierPage: PageModel {
     var canAttachResult: Bool
     var resultUploadURL: String
     var hasReceipt: Bool
+    var progress: [InfoItem]
+    var hasProgress: Bool
+    var handovers: [HandoverRow]
+    var hasHandovers: Bool
+    var apologies: [ApologyRow]
+    var hasApologies: Bool
     var actions: [ActionForm]
     var hasActions: Bool
     var history: [HistoryRow]
     var problem: String?
     var notice: String?
+}
+
+/// A row of the control slip (mẫu 05), as the staff page and the printed slip show it.
+struct HandoverRow: Sendable {
+    var number: Int
+    var step: String
+    var unit: String
+    var handedBy: String
+    var receivedBy: String
+    var receivedAt: String
+    var dueAt: String
+    var finishedAt: String
+    var outcome: String
+    var outcomeClass: String
+    var note: String?
+
+    init(_ h: DossierHandover, number: Int) {
+        self.number = number
+        step = h.stepName
+        unit = h.unitName ?? "—"
+        handedBy = h.handedByName ?? (h.position == 0 ? "Người nộp hồ sơ" : "—")
+        receivedBy = h.receivedByName ?? "Chờ phân công"
+        receivedAt = VietnameseFormat.dateTime(h.receivedAt)
+        dueAt = VietnameseFormat.dateTime(h.dueAt)
+        finishedAt = h.finishedAt.map(VietnameseFormat.dateTime) ?? "Đang xử lý"
+        outcome = h.outcome?.label ?? ""
+        outcomeClass = h.outcome.map { "outcome-\($0.rawValue)" } ?? ""
+        note = h.note.nonEmpty
+    }
+}
+
+struct ApologyRow: Sendable {
+    var at: String
+    var reason: String
+    var previousDueAt: String
+    var newDueAt: String
+    var slipURL: String
 }

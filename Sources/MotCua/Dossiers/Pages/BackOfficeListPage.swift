@@ -9,16 +9,37 @@ struct BackOfficeRow: Sendable {
     var dueAt: String?
     var status: String
     var overdue: Bool
+    var dueSoon: Bool
+    var step: String?
+    var holder: String?
+    var stepDueAt: String?
+    var stepOverdue: Bool
+}
+
+/// A tab of the back office: one work list with its count.
+struct QueueTab: Sendable {
+    var label: String
+    var url: String
+    var count: Int?
+    var current: Bool
 }
 
 struct BackOfficeListPage: PageModel {
     static let template = "backoffice/list"
     var chrome: PageChrome
     var roleLabel: String
+    var tabs: [QueueTab]
+    var queueLabel: String
+    var queueSlug: String
     var rows: [BackOfficeRow]
     var hasRows: Bool
     var code: String
+    var applicant: String
+    var procedureCode: String
+    var from: String
+    var to: String
     var statuses: [SelectOption]
+    var channels: [SelectOption]
     var pager: PagerLinks
     var problem: String?
     var notice: String?

@@ -165,7 +165,7 @@ struct DossierController: Sendable {
         let history = try await service.store.events(dossierID: dossier.id).map {
             HistoryRow(at: VietnameseFormat.dateTime($0.at), text: $0.action.applicantHistoryText, note: $0.note.nonEmpty)
         }
-        let actions = DossierStateMachine.availableActions(in: dossier.status, for: .applicant)
+        let actions = DossierStateMachine.availableActions(in: dossier.machineState, for: .applicant)
         let title = review ? "Xem lại hồ sơ trước khi nộp" : dossier.code.map { "Hồ sơ \($0)" } ?? "Hồ sơ nháp"
         return try renderer.render(
             DossierPage(

@@ -39,6 +39,9 @@ enum ApplicantMail {
                 : "Hồ sơ đã có kết quả và sẽ được trả theo cách bạn đã chọn (\(dossier.deliveryMethod?.label ?? ""))."
         case .returnResult:
             what = "Kết quả giải quyết hồ sơ đã được trả."
+        case .apologize:
+            let due = dossier.dueAt.map(VietnameseFormat.dateTime) ?? "—"
+            what = "Cơ quan xin lỗi vì chưa trả kết quả đúng hẹn. Lý do: \(note)\nNgày hẹn trả kết quả mới: \(due)."
         default:
             return nil
         }

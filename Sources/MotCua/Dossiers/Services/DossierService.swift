@@ -11,9 +11,12 @@ struct DossierService: Sendable {
     let catalog: CatalogReader
     let publicURL: String
     let limits: UploadLimits
+    let officeHours: OfficeHours
 
-    init(database: any Database, catalog: CatalogReader, publicURL: String, limits: UploadLimits = UploadLimits()) {
+    init(database: any Database, catalog: CatalogReader, publicURL: String, limits: UploadLimits = UploadLimits(),
+         officeHours: OfficeHours = .standard) {
         self.database = database
+        self.officeHours = officeHours
         self.store = DossierStore(database: database)
         self.catalog = catalog
         self.publicURL = publicURL
@@ -76,7 +79,9 @@ struct DossierService: Sendable {
         do {
             return try await store.transition(dossierID, step, changes: { current, db in
                 let code = try await DossierStore.allocateCode(dossierID: current.id, agencyCode: current.agencyCode, day: day, in: db)
-                return DossierChanges(code: code, submittedAt: step.at)
+                return DossierChanges(
+                    code: code, submittedAt: step.at, applicantName: applicant.displayName,
+                    applicantIDNumber: applicant.citizenID ?? applicant.taxCode)
             }, mail: { saved, _ in
                 ApplicantMail.submitted(saved, to: applicant, publicURL: links)
             })
@@ -90,11 +95,18 @@ struct DossierService: Sendable {
     }
 
     /// The applicant answers the desk's supplement request (files added on the dossier page beforehand)
-    /// with a note; the dossier goes back to the desk.
+    /// with a note; the dossier goes back to the desk, or, when the request came during processing, back to
+    /// the step that asked, whose clock and the appointment's restart with the time that was left.
     func answerSupplement(dossierID: Int64, applicant: User, note rawNote: String) async throws -> Dossier {
         _ = try await ownedDossier(dossierID, by: applicant)
         let note = try DossierNote.checked(rawNote, requiredBecause: "Vui lòng ghi nội dung đã bổ sung, sửa đổi.")
-        return try await store.transition(dossierID, DossierStep(action: .supplement, actor: .applicant, actorID: applicant.id, note: note))
+        let clock = ProcessClock(officeHours: officeHours, calendar: try await CalendarOverrides(database: database).calendar())
+        let step = DossierStep(action: .supplement, actor: .applicant, actorID: applicant.id, note: note)
+        return try await store.transition(dossierID, step, changes: { current, _ in
+            guard current.progress.isPaused else { return DossierChanges() }
+            let (progress, dueAt) = clock.resumed(current, at: step.at)
+            return DossierChanges(dueAt: dueAt, deskNote: "", progress: progress)
+        })
     }
 
     /// The applicant withdraws a dossier the desk has not accepted yet.

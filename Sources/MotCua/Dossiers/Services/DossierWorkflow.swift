@@ -12,6 +12,7 @@ struct DossierWorkflow: Sendable {
     let catalog: CatalogReader
     let publicURL: String
     let limits: UploadLimits
+    var officeHours: OfficeHours = .standard
 
     /// A submitted dossier of the staff member's own agency; anything else is "not found".
     func dossier(_ id: Int64, for staff: User) async throws -> Dossier {
@@ -26,6 +27,26 @@ struct DossierWorkflow: Sendable {
         return user
     }
 
+    /// The people `staff` may hand the dossier to (next step's role, and its unit unless it is the desk's),
+    /// and may assign the current step to (its role, in its unit; a leader may pick from the whole agency).
+    func candidates(for dossier: Dossier, staff: User) async throws -> (forward: [User], assign: [User]) {
+        let progress = dossier.progress
+        guard progress.currentStep != nil else { return ([], []) }
+        let colleagues = try await UserStore(database: database).staff(agencyCode: dossier.agencyCode).filter { !$0.disabled }
+        var forward: [User] = []
+        if let next = progress.nextStep {
+            let unitID = try await database.read { db in
+                try await ProcessingSteps.unitID(named: next.unit, agencyCode: dossier.agencyCode, in: db)
+            }
+            forward = colleagues.filter { $0.role == next.role && (next.role == .receptionist || $0.unitID == unitID) }
+        }
+        var assign: [User] = []
+        if let step = progress.currentStep, ProcessingPolicy.mayAssign(dossier, staff) {
+            assign = colleagues.filter { $0.role == step.role && (staff.role == .leader || $0.unitID == progress.holderUnitID) }
+        }
+        return (forward, assign)
+    }
+
     static func checkWorksOnDossiers(_ user: User) throws(DossierError) {
         guard user.worksOnDossiers else {
             throw .forbidden("Chỉ cán bộ tiếp nhận, chuyên viên và lãnh đạo của cơ quan được xem hồ sơ của cơ quan.")
@@ -35,12 +56,14 @@ struct DossierWorkflow: Sendable {
     /// Actions the staff member may take on the dossier now, for buttons and the API.
     static func availableActions(_ dossier: Dossier, for staff: User) -> [DossierAction] {
         guard let role = staff.role else { return [] }
-        return DossierStateMachine.availableActions(in: dossier.status, for: .staff(role)).filter { $0 != .requestFee }
+        return DossierStateMachine.availableActions(in: dossier.machineState, for: .staff(role))
+            .filter { $0 != .requestFee && ProcessingPolicy.refusal($0, dossier, staff) == nil }
     }
 
-    /// Whether `action` needs a written note: a refusal, a supplement request and a stop are given in writing.
+    /// Whether `action` needs a written note: a refusal, a supplement request, a stop, a send-back and an
+    /// apology are given in writing.
     static func needsNote(_ action: DossierAction) -> Bool {
-        [.refuse, .requestSupplement, .stop].contains(action)
+        [.refuse, .requestSupplement, .stop, .sendBack, .apologize].contains(action)
     }
 
     /// Whether the staff member may attach result files to the dossier now.
@@ -58,6 +81,9 @@ struct DossierWorkflow: Sendable {
             throw .forbidden("Chỉ chuyên viên xử lý hoặc lãnh đạo được tải lên kết quả.")
         }
         guard dossier.acceptsResultFiles else { throw .conflict(Dossier.closedMessage(for: .result)) }
+        guard ProcessingPolicy.holds(dossier, staff) else {
+            throw .forbidden("Chỉ người đang giữ hồ sơ được tải lên kết quả.")
+        }
     }
 
     /// Records a stored file as a result of the dossier.
@@ -69,44 +95,42 @@ struct DossierWorkflow: Sendable {
             maxDossierBytes: limits.maxDossierBytes, maxFileBytes: limits.maxFileBytes)
     }
 
-    func perform(_ action: DossierAction, on id: Int64, by staff: User, note rawNote: String, at date: Date = Date()) async throws -> Dossier {
-        let dossier = try await dossier(id, for: staff)
+    /// Takes `action` on the dossier for `staff`, through the one write path: the state machine, then the
+    /// processing policy on the dossier as read in the transaction, then the step's own checks.
+    func perform(_ action: DossierAction, on id: Int64, by staff: User, input: StaffActionInput, at now: Int64 = Clock.nowMilliseconds()) async throws -> Dossier {
         guard let role = staff.role else { throw DossierError.forbidden("Tài khoản không có vai trò cán bộ.") }
         // Fee requests come with online payment, which the portal does not take yet.
         guard action != .requestFee else { throw DossierError.refused("Cổng chưa hỗ trợ yêu cầu nộp phí trực tuyến.") }
-        let note = try DossierNote.checked(rawNote, requiredBecause: !Self.needsNote(action) ? nil
-            : action == .requestSupplement ? "Vui lòng ghi đầy đủ các giấy tờ cần bổ sung, sửa đổi (yêu cầu một lần)."
-            : "Vui lòng ghi rõ lý do.")
-        let processingDays = try await catalog.procedure(agencyCode: dossier.agencyCode, code: dossier.procedureCode)?.processingDays ?? 0
+        let note = try DossierNote.checked(input.note, requiredBecause: Self.noteRequirement(action))
+        let current = try await dossier(id, for: staff)
+        let procedure = try await catalog.procedure(agencyCode: current.agencyCode, code: current.procedureCode)
         let calendar = try await CalendarOverrides(database: database).calendar()
-        let now = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let steps = ProcessingSteps(
+            clock: ProcessClock(officeHours: officeHours, calendar: calendar), staff: staff, input: input, note: note, at: now,
+            processingDays: procedure?.processingDays ?? 0, process: procedure?.process ?? [])
         let links = publicURL
         let step = DossierStep(action: action, actor: .staff(role), actorID: staff.id, note: note, at: now)
         return try await store.transition(id, step, changes: { current, db in
-            var changes = DossierChanges()
-            switch action {
-            case .accept:
-                let due = calendar.deadline(from: date, workingDays: processingDays)
-                changes.acceptedAt = now
-                changes.dueAt = Int64((due.timeIntervalSince1970 * 1000).rounded())
-                changes.deskNote = ""
-            case .refuse, .requestSupplement, .stop:
-                changes.deskNote = note
-            case .finish:
-                let results = try await DossierStore.attachments(dossierID: current.id, in: db).filter { $0.kind == .result }
-                guard !results.isEmpty else {
-                    throw DossierError.refused("Chưa có tệp kết quả: chuyên viên cần tải lên kết quả giải quyết trước khi phê duyệt.")
-                }
-                changes.finishedAt = now
-            case .returnResult:
-                changes.returnedAt = now
-            default:
-                break
-            }
-            return changes
+            if let refusal = ProcessingPolicy.refusal(action, current, staff) { throw refusal }
+            return try await steps.changes(action, current, in: db)
         }, mail: { saved, db in
             guard let applicant = try await UserStore.user(id: saved.applicantID, in: db) else { throw DossierError.notSaved }
             return ApplicantMail.about(action, dossier: saved, to: applicant, note: note, publicURL: links)
         })
+    }
+
+    /// Compatibility for steps that need only a note.
+    func perform(_ action: DossierAction, on id: Int64, by staff: User, note: String) async throws -> Dossier {
+        try await perform(action, on: id, by: staff, input: StaffActionInput(note: note))
+    }
+
+    private static func noteRequirement(_ action: DossierAction) -> String? {
+        switch action {
+        case .requestSupplement: "Vui lòng ghi đầy đủ các giấy tờ cần bổ sung, sửa đổi (yêu cầu một lần)."
+        case .sendBack: "Vui lòng ghi rõ lý do trả lại và việc cần làm lại."
+        case .apologize: "Vui lòng ghi rõ lý do hồ sơ trễ hạn."
+        case _ where needsNote(action): "Vui lòng ghi rõ lý do."
+        default: nil
+        }
     }
 }

@@ -68,10 +68,10 @@ extension DossierStore {
     }
 
     /// The one write path of a dossier's status. In one transaction: reads the dossier, asks the state
-    /// machine for the next status, lets `changes` check the dossier and name the other columns the step
-    /// sets, writes the row only if its status is still the one read (so of two concurrent steps exactly one
-    /// wins; the other gets a conflict), records the history entry, and writes the mail that `mail` makes
-    /// of the saved dossier to the outbox.
+    /// machine for the next status, lets `changes` check the dossier and name the other columns and rows the
+    /// step writes, writes the row only if its revision is still the one read (so of two concurrent steps
+    /// exactly one wins, even when both keep the status; the other gets a conflict), records the history
+    /// entry and the hand-overs, and writes the mail that `mail` makes of the saved dossier to the outbox.
     func transition(
         _ dossierID: Int64, _ step: DossierStep,
         changes: @escaping @Sendable (Dossier, any SQLDatabase) async throws -> DossierChanges = { _, _ in DossierChanges() },
@@ -79,17 +79,14 @@ extension DossierStore {
     ) async throws -> Dossier {
         try await database.transaction { db in
             guard let current = try await Self.dossier(id: dossierID, in: db) else { throw DossierError.notFound }
-            let next = try DossierStateMachine.next(current.status, step.action, by: step.actor)
+            let next = try DossierStateMachine.next(current.machineState, step.action, by: step.actor)
             let extra = try await changes(current, db)
-            var update: SQLQueryString = "UPDATE dossiers SET status = \(bind: next.rawValue), updated_at = \(bind: step.at)"
-            if let code = extra.code { update += ", code = \(bind: code)" }
-            if let value = extra.submittedAt { update += ", submitted_at = \(bind: value)" }
-            if let value = extra.acceptedAt { update += ", accepted_at = \(bind: value)" }
-            if let value = extra.dueAt { update += ", due_at = \(bind: value)" }
-            if let value = extra.finishedAt { update += ", finished_at = \(bind: value)" }
-            if let value = extra.returnedAt { update += ", returned_at = \(bind: value)" }
-            if let value = extra.deskNote { update += ", desk_note = \(bind: value)" }
-            update += " WHERE id = \(bind: dossierID) AND status = \(bind: current.status.rawValue) RETURNING id"
+            var update: SQLQueryString = """
+                UPDATE dossiers SET status = \(bind: next.rawValue), updated_at = \(bind: step.at), revision = revision + 1
+                """
+            update += try Self.assignments(extra)
+            update += " WHERE id = \(bind: dossierID) AND status = \(bind: current.status.rawValue)"
+            update += " AND revision = \(bind: current.progress.revision) RETURNING id"
             guard try await db.raw(update).first() != nil else {
                 throw DossierError.conflict("Hồ sơ vừa được người khác xử lý hoặc đã thay đổi trạng thái. Vui lòng tải lại trang.")
             }
@@ -98,9 +95,67 @@ extension DossierStore {
                 VALUES (\(bind: dossierID), \(bind: step.at), \(bind: step.actorID), \(bind: step.action.rawValue),
                     \(bind: current.status.rawValue), \(bind: next.rawValue), \(bind: step.note))
                 """).run()
+            try await Self.recordHandovers(extra, dossierID: dossierID, in: db)
+            if let apology = extra.apology {
+                try await db.raw("""
+                    INSERT INTO dossier_apologies (dossier_id, at, by_user_id, reason, previous_due_at, new_due_at)
+                    VALUES (\(bind: dossierID), \(bind: step.at), \(bind: apology.byUserID), \(bind: apology.reason),
+                        \(bind: apology.previousDueAt), \(bind: apology.newDueAt))
+                    """).run()
+            }
             guard let saved = try await Self.dossier(id: dossierID, in: db) else { throw DossierError.notSaved }
             if let message = try await mail(saved, db) { try await Outbox.enqueue(message, in: db) }
             return saved
+        }
+    }
+
+    /// The SET list of the columns a step changes besides status, updated_at and revision.
+    private static func assignments(_ extra: DossierChanges) throws -> SQLQueryString {
+        var sql: SQLQueryString = ""
+        if let code = extra.code { sql += ", code = \(bind: code)" }
+        if let value = extra.submittedAt { sql += ", submitted_at = \(bind: value)" }
+        if let value = extra.acceptedAt { sql += ", accepted_at = \(bind: value)" }
+        if let value = extra.dueAt { sql += ", due_at = \(bind: value)" }
+        if let value = extra.finishedAt { sql += ", finished_at = \(bind: value)" }
+        if let value = extra.returnedAt { sql += ", returned_at = \(bind: value)" }
+        if let value = extra.deskNote { sql += ", desk_note = \(bind: value)" }
+        if let value = extra.applicantName { sql += ", applicant_name = \(bind: value)" }
+        if let value = extra.applicantIDNumber { sql += ", applicant_id_number = \(bind: value)" }
+        if let progress = extra.progress {
+            sql += """
+                , process = \(bind: try JSONColumn.encode(progress.process)), step_position = \(bind: progress.position),
+                step_role = \(bind: progress.currentStep?.role.rawValue), holder_unit_id = \(bind: progress.holderUnitID),
+                holder_user_id = \(bind: progress.holderUserID), step_started_at = \(bind: progress.stepStartedAt),
+                step_due_at = \(bind: progress.stepDueAt), paused_at = \(bind: progress.pausedAt),
+                due_state = \(bind: progress.dueState.rawValue), step_due_state = \(bind: progress.stepDueState.rawValue)
+                """
+        }
+        return sql
+    }
+
+    /// Closes, reassigns and opens hand-over rows as the step says.
+    private static func recordHandovers(_ extra: DossierChanges, dossierID: Int64, in db: any SQLDatabase) async throws {
+        if let finishedAt = extra.closeHandoverAt,
+           let open = try await db.raw("""
+               SELECT id, due_at FROM dossier_handovers WHERE dossier_id = \(bind: dossierID) AND finished_at IS NULL ORDER BY id DESC
+               """).first() {
+            let outcome = StepOutcome.judge(finishedAt: finishedAt, dueAt: try open.decode(column: "due_at"))
+            try await db.raw("""
+                UPDATE dossier_handovers SET finished_at = \(bind: finishedAt), outcome = \(bind: outcome.rawValue)
+                WHERE id = \(bind: try open.decode(column: "id", as: Int64.self))
+                """).run()
+        }
+        if let assignee = extra.assignOpenHandoverTo {
+            try await db.raw("""
+                UPDATE dossier_handovers SET received_by = \(bind: assignee) WHERE dossier_id = \(bind: dossierID) AND finished_at IS NULL
+                """).run()
+        }
+        if let row = extra.openHandover {
+            try await db.raw("""
+                INSERT INTO dossier_handovers (dossier_id, step_position, step_name, unit_id, handed_by, received_by, received_at, due_at, note)
+                VALUES (\(bind: dossierID), \(bind: row.position), \(bind: row.stepName), \(bind: row.unitID), \(bind: row.handedBy),
+                    \(bind: row.receivedBy), \(bind: row.receivedAt), \(bind: row.dueAt), \(bind: row.note))
+                """).run()
         }
     }
 

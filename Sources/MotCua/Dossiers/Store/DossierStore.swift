@@ -12,16 +12,20 @@ struct DossierStore: Sendable {
         d.id, d.code, d.procedure_id, p.code AS procedure_code, p.name AS procedure_name, a.code AS agency_code,
         a.name AS agency_name, d.applicant_id, d.status, d.channel, d.request_summary, d.form_values,
         d.delivery_method, d.delivery_address, d.created_at, d.submitted_at, d.due_at, d.accepted_at, d.finished_at,
-        d.returned_at, d.desk_note
+        d.returned_at, d.desk_note, d.applicant_name, d.applicant_id_number, d.revision, d.process, d.step_position,
+        d.holder_unit_id, d.holder_user_id, d.step_started_at, d.step_due_at, d.paused_at, d.due_state, d.step_due_state,
+        hu.name AS holder_unit_name, hu.head_user_id AS holder_unit_head_id, hh.display_name AS holder_user_name
         """
     static let joins = "FROM dossiers d JOIN procedures p ON p.id = d.procedure_id JOIN agencies a ON a.id = d.agency_id"
+    /// One dossier with the names of its holder.
+    static let detailJoins = joins + " LEFT JOIN units hu ON hu.id = d.holder_unit_id LEFT JOIN users hh ON hh.id = d.holder_user_id"
 
     func dossier(id: Int64) async throws -> Dossier? {
         try await database.read { try await Self.dossier(id: id, in: $0) }
     }
 
     static func dossier(id: Int64, in db: any SQLDatabase) async throws -> Dossier? {
-        try await db.raw("SELECT \(unsafeRaw: columns) \(unsafeRaw: joins) WHERE d.id = \(bind: id)").first().map(dossier(from:))
+        try await db.raw("SELECT \(unsafeRaw: columns) \(unsafeRaw: detailJoins) WHERE d.id = \(bind: id)").first().map(dossier(from:))
     }
 
     /// The applicant's own dossiers, newest first: one index range scan on (applicant_id, id), or on
@@ -35,28 +39,11 @@ struct DossierStore: Sendable {
         return DossierListPage(items: rows, next: hasMore ? rows.last.map { DossierCursor(id: $0.id) } : nil)
     }
 
-    /// An agency's submitted dossiers (drafts are the applicant's own), newest submission first, with who filed
-    /// them: one index range scan on (agency_id, submitted_at, id), or with the status in front of those.
-    func queue(agencyCode: String, filter: DossierFilter = .init(), after cursor: DossierCursor? = nil, limit: Int) async throws -> DossierListPage {
-        var query: SQLQueryString = """
-            SELECT \(unsafeRaw: Self.summaryColumns), u.display_name AS applicant_name \(unsafeRaw: Self.joins)
-            JOIN users u ON u.id = d.applicant_id
-            WHERE d.agency_id = (SELECT id FROM agencies WHERE code = \(bind: agencyCode)) AND d.submitted_at IS NOT NULL
-            """
-        query += Self.conditions(filter)
-        if let cursor, let submittedAt = cursor.submittedAt {
-            query += " AND (d.submitted_at, d.id) < (\(bind: submittedAt), \(bind: cursor.id))"
-        }
-        query += " ORDER BY d.submitted_at DESC, d.id DESC LIMIT \(bind: limit + 1)"
-        let (rows, hasMore) = try await page(query, limit: limit, applicantName: true)
-        return DossierListPage(items: rows, next: hasMore ? rows.last.map { DossierCursor(submittedAt: $0.submittedAt ?? 0, id: $0.id) } : nil)
-    }
-
     static let summaryColumns = """
         d.id, d.code, p.name AS procedure_name, a.name AS agency_name, d.status, d.created_at, d.submitted_at, d.due_at
         """
 
-    private static func conditions(_ filter: DossierFilter) -> SQLQueryString {
+    static func conditions(_ filter: DossierFilter) -> SQLQueryString {
         var sql: SQLQueryString = ""
         if let status = filter.status { sql += " AND d.status = \(bind: status.rawValue)" }
         if let code = filter.code { sql += " AND d.code = \(bind: code)" }
@@ -64,16 +51,26 @@ struct DossierStore: Sendable {
     }
 
     /// Runs a list query that asked for one row more than `limit`: the rows to show, and whether more follow.
-    private func page(_ query: SQLQueryString, limit: Int, applicantName: Bool) async throws -> ([DossierSummary], Bool) {
+    func page(_ query: SQLQueryString, limit: Int, applicantName: Bool) async throws -> ([DossierSummary], Bool) {
         let rows = try await database.read { db in try await db.raw(query).all() }
         let items = try rows.prefix(limit).map { row in
-            DossierSummary(
+            var summary = DossierSummary(
                 id: try row.decode(column: "id"), code: try row.decode(column: "code"),
                 procedureName: try row.decode(column: "procedure_name"), agencyName: try row.decode(column: "agency_name"),
                 status: DossierStatus(rawValue: try row.decode(column: "status")) ?? .draft,
                 createdAt: try row.decode(column: "created_at"), submittedAt: try row.decode(column: "submitted_at"),
                 dueAt: try row.decode(column: "due_at"),
                 applicantName: applicantName ? try row.decode(column: "applicant_name", as: String.self) : nil)
+            if applicantName {
+                let process: [ProcessStep] = try row.decode(column: "process", as: String?.self) == nil ? [] : try JSONColumn.decode(row, "process")
+                let position = try row.decode(column: "step_position", as: Int?.self)
+                summary.stepName = position.flatMap { process.indices.contains($0) ? process[$0].name : nil }
+                summary.holderName = try row.decode(column: "holder_name", as: String?.self)
+                summary.stepDueAt = try row.decode(column: "step_due_at")
+                summary.dueState = DueState(rawValue: try row.decode(column: "due_state")) ?? .inTime
+                summary.stepDueState = DueState(rawValue: try row.decode(column: "step_due_state")) ?? .inTime
+            }
+            return summary
         }
         return (items, rows.count > limit)
     }
@@ -157,6 +154,21 @@ struct DossierStore: Sendable {
             deliveryAddress: try row.decode(column: "delivery_address"), createdAt: try row.decode(column: "created_at"),
             submittedAt: try row.decode(column: "submitted_at"), dueAt: try row.decode(column: "due_at"),
             acceptedAt: try row.decode(column: "accepted_at"), finishedAt: try row.decode(column: "finished_at"),
-            returnedAt: try row.decode(column: "returned_at"), deskNote: try row.decode(column: "desk_note"))
+            returnedAt: try row.decode(column: "returned_at"), deskNote: try row.decode(column: "desk_note"),
+            applicantName: try row.decode(column: "applicant_name"), applicantIDNumber: try row.decode(column: "applicant_id_number"),
+            progress: try progress(from: row))
+    }
+
+    static func progress(from row: any SQLRow) throws -> DossierProgress {
+        let process: [ProcessStep] = try row.decode(column: "process", as: String?.self) == nil ? [] : try JSONColumn.decode(row, "process")
+        return DossierProgress(
+            process: process, position: try row.decode(column: "step_position"),
+            holderUnitID: try row.decode(column: "holder_unit_id"), holderUserID: try row.decode(column: "holder_user_id"),
+            stepStartedAt: try row.decode(column: "step_started_at"), stepDueAt: try row.decode(column: "step_due_at"),
+            pausedAt: try row.decode(column: "paused_at"),
+            dueState: DueState(rawValue: try row.decode(column: "due_state")) ?? .inTime,
+            stepDueState: DueState(rawValue: try row.decode(column: "step_due_state")) ?? .inTime,
+            revision: try row.decode(column: "revision"), holderUnitName: try row.decode(column: "holder_unit_name"),
+            holderUnitHeadID: try row.decode(column: "holder_unit_head_id"), holderUserName: try row.decode(column: "holder_user_name"))
     }
 }

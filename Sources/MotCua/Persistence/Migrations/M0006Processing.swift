@@ -25,6 +25,8 @@ enum M0006Processing {
             // The procedure's process as it was at acceptance: a later catalog import does not move a running dossier.
             "ALTER TABLE dossiers ADD COLUMN process TEXT",
             "ALTER TABLE dossiers ADD COLUMN step_position INTEGER",
+            // The role that acts in the current step (receptionist, processor, leader), for the queues.
+            "ALTER TABLE dossiers ADD COLUMN step_role TEXT",
             "ALTER TABLE dossiers ADD COLUMN holder_unit_id \(t.bigint) REFERENCES units(id)",
             "ALTER TABLE dossiers ADD COLUMN holder_user_id \(t.bigint) REFERENCES users(id)",
             "ALTER TABLE dossiers ADD COLUMN step_started_at \(t.bigint)",

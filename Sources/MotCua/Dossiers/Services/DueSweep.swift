@@ -1,0 +1,124 @@
+import Foundation
+import Logging
+import Prometheus
+import SQLKit
+import ServiceLifecycle
+
+/// Marks steps and dossiers due soon (within `dueSoonHalfDays` of office time) and overdue, at start and
+/// every `interval`, and mails the holder once per state reached. Set-based: one UPDATE per state and kind,
+/// which flips only rows not yet in that state, so with several portal processes each change is made, and
+/// mailed, by exactly one of them (PostgreSQL re-checks the condition on a row another transaction just
+/// changed; SQLite has one writer). The write path resets a state whenever it moves a due moment.
+struct DueSweep: Service {
+    let database: any Database
+    let officeHours: OfficeHours
+    let dueSoonHalfDays: Int
+    let publicURL: String
+    let logger: Logger
+    var interval: Duration = .seconds(900)
+    var ready: ReadySignal? = nil
+    var metrics: PrometheusCollectorRegistry? = nil
+
+    struct Result: Sendable, Equatable {
+        var stepsDueSoon = 0
+        var stepsOverdue = 0
+        var dossiersDueSoon = 0
+        var dossiersOverdue = 0
+        var mails = 0
+    }
+
+    func run() async throws {
+        await ready?.wait()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let result = try await sweep()
+                if result.mails > 0 { logger.info("Due sweep", metadata: ["mails": "\(result.mails)"]) }
+            } catch {
+                logger.error("Due sweep failed", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                // Shutdown or cancellation ends the wait; the loop condition ends the service.
+            }
+        }
+    }
+
+    /// Statuses in which the agency holds the dossier against a due moment.
+    static let open = [DossierStatus.accepted.rawValue, DossierStatus.processing.rawValue, DossierStatus.finished.rawValue]
+
+    /// One round at `now`.
+    @discardableResult
+    func sweep(now: Int64 = Clock.nowMilliseconds()) async throws -> Result {
+        let calendar = try await CalendarOverrides(database: database).calendar()
+        let soon = officeHours.adding(halfDays: dueSoonHalfDays, to: now, calendar: calendar)
+        var result = Result()
+        for (column, stateColumn, isStep) in [("step_due_at", "step_due_state", true), ("due_at", "due_state", false)] {
+            for state in [DueState.overdue, .dueSoon] {
+                let window: SQLQueryString = state == .overdue
+                    ? "\(unsafeRaw: column) < \(bind: now)"
+                    : "\(unsafeRaw: column) >= \(bind: now) AND \(unsafeRaw: column) <= \(bind: soon)"
+                let flipped = try await database.transaction { db in
+                    let rows = try await db.raw("""
+                        UPDATE dossiers SET \(unsafeRaw: stateColumn) = \(bind: state.rawValue)
+                        WHERE status IN (\(binds: Self.open)) AND \(window) AND \(unsafeRaw: stateColumn) <> \(bind: state.rawValue)
+                        RETURNING id, code, holder_user_id, holder_unit_id, \(unsafeRaw: column) AS due
+                        """).all()
+                    return try await mail(rows, state: state, isStep: isStep, in: db)
+                }
+                result.mails += flipped.mails
+                switch (isStep, state) {
+                case (true, .overdue): result.stepsOverdue = flipped.count
+                case (true, _): result.stepsDueSoon = flipped.count
+                case (false, .overdue): result.dossiersOverdue = flipped.count
+                case (false, _): result.dossiersDueSoon = flipped.count
+                }
+            }
+        }
+        try await updateGauges()
+        return result
+    }
+
+    /// Mails the holder of each flipped row (its person, or else its unit's head) in the sweep's transaction.
+    private func mail(_ rows: [any SQLRow], state: DueState, isStep: Bool, in db: any SQLDatabase) async throws -> (count: Int, mails: Int) {
+        var mails = 0
+        for row in rows {
+            let holder = try row.decode(column: "holder_user_id", as: Int64?.self)
+            let unit = try row.decode(column: "holder_unit_id", as: Int64?.self)
+            guard holder != nil || unit != nil,
+                  let recipient = try await db.raw("""
+                      SELECT email, display_name FROM users WHERE disabled = \(bind: false) AND id =
+                      COALESCE(\(bind: holder), (SELECT head_user_id FROM units WHERE id = \(bind: unit)))
+                      """).first()
+            else { continue }
+            let code = try row.decode(column: "code", as: String?.self) ?? ""
+            let due = VietnameseFormat.dateTime(try row.decode(column: "due", as: Int64.self))
+            let what = (isStep ? "Bước xử lý hồ sơ" : "Hồ sơ") + " \(code) " + (state == .overdue ? "đã quá hạn" : "sắp đến hạn")
+            try await Outbox.enqueue(
+                to: try recipient.decode(column: "email"), subject: "\(what) (\(due)) – MotCua",
+                body: """
+                    Xin chào \(try recipient.decode(column: "display_name", as: String.self)),
+
+                    \(what): hạn \(due).
+                    Xem hồ sơ: \(publicURL)/mot-cua/ho-so/\(try row.decode(column: "id", as: Int64.self))
+
+                    Cổng dịch vụ công MotCua
+                    """,
+                in: db)
+            mails += 1
+        }
+        return (rows.count, mails)
+    }
+
+    private func updateGauges() async throws {
+        guard let metrics else { return }
+        let row = try await database.read { db in
+            try await db.raw("""
+                SELECT (SELECT COUNT(*) FROM dossiers WHERE status IN (\(binds: Self.open)) AND due_state = \(bind: DueState.dueSoon.rawValue)) AS soon,
+                    (SELECT COUNT(*) FROM dossiers WHERE status IN (\(binds: Self.open)) AND due_state = \(bind: DueState.overdue.rawValue)) AS late
+                """).first()
+        }
+        metrics.makeGauge(descriptor: MetricNames.dossiersDueSoon).set(Double(try row?.decode(column: "soon", as: Int.self) ?? 0))
+        metrics.makeGauge(descriptor: MetricNames.dossiersOverdue).set(Double(try row?.decode(column: "late", as: Int.self) ?? 0))
+    }
+}

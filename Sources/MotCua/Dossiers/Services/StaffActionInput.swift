@@ -1,0 +1,7 @@
+/// What an officer sends with a step besides the action: the note (a reason, a request, an opinion), the
+/// person to hand the dossier to or assign it to, and for an apology the new appointment date.
+struct StaffActionInput: Sendable {
+    var note: String = ""
+    var toUserID: Int64?
+    var newDueDate: CivilDate?
+}

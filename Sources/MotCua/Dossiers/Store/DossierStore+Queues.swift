@@ -1,0 +1,117 @@
+import Foundation
+import SQLKit
+
+/// The back office's work lists (`DossierQueue`) and their counts. Each list is an index range scan in its
+/// own order (M0005, M0006): a person's steps on (holder_user_id, step_due_at, id), a unit's unassigned steps
+/// on (holder_unit_id, holder_user_id, step_due_at, id), the desk's and the agency's lists on
+/// (agency_id[, status], COALESCE(due_at, submitted_at), id), due soon and overdue on (agency_id, due_state,
+/// due_at, id). Pages continue from a keyset cursor, never an offset.
+extension DossierStore {
+    static let queueColumns = """
+        d.id, d.code, p.name AS procedure_name, a.name AS agency_name, d.status, d.created_at, d.submitted_at, d.due_at,
+        d.applicant_name, d.process, d.step_position, d.step_due_at, d.due_state, d.step_due_state, hh.display_name AS holder_name
+        """
+
+    /// The sort key of each list, as SQL and as the cursor keeps it.
+    private static func sortKey(_ queue: DossierQueue) -> (sql: String, value: (DossierSummary) -> Int64?) {
+        switch queue {
+        case .toAssign, .mine, .toApprove: ("d.step_due_at", \.stepDueAt)
+        case .toReceive: ("d.submitted_at", \.submittedAt)
+        case .dueSoon, .overdue: ("d.due_at", \.dueAt)
+        case .toReturn, .all: ("COALESCE(d.due_at, d.submitted_at)", { $0.dueAt ?? $0.submittedAt })
+        }
+    }
+
+    private static func scope(_ queue: DossierQueue, _ viewer: QueueViewer) -> SQLQueryString {
+        let agency: SQLQueryString = "d.agency_id = (SELECT id FROM agencies WHERE code = \(bind: viewer.agencyCode))"
+        let open = [DossierStatus.accepted.rawValue, DossierStatus.processing.rawValue]
+        switch queue {
+        case .toReceive:
+            return agency + " AND d.status = \(bind: DossierStatus.registered.rawValue)"
+        case .toAssign:
+            // No unit headed: an impossible id keeps the query valid and empty.
+            let units = viewer.headedUnitIDs.isEmpty ? [-1] : viewer.headedUnitIDs
+            return "d.holder_unit_id IN (\(binds: units)) AND d.holder_user_id IS NULL AND d.status = \(bind: DossierStatus.processing.rawValue)"
+                + " AND d.step_role <> 'receptionist'"
+        case .mine:
+            return "d.holder_user_id = \(bind: viewer.userID) AND d.status IN (\(binds: open)) AND d.step_role <> 'leader'"
+        case .toApprove:
+            return "(d.holder_user_id = \(bind: viewer.userID) OR (d.holder_user_id IS NULL AND d.holder_unit_id = \(bind: viewer.unitID ?? -1)))"
+                + " AND d.status = \(bind: DossierStatus.processing.rawValue) AND d.step_role = 'leader'"
+        case .toReturn:
+            return agency + " AND d.status = \(bind: DossierStatus.finished.rawValue)"
+        case .dueSoon:
+            return agency + " AND d.due_state = \(bind: DueState.dueSoon.rawValue)"
+        case .overdue:
+            return agency + " AND d.due_state = \(bind: DueState.overdue.rawValue)"
+        case .all:
+            return agency + " AND d.status <> \(bind: DossierStatus.draft.rawValue)"
+        }
+    }
+
+    /// One page of `queue` for `viewer`, filtered (the agency's whole list) and continued from `cursor`.
+    func queue(_ queue: DossierQueue, for viewer: QueueViewer, filter: DossierFilter = .init(), after cursor: DossierCursor? = nil,
+               limit: Int) async throws -> DossierListPage {
+        let key = Self.sortKey(queue)
+        var query: SQLQueryString = """
+            SELECT \(unsafeRaw: Self.queueColumns) \(unsafeRaw: Self.joins) LEFT JOIN users hh ON hh.id = d.holder_user_id
+            WHERE
+            """
+        query += Self.scope(queue, viewer)
+        query += Self.conditions(filter) + Self.searchConditions(filter)
+        // From the cursor on, and never a row without a key (NULLs sort first on SQLite, last on PostgreSQL).
+        if let cursor, let value = cursor.submittedAt {
+            query += " AND (\(unsafeRaw: key.sql), d.id) > (\(bind: value), \(bind: cursor.id))"
+        } else {
+            query += " AND \(unsafeRaw: key.sql) >= 0"
+        }
+        query += " ORDER BY \(unsafeRaw: key.sql), d.id LIMIT \(bind: limit + 1)"
+        let (rows, hasMore) = try await page(query, limit: limit, applicantName: true)
+        let next = hasMore ? rows.last.map { DossierCursor(submittedAt: key.value($0) ?? 0, id: $0.id) } : nil
+        return DossierListPage(items: rows, next: next)
+    }
+
+    /// How many dossiers each of `queues` holds for `viewer`, in one round trip.
+    func counts(_ queues: [DossierQueue], for viewer: QueueViewer) async throws -> [DossierQueue: Int] {
+        let counted = queues.filter { $0 != .all }
+        guard !counted.isEmpty else { return [:] }
+        var query: SQLQueryString = "SELECT "
+        for (index, queue) in counted.enumerated() {
+            if index > 0 { query += ", " }
+            query += "(SELECT COUNT(*) FROM dossiers d WHERE " + Self.scope(queue, viewer) + ") AS \(unsafeRaw: "q\(index)")"
+        }
+        let sql = query
+        let row = try await database.read { db in try await db.raw(sql).first() }
+        var counts: [DossierQueue: Int] = [:]
+        for (index, queue) in counted.enumerated() {
+            counts[queue] = try row?.decode(column: "q\(index)", as: Int.self) ?? 0
+        }
+        return counts
+    }
+
+    private static func searchConditions(_ filter: DossierFilter) -> SQLQueryString {
+        var sql: SQLQueryString = ""
+        if let number = filter.applicantIDNumber {
+            sql += " AND d.applicant_id_number = \(bind: number)"
+        } else if let name = filter.applicant {
+            let pattern = "%" + name.lowercased().replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            sql += " AND LOWER(d.applicant_name) LIKE \(bind: pattern) ESCAPE '\\'"
+        }
+        if let code = filter.procedureCode { sql += " AND p.code = \(bind: code)" }
+        if let channel = filter.channel { sql += " AND d.channel = \(bind: channel.rawValue)" }
+        if let from = filter.submittedFrom { sql += " AND d.submitted_at >= \(bind: from)" }
+        if let before = filter.submittedBefore { sql += " AND d.submitted_at < \(bind: before)" }
+        return sql
+    }
+
+    /// The units `userID` heads, for the "to assign" list.
+    static func headedUnits(of userID: Int64, in db: any SQLDatabase) async throws -> [Int64] {
+        try await db.raw("SELECT id FROM units WHERE head_user_id = \(bind: userID)").all().map { try $0.decode(column: "id") }
+    }
+
+    func viewer(for staff: User) async throws -> QueueViewer {
+        let headed = try await database.read { db in try await Self.headedUnits(of: staff.id, in: db) }
+        return QueueViewer(agencyCode: staff.agencyCode ?? "", userID: staff.id, unitID: staff.unitID, headedUnitIDs: headed)
+    }
+}
