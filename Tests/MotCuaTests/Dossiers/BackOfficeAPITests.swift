@@ -145,7 +145,7 @@ struct BackOfficeAPITests {
             #expect(try returned.json(StaffDossierBody.self).status == 10)
             // The history holds every step, in order.
             let events = try await DossierStore(database: database).events(dossierID: dossier.id).map(\.action)
-            #expect(events == [.submit, .accept, .startProcessing, .finish, .returnResult])
+            #expect(events == [.submit, .accept, .forward, .forward, .finish, .returnResult])
         }
     }
 
