@@ -76,6 +76,18 @@ def nfc(value):
     return value
 
 
+def process(days):
+    """The timed steps: the desk receives and returns (0.5 day each), a leader approves, the rest is processing."""
+    leader = 1 if days < 10 else 2
+    return [
+        {"name": "Tiếp nhận, kiểm tra hồ sơ", "unit": "Bộ phận tiếp nhận và trả kết quả", "role": "receptionist", "days": 0.5},
+        {"name": "Thẩm định hồ sơ, dự thảo kết quả", "unit": "Phòng Công chức, viên chức", "role": "processor",
+         "days": days - 1 - leader},
+        {"name": "Lãnh đạo Sở xem xét, phê duyệt", "unit": "Lãnh đạo Sở", "role": "leader", "days": leader},
+        {"name": "Trả kết quả", "unit": "Bộ phận tiếp nhận và trả kết quả", "role": "receptionist", "days": 0.5},
+    ]
+
+
 def procedure(i, rng):
     field_index, actions, objects = rng.choice(ACTIONS)
     action, obj = rng.choice(actions), rng.choice(objects)
@@ -95,12 +107,13 @@ def procedure(i, rng):
         "legacyLevel": 4 if online == "full" else 3,
         "onlineOnly": rng.random() < 0.2,
         "applicantTypes": rng.choice(APPLICANTS),
-        "processingDays": rng.choice([3, 5, 7, 10, 15, 20, 30]),
+        "processingDays": (days := rng.choice([3, 5, 7, 10, 15, 20, 30])),
         "fees": fees,
         "steps": [
             "Bước 1: Tổ chức, cá nhân nộp hồ sơ trực tuyến hoặc tại Bộ phận Một cửa.",
             "Bước 2: Cơ quan có thẩm quyền thẩm định hồ sơ và trả kết quả.",
         ],
+        "process": process(days),
         "requirements": "Hồ sơ đầy đủ, hợp lệ theo quy định.",
         "resultName": f"Quyết định {action} {obj}",
         "legalBasis": [{"reference": legal[0], "title": legal[1], "issuedOn": legal[2]}],

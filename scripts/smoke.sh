@@ -63,7 +63,11 @@ cat >"$WORK/catalog/bad.json" <<'JSON'
  "fields": [{"code": "f", "name": "F"}],
  "procedures": [{"code": "9.1", "name": "", "agencyCode": "000.00.00.H00", "fieldCode": "f",
    "onlineLevel": "full", "applicantTypes": ["individual"], "processingDays": 5, "fees": [{"description": "Phí", "amount": -1}],
-   "steps": ["Nộp"], "requiredDocuments": [], "resultDelivery": ["desk"]}]}
+   "steps": ["Nộp"], "requiredDocuments": [], "resultDelivery": ["desk"],
+   "process": [{"name": "Tiếp nhận", "unit": "Bộ phận tiếp nhận và trả kết quả", "role": "receptionist", "days": 0.5},
+     {"name": "Thẩm định", "unit": "Phòng Công chức, viên chức", "role": "processor", "days": 3},
+     {"name": "Phê duyệt", "unit": "Lãnh đạo Sở", "role": "leader", "days": 1},
+     {"name": "Trả kết quả", "unit": "Bộ phận tiếp nhận và trả kết quả", "role": "receptionist", "days": 0.5}]}]}
 JSON
 rc=0
 "$BIN" import-catalog --data-dir "$WORK/data" "$WORK/catalog/bad.json" >"$WORK/import.out" 2>&1 || rc=$?

@@ -44,6 +44,7 @@ struct CatalogFile: Decodable, Sendable {
         var processingTimeNote: String?
         var fees: [FeeEntry]?
         var steps: [String]?
+        var process: [ProcessStepEntry]?
         var requirements: String?
         var resultName: String?
         var legalBasis: [LegalEntry]?
@@ -56,6 +57,14 @@ struct CatalogFile: Decodable, Sendable {
     struct FeeEntry: Decodable, Sendable {
         var description: String?
         var amount: Int64?
+    }
+
+    /// One timed step: `days` in working days, in half-day steps (0.5, 1, 1.5 …).
+    struct ProcessStepEntry: Decodable, Sendable {
+        var name: String?
+        var unit: String?
+        var role: String?
+        var days: Double?
     }
 
     struct LegalEntry: Decodable, Sendable {

@@ -155,6 +155,7 @@ struct CatalogValidator {
         if steps.isEmpty || steps.contains(where: \.isEmpty) {
             problems.add("\(path).steps", "cần ít nhất một bước thực hiện, không bước nào để trống")
         }
+        let process = validateProcess(entry.process, processingDays: processingDays, path: "\(path).process", problems: &problems)
         var legalBasis: [LegalDocument] = []
         for (legalIndex, legal) in (entry.legalBasis ?? []).enumerated() {
             let legalPath = "\(path).legalBasis[\(legalIndex)]"
@@ -218,9 +219,85 @@ struct CatalogValidator {
             code: code, name: name, agencyCode: agencyCode, fieldCode: fieldCode,
             description: entry.description ?? "", onlineLevel: onlineLevel, legacyLevel: entry.legacyLevel,
             onlineOnly: entry.onlineOnly ?? false, applicantTypes: applicantTypes, processingDays: processingDays,
-            processingTimeNote: entry.processingTimeNote ?? "", fees: fees, steps: steps,
+            processingTimeNote: entry.processingTimeNote ?? "", fees: fees, steps: steps, process: process,
             requirements: entry.requirements ?? "", resultName: entry.resultName ?? "", legalBasis: legalBasis,
             requiredDocuments: documents, templates: templates, resultDelivery: delivery, formFields: formFields)
+    }
+
+    /// The timed process: the desk receives first and returns last, a leader approves, each allowance is in
+    /// half working days, and the allowances add up to the processing time (a dossier's appointment date and
+    /// its steps' due moments then agree).
+    private func validateProcess(
+        _ entries: [CatalogFile.ProcessStepEntry]?, processingDays: Int?, path: String, problems: inout Problems
+    ) -> [ProcessStep] {
+        guard let entries else {
+            problems.add(path, "thiếu quy trình xử lý (các bước, đơn vị thực hiện, vai trò, thời gian)")
+            return []
+        }
+        if entries.count < 2 {
+            problems.add(path, "quy trình cần ít nhất 2 bước: tiếp nhận hồ sơ và trả kết quả")
+        }
+        let allowed = ProcessStep.stepRoles.map(\.rawValue).joined(separator: ", ")
+        var steps: [ProcessStep] = []
+        var roles: [StaffRole?] = []
+        for (index, entry) in entries.enumerated() {
+            let stepPath = "\(path)[\(index)]"
+            let name = problems.required(entry.name, "\(stepPath).name", "tên bước", maxLength: 200)
+            let unit = problems.required(entry.unit, "\(stepPath).unit", "đơn vị thực hiện", maxLength: 200)
+            var role: StaffRole?
+            if let raw = entry.role, let value = StaffRole(rawValue: raw), ProcessStep.stepRoles.contains(value) {
+                role = value
+            } else if let raw = entry.role {
+                problems.add("\(stepPath).role", "vai trò \"\(raw)\" không hợp lệ; cho phép: \(allowed)")
+            } else {
+                problems.add("\(stepPath).role", "thiếu vai trò; cho phép: \(allowed)")
+            }
+            roles.append(role)
+            let halfDays = Self.halfDays(entry.days, path: "\(stepPath).days", problems: &problems)
+            if let name, let unit, let role, let halfDays {
+                steps.append(ProcessStep(name: name, unit: unit, role: role, halfDays: halfDays))
+            }
+        }
+        if let first = roles.first ?? nil, first != .receptionist {
+            problems.add("\(path)[0].role", "bước đầu tiên là tiếp nhận hồ sơ: vai trò phải là receptionist (Bộ phận tiếp nhận và trả kết quả)")
+        }
+        if roles.count >= 2, let last = roles[roles.count - 1], last != .receptionist {
+            problems.add("\(path)[\(roles.count - 1)].role", "bước cuối cùng là trả kết quả: vai trò phải là receptionist (Bộ phận tiếp nhận và trả kết quả)")
+        }
+        if !roles.isEmpty, !roles.contains(nil), !roles.contains(.leader) {
+            problems.add(path, "quy trình cần ít nhất một bước lãnh đạo xem xét, phê duyệt (vai trò leader)")
+        }
+        if steps.count == entries.count, !steps.isEmpty, let processingDays, (1...365).contains(processingDays) {
+            let total = steps.reduce(0) { $0 + $1.halfDays }
+            if total != processingDays * 2 {
+                problems.add(path, "tổng thời gian các bước (\(ProcessStep.dayCount(halfDays: total)) ngày) phải bằng thời hạn giải quyết (\(processingDays) ngày)")
+            }
+        }
+        return steps
+    }
+
+    /// A step's allowance in half days: more than 0, at most a year, a multiple of 0.5.
+    private static func halfDays(_ days: Double?, path: String, problems: inout Problems) -> Int? {
+        guard let days else {
+            problems.add(path, "thiếu thời gian thực hiện của bước (số ngày làm việc)")
+            return nil
+        }
+        let text = days == days.rounded() && abs(days) < 1e9
+            ? String(Int(days)) : String(days).replacingOccurrences(of: ".", with: ",")
+        guard days > 0 else {
+            problems.add(path, "thời gian của bước phải lớn hơn 0 (đang là \(text))")
+            return nil
+        }
+        guard days <= 365 else {
+            problems.add(path, "thời gian của bước không quá 365 ngày làm việc (đang là \(text))")
+            return nil
+        }
+        let half = days * 2
+        guard half == half.rounded() else {
+            problems.add(path, "thời gian của bước tính theo nửa ngày làm việc (0,5; 1; 1,5 …), không nhận \(text)")
+            return nil
+        }
+        return Int(half)
     }
 
     /// Reads a template file named relative to the catalog, refusing paths that leave its directory.

@@ -50,6 +50,13 @@ struct ProcedureDTO: ResponseCodable, Sendable {
         var mandatory: Bool
         var formats: [DocumentFormat]
     }
+    /// A timed step of the process; `days` in working days, in half-day steps (0.5, 1, 1.5 …).
+    struct ProcessStepDTO: Codable, Sendable {
+        var name: String
+        var unit: String
+        var role: StaffRole
+        var days: Double
+    }
     struct TemplateDTO: Codable, Sendable {
         var name: String
         var fileName: String
@@ -71,6 +78,7 @@ struct ProcedureDTO: ResponseCodable, Sendable {
     var processingTimeNote: String
     var fees: [Fee]
     var steps: [String]
+    var process: [ProcessStepDTO]
     var requirements: String
     var resultName: String
     var legalBasis: [LegalDocument]
@@ -93,6 +101,7 @@ struct ProcedureDTO: ResponseCodable, Sendable {
         processingTimeNote = p.processingTimeNote
         fees = p.fees
         steps = p.steps
+        process = p.process.map { ProcessStepDTO(name: $0.name, unit: $0.unit, role: $0.role, days: $0.days) }
         requirements = p.requirements
         resultName = p.resultName
         legalBasis = p.legalBasis

@@ -33,6 +33,14 @@ struct StepRow: Sendable {
     var text: String
 }
 
+/// A timed step of the process, as the "Quy trình" tab's table shows it.
+struct ProcessRow: Sendable {
+    var number: Int
+    var name: String
+    var unit: String
+    var allowance: String
+}
+
 struct ProcedureTab: Sendable {
     var label: String
     var url: String
@@ -78,6 +86,10 @@ struct ProcedurePage: PageModel {
     var description: String?
     var requirements: String?
     var steps: [StepRow]
+    var process: [ProcessRow]
+    var hasProcess: Bool
+    /// "10 ngày làm việc": the steps' allowances added up (equal to the processing time).
+    var processTotal: String
     var documents: [DocumentRow]
     var legal: [LegalRow]
     var templates: [TemplateRow]
@@ -135,6 +147,11 @@ struct ProcedurePage: PageModel {
         steps = p.steps.enumerated().map {
             StepRow(number: $0.offset + 1, text: $0.element.replacing(/^\s*Bước\s*\d+\s*[:.\-–]\s*/, with: ""))
         }
+        process = p.process.enumerated().map {
+            ProcessRow(number: $0.offset + 1, name: $0.element.name, unit: $0.element.unit, allowance: $0.element.allowanceText)
+        }
+        hasProcess = !p.process.isEmpty
+        processTotal = "\(ProcessStep.dayCount(halfDays: p.process.reduce(0) { $0 + $1.halfDays })) ngày làm việc"
         documents = p.requiredDocuments.map {
             DocumentRow(
                 number: $0.position + 1, name: $0.name, originals: $0.originals, copies: $0.copies,

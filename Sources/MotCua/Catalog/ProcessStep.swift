@@ -16,9 +16,17 @@ public struct ProcessStep: Sendable, Equatable, Codable {
         self.halfDays = halfDays
     }
 
-    /// "0,5 ngày", "2 ngày", "1,5 ngày".
+    /// "0,5 ngày làm việc", "2 ngày làm việc", "1,5 ngày làm việc".
     public var allowanceText: String {
-        halfDays % 2 == 0 ? "\(halfDays / 2) ngày làm việc" : "\(halfDays / 2),5 ngày làm việc"
+        "\(Self.dayCount(halfDays: halfDays)) ngày làm việc"
+    }
+
+    /// The allowance in working days, as the catalog file and the API write it (0.5, 2, 1.5).
+    public var days: Double { Double(halfDays) / 2 }
+
+    /// A number of half days as Vietnamese writes the days: "0,5", "2", "9,5".
+    static func dayCount(halfDays: Int) -> String {
+        halfDays % 2 == 0 ? "\(halfDays / 2)" : "\(halfDays / 2),5"
     }
 }
 
@@ -26,4 +34,7 @@ extension ProcessStep {
     /// The standard unit names of a provincial Home Affairs department, used by the demo catalog and data.
     static let receptionUnit = "Bộ phận tiếp nhận và trả kết quả"
     static let leadershipUnit = "Lãnh đạo Sở"
+
+    /// The roles a step may name: the desk, a processing officer, a leader (never an administrator).
+    static let stepRoles: [StaffRole] = [.receptionist, .processor, .leader]
 }

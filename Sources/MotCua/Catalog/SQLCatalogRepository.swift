@@ -123,7 +123,8 @@ public struct SQLCatalogRepository: CatalogRepository {
                 requiredDocuments: documents,
                 formTemplates: templates,
                 resultDelivery: try JSONColumn.decode(row, "result_delivery"),
-                formFields: try JSONColumn.decode(row, "form_fields"))
+                formFields: try JSONColumn.decode(row, "form_fields"),
+                process: try JSONColumn.decode(row, "process"))
         }
     }
 
@@ -158,6 +159,18 @@ public struct SQLCatalogRepository: CatalogRepository {
                 existing.insert("\(try row.decode(column: "a", as: String.self))|\(try row.decode(column: "p", as: String.self))")
             }
             var created = 0, updated = 0
+            // The units a process names exist for their agency (created on first mention, never deleted: staff
+            // belong to them and running dossiers are held by them).
+            var units = Set<String>()
+            for procedure in catalog.procedures {
+                guard let agencyID = agencyIDs[procedure.agencyCode] else { continue }
+                for step in procedure.process where units.insert("\(agencyID)|\(step.unit)").inserted {
+                    try await db.raw("""
+                        INSERT INTO units (agency_id, name, created_at) VALUES (\(bind: agencyID), \(bind: step.unit), \(bind: now))
+                        ON CONFLICT (agency_id, name) DO NOTHING
+                        """).run()
+                }
+            }
             for procedure in catalog.procedures {
                 guard let agencyID = agencyIDs[procedure.agencyCode], let fieldID = fieldIDs[procedure.fieldCode] else {
                     throw CatalogValidationError(problems: [CatalogProblem(path: procedure.code, message: "cơ quan hoặc lĩnh vực không tồn tại")])
@@ -179,20 +192,20 @@ public struct SQLCatalogRepository: CatalogRepository {
     ) async throws -> Int64 {
         let row = try await db.raw("""
             INSERT INTO procedures (agency_id, field_id, code, name, description, online_level, legacy_level,
-                online_only, applicant_types, processing_days, processing_time_note, fees, steps, requirements,
+                online_only, applicant_types, processing_days, processing_time_note, fees, steps, process, requirements,
                 result_name, legal_basis, result_delivery, form_fields, updated_at)
             VALUES (\(bind: agencyID), \(bind: fieldID), \(bind: p.code), \(bind: p.name), \(bind: p.description),
                 \(bind: p.onlineLevel.rawValue), \(bind: p.legacyLevel), \(bind: p.onlineOnly),
                 \(bind: try JSONColumn.encode(p.applicantTypes)), \(bind: p.processingDays),
                 \(bind: p.processingTimeNote), \(bind: try JSONColumn.encode(p.fees)), \(bind: try JSONColumn.encode(p.steps)),
-                \(bind: p.requirements), \(bind: p.resultName), \(bind: try JSONColumn.encode(p.legalBasis)),
+                \(bind: try JSONColumn.encode(p.process)), \(bind: p.requirements), \(bind: p.resultName), \(bind: try JSONColumn.encode(p.legalBasis)),
                 \(bind: try JSONColumn.encode(p.resultDelivery)), \(bind: try JSONColumn.encode(p.formFields)), \(bind: now))
             ON CONFLICT (agency_id, code) DO UPDATE SET field_id = excluded.field_id, name = excluded.name,
                 description = excluded.description, online_level = excluded.online_level,
                 legacy_level = excluded.legacy_level, online_only = excluded.online_only,
                 applicant_types = excluded.applicant_types, processing_days = excluded.processing_days,
                 processing_time_note = excluded.processing_time_note, fees = excluded.fees, steps = excluded.steps,
-                requirements = excluded.requirements, result_name = excluded.result_name,
+                process = excluded.process, requirements = excluded.requirements, result_name = excluded.result_name,
                 legal_basis = excluded.legal_basis, result_delivery = excluded.result_delivery,
                 form_fields = excluded.form_fields, updated_at = excluded.updated_at
             RETURNING id

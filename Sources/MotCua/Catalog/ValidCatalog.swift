@@ -24,6 +24,7 @@ public struct ValidProcedure: Sendable {
     var processingTimeNote: String
     var fees: [Fee]
     var steps: [String]
+    var process: [ProcessStep]
     var requirements: String
     var resultName: String
     var legalBasis: [LegalDocument]

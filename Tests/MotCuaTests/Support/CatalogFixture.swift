@@ -20,12 +20,13 @@ enum CatalogFixture {
     static func procedure(
         code: String = "9.000001", name: String = "Thủ tục thử nghiệm", agencyCode: String = agencyCode,
         fieldCode: String = "thu-nghiem", description: String = "Mô tả thủ tục.", fees: [[String: Any]] = [],
-        templates: [[String: Any]] = []
+        templates: [[String: Any]] = [], processingDays: Int = 10, process: [[String: Any]] = defaultProcess
     ) -> [String: Any] {
         [
             "code": code, "name": name, "agencyCode": agencyCode, "fieldCode": fieldCode, "description": description,
             "onlineLevel": "partial", "legacyLevel": 3, "onlineOnly": false, "applicantTypes": ["individual"],
-            "processingDays": 10, "fees": fees, "steps": ["Bước 1: Nộp hồ sơ.", "Bước 2: Nhận kết quả."],
+            "processingDays": processingDays, "fees": fees, "steps": ["Bước 1: Nộp hồ sơ.", "Bước 2: Nhận kết quả."],
+            "process": process,
             "legalBasis": [["reference": "Nghị định số 138/2020/NĐ-CP", "title": "Về tuyển dụng công chức"]],
             "requiredDocuments": [
                 ["name": "Đơn đề nghị", "originals": 1, "copies": 0, "mandatory": true, "formats": ["pdf", "jpg"]],
@@ -33,6 +34,24 @@ enum CatalogFixture {
             "formTemplates": templates, "resultDelivery": ["online", "desk"],
             "formFields": [["key": "work_unit", "label": "Cơ quan công tác", "type": "text", "required": true]],
         ]
+    }
+
+    static let receptionUnit = "Bộ phận tiếp nhận và trả kết quả"
+    static let processingUnit = "Phòng Công chức, viên chức"
+    static let leadershipUnit = "Lãnh đạo Sở"
+
+    /// A valid process for the default 10 working days: 0.5 + 7.5 + 1.5 + 0.5.
+    static var defaultProcess: [[String: Any]] {
+        [
+            step("Tiếp nhận, kiểm tra hồ sơ", receptionUnit, "receptionist", 0.5),
+            step("Thẩm định hồ sơ, dự thảo kết quả", processingUnit, "processor", 7.5),
+            step("Lãnh đạo Sở xem xét, phê duyệt", leadershipUnit, "leader", 1.5),
+            step("Trả kết quả", receptionUnit, "receptionist", 0.5),
+        ]
+    }
+
+    static func step(_ name: String, _ unit: String, _ role: String, _ days: Double) -> [String: Any] {
+        ["name": name, "unit": unit, "role": role, "days": days]
     }
 
     static func file(
