@@ -39,9 +39,14 @@ public struct Backup: Sendable {
     /// Every table, parents before children. `schema_migrations` is not data: a restore migrates.
     static let tables = [
         "agencies", "fields", "procedures", "required_documents", "form_templates", "catalog_state",
-        "users", "sessions", "account_tokens", "outbox", "throttle_events", "api_tokens",
-        "dossiers", "dossier_attachments", "dossier_events", "dossier_sequences", "calendar_overrides",
+        "units", "users", "sessions", "account_tokens", "outbox", "throttle_events", "api_tokens",
+        "dossiers", "dossier_attachments", "dossier_events", "dossier_handovers", "dossier_apologies", "dossier_sequences",
+        "calendar_overrides",
     ]
+
+    /// Columns that point forward in `tables` (a unit's head is a user, and users belong to units): restored
+    /// as NULL with their table, then set once every table is in.
+    static let deferredColumns: [String: String] = ["units": "head_user_id"]
 
     let database: any Database
     let fileStore: any FileStore
@@ -155,6 +160,7 @@ public struct Backup: Sendable {
                 }
             }
             try await db.raw("DELETE FROM catalog_state").run()
+            var laterUpdates: [(table: String, column: String, value: any Encodable & Sendable, id: any Encodable & Sendable)] = []
             for table in manifest.tables {
                 let columns = try await TableColumns.read(table.name, engine: engine, in: db)
                 let kinds = Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0.kind) })
@@ -164,10 +170,15 @@ public struct Backup: Sendable {
                 }
                 let text = try String(contentsOf: directory.appendingPathComponent("tables/\(table.name).jsonl"), encoding: .utf8)
                 let rows = text.split(separator: "\n", omittingEmptySubsequences: true)
+                let deferred = Self.deferredColumns[table.name].flatMap { names.firstIndex(of: $0) }
                 for batch in stride(from: 0, to: rows.count, by: 200) {
                     var insert: SQLQueryString = "INSERT INTO \(ident: table.name) (\(idents: names, joinedBy: ", ")) VALUES "
                     for (index, line) in rows[batch..<min(batch + 200, rows.count)].enumerated() {
-                        let values = try TableColumns.decodeRow(line, columns: names.map { ($0, kinds[$0]!) }, engine: engine)
+                        var values = try TableColumns.decodeRow(line, columns: names.map { ($0, kinds[$0]!) }, engine: engine)
+                        if let deferred, let idIndex = names.firstIndex(of: "id") {
+                            laterUpdates.append((table.name, names[deferred], values[deferred], values[idIndex]))
+                            values[deferred] = Int64?.none
+                        }
                         insert += index == 0 ? "(" : ", ("
                         insert += values.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
                         insert += ")"
@@ -179,6 +190,9 @@ public struct Backup: Sendable {
                         SELECT setval(pg_get_serial_sequence(\(literal: table.name), 'id'), COALESCE((SELECT MAX(id) FROM \(ident: table.name)), 0) + 1, false)
                         """).run()
                 }
+            }
+            for update in laterUpdates {
+                try await db.raw("UPDATE \(ident: update.table) SET \(ident: update.column) = \(bind: update.value) WHERE id = \(bind: update.id)").run()
             }
         }
         for sha in manifest.files {

@@ -42,7 +42,15 @@ struct BackupTests {
             let submitted = try await dependencies.dossiers.submit(dossierID: draft.id, applicant: filing.applicant)
             let (desk, _) = try await dependencies.accounts.createStaff(
                 email: "tn@example.vn", name: "Tiếp nhận", role: .receptionist, agencyCode: Filing.agency, password: "Tiep-nhan-2026-x")
+            // The desk heads its unit: units and users point at each other, which the restore must untangle.
+            try await dependencies.database.transaction { db in
+                try await db.raw("UPDATE units SET head_user_id = \(bind: desk.id) WHERE name = \(bind: ProcessStep.receptionUnit)").run()
+                try await db.raw("""
+                    UPDATE users SET unit_id = (SELECT MIN(id) FROM units WHERE name = \(bind: ProcessStep.receptionUnit)) WHERE id = \(bind: desk.id)
+                    """).run()
+            }
             let accepted = try await dependencies.workflow.perform(.accept, on: submitted.id, by: desk, note: "")
+            #expect(accepted.progress.holderUnitHeadID == desk.id)
             let manifest = try await Backup(database: dependencies.database, fileStore: dependencies.fileStore).write(to: directory)
             #expect(manifest.files.contains(file.sha256))
             #expect(manifest.tables.first { $0.name == "dossiers" }?.rows == 1)
@@ -50,9 +58,11 @@ struct BackupTests {
             await #expect(throws: Backup.Failure.self) {
                 try await Backup(database: dependencies.database, fileStore: dependencies.fileStore).write(to: directory)
             }
-            return (accepted, try await dependencies.dossiers.store.events(dossierID: accepted.id), file.sha256)
+            let handovers = try await dependencies.dossiers.store.handovers(dossierID: accepted.id)
+            #expect(handovers.count == 1)
+            return (accepted, try await dependencies.dossiers.store.events(dossierID: accepted.id), file.sha256, handovers)
         }
-        let (dossier, events, sha) = original
+        let (dossier, events, sha, handovers) = original
 
         try await TestEnvironment.withConfiguration(demoData: false) { configuration in
             let opened = try await OpenedDatabase.open(configuration, logger: TestEnvironment.logger)
@@ -63,6 +73,7 @@ struct BackupTests {
                 let restored = try #require(try await DossierStore(database: database).dossier(id: dossier.id))
                 #expect(restored == dossier)
                 #expect(try await DossierStore(database: database).events(dossierID: dossier.id) == events)
+                #expect(try await DossierStore(database: database).handovers(dossierID: dossier.id) == handovers)
                 #expect(Array(try await store.read(sha256: sha).readableBytesView) == scan)
                 // Restoring again into what is now full is refused.
                 await #expect(throws: Backup.Failure.self) {

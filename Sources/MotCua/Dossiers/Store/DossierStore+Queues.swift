@@ -57,7 +57,7 @@ extension DossierStore {
             SELECT \(unsafeRaw: Self.queueColumns) \(unsafeRaw: Self.joins) LEFT JOIN users hh ON hh.id = d.holder_user_id
             WHERE
             """
-        query += Self.scope(queue, viewer)
+        query += " " + Self.scope(queue, viewer)
         query += Self.conditions(filter) + Self.searchConditions(filter)
         // From the cursor on, and never a row without a key (NULLs sort first on SQLite, last on PostgreSQL).
         if let cursor, let value = cursor.submittedAt {
