@@ -122,10 +122,16 @@ struct BackOfficeAPITests {
             // Accepting twice: the status has moved on (409).
             #expect(try await APIFiling.act(browser, desk, dossier.id, "accept").status == .conflict)
 
-            #expect(try await APIFiling.act(browser, processor, dossier.id, "startProcessing").status == .ok)
-            // Approving without a result file is refused.
+            // The desk forwards it to the processor's unit and person; the processor hands it up to the leader.
+            try await processor.place(in: "Phòng Công chức, viên chức", database: database)
+            try await leader.place(in: ProcessStep.leadershipUnit, database: database)
+            #expect(try await APIFiling.act(browser, desk, dossier.id, "forward", to: processor.user.id).status == .ok)
+            #expect(try await APIFiling.act(browser, processor, dossier.id, "forward").status == .ok)
+            #expect(try await APIFiling.act(browser, processor, dossier.id, "forward", to: leader.user.id).status == .ok)
+            // Approving without a result file is refused; the leader sends it back to the processor.
             #expect(try await APIFiling.act(browser, leader, dossier.id, "finish").status == .unprocessableContent)
-            // The receptionist may not attach a result; the processor may.
+            #expect(try await APIFiling.act(browser, leader, dossier.id, "sendBack", note: "Thiếu tệp kết quả").status == .ok)
+            // The receptionist may not attach a result; the processor holding the step may.
             let resultURI = "/api/v1/staff/dossiers/\(dossier.id)/result-files"
             #expect(try await APIFiling.upload(browser, auth: desk.auth, uri: resultURI).status == .forbidden)
             let result = try await APIFiling.upload(browser, auth: processor.auth, uri: resultURI, name: "Quyet-dinh.pdf")
@@ -133,6 +139,7 @@ struct BackOfficeAPITests {
             // Before approval the citizen does not see the result.
             let early = try await browser.client.execute(uri: "/api/v1/dossiers/\(dossier.id)", method: .get, headers: citizen.auth)
             #expect(try early.json(StaffDossierBody.self).files.allSatisfy { $0.kind == "applicant" })
+            #expect(try await APIFiling.act(browser, processor, dossier.id, "forward", to: leader.user.id).status == .ok)
 
             #expect(try await APIFiling.act(browser, leader, dossier.id, "finish").status == .ok)
             let mine = try await browser.client.execute(uri: "/api/v1/dossiers/\(dossier.id)", method: .get, headers: citizen.auth)
@@ -145,7 +152,7 @@ struct BackOfficeAPITests {
             #expect(try returned.json(StaffDossierBody.self).status == 10)
             // The history holds every step, in order.
             let events = try await DossierStore(database: database).events(dossierID: dossier.id).map(\.action)
-            #expect(events == [.submit, .accept, .forward, .forward, .finish, .returnResult])
+            #expect(events == [.submit, .accept, .forward, .forward, .forward, .sendBack, .forward, .finish, .returnResult])
         }
     }
 

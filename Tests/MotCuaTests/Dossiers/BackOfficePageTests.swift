@@ -94,12 +94,24 @@ struct BackOfficePageTests {
             #expect(try await browser.post("\(office)/xu-ly", ["action": "refuse", "note": "x"]).status == .conflict)
 
             // The processor works on it and attaches the result; the leader approves.
+            // The desk forwards it to the processor of the unit the process names.
+            let cv = try #require(try await UserStore(database: database).credentials(email: "cv@example.vn")?.user.id)
+            let ld = try #require(try await UserStore(database: database).credentials(email: "ld@example.vn")?.user.id)
+            try await TestUnits.place(database, userID: cv, in: "Phòng Công chức, viên chức")
+            try await TestUnits.place(database, userID: ld, in: ProcessStep.leadershipUnit)
+            let forwardForm = try await browser.get(office)
+            #expect(forwardForm.text.contains("name=\"to\"") && forwardForm.text.contains("Cán bộ \(StaffRole.processor.label)"))
+            #expect(try await browser.post("\(office)/xu-ly", ["action": "forward", "to": String(cv)]).status == .seeOther)
+            // The desk now sees it read-only.
+            #expect(!(try await browser.get(office).text.contains("value=\"forward\"")))
             try await Self.signIn(browser, "cv@example.vn")
-            #expect(try await browser.post("\(office)/xu-ly", ["action": "startProcessing"]).status == .seeOther)
             let processing = try await browser.get(office)
             #expect(processing.text.contains("Tải lên kết quả"))
             #expect(processing.text.contains("action=\"\(office)/ket-qua?_csrf="))
             #expect(try await browser.upload("\(office)/ket-qua", fileName: "Quyết định.pdf", bytes: FilingJourneyTests.pdf).status == .seeOther)
+            // Through the unit's second step to the leader, who approves.
+            #expect(try await browser.post("\(office)/xu-ly", ["action": "forward"]).status == .seeOther)
+            #expect(try await browser.post("\(office)/xu-ly", ["action": "forward", "to": String(ld)]).status == .seeOther)
             try await Self.signIn(browser, "ld@example.vn")
             #expect(try await browser.post("\(office)/xu-ly", ["action": "finish"]).status == .seeOther)
 

@@ -43,10 +43,10 @@ struct DossierListTests {
             #expect(mine.map(\.count) == [2, 2, 2])
             #expect(mine.flatMap { $0 } == ([draft] + ids).sorted(by: >))
 
-            // The agency sees submitted dossiers only, by submission, newest first.
+            // The agency sees submitted dossiers only, by due moment (before acceptance: by submission), oldest first.
             let queue = try await Self.allPages(browser, "/api/v1/staff/dossiers", auth: desk.auth, limit: 2)
             #expect(queue.map(\.count) == [2, 2, 1])
-            #expect(queue.flatMap { $0 } == ids.reversed())
+            #expect(queue.flatMap { $0 } == ids)
 
             for bad in ["cursor=abc", "cursor=1.2.3", "cursor=-5", "limit=0", "limit=101", "limit=x"] {
                 #expect(try await browser.client.execute(uri: "/api/v1/dossiers?\(bad)", method: .get, headers: citizen.auth).status == .badRequest, "\(bad)")
@@ -62,8 +62,13 @@ struct DossierListTests {
             let statements = [
                 "SELECT id FROM dossiers d WHERE d.applicant_id = 7 ORDER BY d.id DESC LIMIT 21",
                 "SELECT id FROM dossiers d WHERE d.applicant_id = 7 AND d.status = 1 AND d.id < 100 ORDER BY d.id DESC LIMIT 21",
-                "SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.submitted_at IS NOT NULL ORDER BY d.submitted_at DESC, d.id DESC LIMIT 51",
-                "SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.submitted_at IS NOT NULL AND d.status = 2 AND (d.submitted_at, d.id) < (5, 9) ORDER BY d.submitted_at DESC, d.id DESC LIMIT 51",
+                // The agency's list and its queues (DossierStore+Queues), by their due moments.
+                "SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.status <> 0 AND COALESCE(d.due_at, d.submitted_at) >= 0 ORDER BY COALESCE(d.due_at, d.submitted_at), d.id LIMIT 51",
+                "SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.status <> 0 AND d.status = 2 AND (COALESCE(d.due_at, d.submitted_at), d.id) > (5, 9) ORDER BY COALESCE(d.due_at, d.submitted_at), d.id LIMIT 51",
+                "SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.status = 1 AND d.submitted_at >= 0 ORDER BY d.submitted_at, d.id LIMIT 51",
+                "SELECT id FROM dossiers d WHERE d.holder_user_id = 7 AND d.status IN (2, 4) AND d.step_role <> 'leader' AND d.step_due_at >= 0 ORDER BY d.step_due_at, d.id LIMIT 51",
+                "SELECT id FROM dossiers d WHERE d.holder_unit_id IN (4) AND d.holder_user_id IS NULL AND d.status = 4 AND d.step_role <> 'receptionist' AND d.step_due_at >= 0 ORDER BY d.step_due_at, d.id LIMIT 51",
+                "SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.due_state = 2 AND d.due_at >= 0 ORDER BY d.due_at, d.id LIMIT 51",
             ]
             for statement in statements {
                 let plan: String = try await database.read { db in
@@ -80,7 +85,8 @@ struct DossierListTests {
                         return plan
                     }
                 }
-                #expect(plan.contains("dossiers_applicant") || plan.contains("dossiers_agency"), "\(statement): \(plan)")
+                #expect(["dossiers_applicant", "dossiers_agency", "dossiers_holder", "dossiers_unit"].contains { plan.contains($0) },
+                        "\(statement): \(plan)")
                 #expect(!plan.contains("TEMP B-TREE") && !plan.contains("Sort"), "\(statement): \(plan)")
                 #expect(!plan.contains("SCAN d") || plan.contains("USING"), "\(statement): \(plan)")
             }

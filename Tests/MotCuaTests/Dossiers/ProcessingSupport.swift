@@ -10,7 +10,12 @@ import Testing
 extension APIStaff {
     /// Places the staff member in the agency's unit `name` (created if missing), as its head when `head`.
     func place(in name: String, head: Bool = false, database: any Database, agency: String = APIFiling.agency) async throws {
-        let userID = user.id
+        try await TestUnits.place(database, userID: user.id, in: name, head: head, agency: agency)
+    }
+}
+
+enum TestUnits {
+    static func place(_ database: any Database, userID: Int64, in name: String, head: Bool = false, agency: String = APIFiling.agency) async throws {
         try await database.transaction { db in
             try await db.raw("""
                 INSERT INTO units (agency_id, name, created_at) SELECT id, \(bind: name), 0 FROM agencies WHERE code = \(bind: agency)
