@@ -39,9 +39,14 @@ public struct Backup: Sendable {
     /// Every table, parents before children. `schema_migrations` is not data: a restore migrates.
     static let tables = [
         "agencies", "fields", "procedures", "required_documents", "form_templates", "catalog_state",
-        "users", "sessions", "account_tokens", "outbox", "throttle_events", "api_tokens",
+        "users", "units", "sessions", "account_tokens", "outbox", "throttle_events", "api_tokens",
         "dossiers", "dossier_attachments", "dossier_events", "dossier_sequences", "calendar_overrides",
+        "dossier_handovers", "dossier_apologies",
     ]
+
+    /// Columns that point at a table restored after their own (users and units point at each other: a unit's
+    /// head, a person's unit). They are loaded as NULL with their rows and set once every table is in.
+    static let forwardReferences: [String: Set<String>] = ["users": ["unit_id"]]
 
     let database: any Database
     let fileStore: any FileStore
@@ -155,6 +160,8 @@ public struct Backup: Sendable {
                 }
             }
             try await db.raw("DELETE FROM catalog_state").run()
+            // (table, column, row id, value) of the forward references, set after the loop.
+            var deferred: [(String, String, any Encodable & Sendable, any Encodable & Sendable)] = []
             for table in manifest.tables {
                 let columns = try await TableColumns.read(table.name, engine: engine, in: db)
                 let kinds = Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0.kind) })
@@ -167,7 +174,14 @@ public struct Backup: Sendable {
                 for batch in stride(from: 0, to: rows.count, by: 200) {
                     var insert: SQLQueryString = "INSERT INTO \(ident: table.name) (\(idents: names, joinedBy: ", ")) VALUES "
                     for (index, line) in rows[batch..<min(batch + 200, rows.count)].enumerated() {
-                        let values = try TableColumns.decodeRow(line, columns: names.map { ($0, kinds[$0]!) }, engine: engine)
+                        var values = try TableColumns.decodeRow(line, columns: names.map { ($0, kinds[$0]!) }, engine: engine)
+                        for column in Self.forwardReferences[table.name] ?? [] {
+                            guard let position = names.firstIndex(of: column), let idPosition = names.firstIndex(of: "id"),
+                                  let reference = values[position] as? Int64  // a NULL stays as it is
+                            else { continue }
+                            deferred.append((table.name, column, values[idPosition], reference))
+                            values[position] = Int64?.none
+                        }
                         insert += index == 0 ? "(" : ", ("
                         insert += values.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
                         insert += ")"
@@ -179,6 +193,9 @@ public struct Backup: Sendable {
                         SELECT setval(pg_get_serial_sequence(\(literal: table.name), 'id'), COALESCE((SELECT MAX(id) FROM \(ident: table.name)), 0) + 1, false)
                         """).run()
                 }
+            }
+            for (table, column, id, value) in deferred {
+                try await db.raw("UPDATE \(ident: table) SET \(ident: column) = \(bind: value) WHERE id = \(bind: id)").run()
             }
         }
         for sha in manifest.files {
