@@ -133,6 +133,7 @@ struct CreateUser: AsyncParsableCommand {
     @Option(help: "receptionist | processor | leader | agency_admin | system_admin") var role: String
     @Option(help: "Agency code, e.g. 000.00.07.H52 (not for system_admin).") var agency: String?
     @Option(help: "Password; generated and printed when omitted.") var password: String?
+    @Option(help: "Name of an existing unit (phòng ban) of the agency to place the account in.") var unit: String?
 
     func run() async throws {
         guard let staffRole = StaffRole(rawValue: role) else {
@@ -140,6 +141,7 @@ struct CreateUser: AsyncParsableCommand {
         }
         if staffRole == .systemAdmin && agency != nil { throw ValidationError("A system administrator belongs to no agency.") }
         if staffRole != .systemAdmin && agency == nil { throw ValidationError("--agency is required for role \(role).") }
+        if unit != nil && agency == nil { throw ValidationError("--unit needs --agency.") }
         let configuration = try storage.configuration()
         let logger = makeLogger(configuration, label: "motcua.create-user")
         let opened = try await OpenedDatabase.open(configuration, logger: logger)
@@ -147,11 +149,11 @@ struct CreateUser: AsyncParsableCommand {
             try await Migrator(database: database, logger: logger).migrate()
             return try await StaffAccounts.create(
                 database: database, configuration: configuration, logger: logger, email: email, name: name, role: staffRole,
-                agencyCode: agency, password: password)
+                agencyCode: agency, password: password, unitName: unit)
         }
         switch created {
         case .success(let password):
-            print("Created \(staffRole.rawValue) \(email)\(agency.map { " in \($0)" } ?? "").")
+            print("Created \(staffRole.rawValue) \(email)\(agency.map { " in \($0)" } ?? "")\(unit.map { ", unit \($0)" } ?? "").")
             if self.password == nil { print("Password (shown once): \(password)") }
         case .failure(let message):
             var standardError = FileHandle.standardError

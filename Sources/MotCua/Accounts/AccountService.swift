@@ -213,21 +213,33 @@ struct AccountService: Sendable {
     // MARK: Staff
 
     /// Creates a staff account (verified: an administrator vouches for the address). Returns the password,
-    /// generated when none is given, to hand over once.
-    func createStaff(email: String, name: String, role: StaffRole, agencyCode: String?, password: String? = nil) async throws -> (User, String) {
+    /// generated when none is given, to hand over once. `unitName` places the account in that unit of its agency.
+    func createStaff(
+        email: String, name: String, role: StaffRole, agencyCode: String?, password: String? = nil, unitName: String? = nil
+    ) async throws -> (User, String) {
         guard Identifiers.isEmail(email) else { throw AccountError.invalid("Địa chỉ thư điện tử không hợp lệ.") }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else {
             throw AccountError.invalid("Vui lòng nhập họ và tên (tối đa 100 ký tự).")
         }
         if role != .systemAdmin && agencyCode == nil { throw AccountError.invalid("Cán bộ phải thuộc một cơ quan.") }
+        if unitName != nil && role == .systemAdmin { throw AccountError.invalid("Quản trị hệ thống không thuộc đơn vị nào.") }
         let password = password ?? Self.generatedPassword()
         if let problem = policy.problem(password: password, email: email) { throw AccountError.invalid(problem) }
         let hash = try await hasher.hash(password)
         let user = try await database.transaction { db -> User in
             if try await UserStore.emailExists(email, in: db) { throw AccountError.duplicateEmail }
-            return try await UserStore.insert(NewUser(
+            var user = try await UserStore.insert(NewUser(
                 kind: .staff, email: email, passwordHash: hash, displayName: name, role: role,
                 agencyCode: role == .systemAdmin ? nil : agencyCode, emailVerified: true), in: db)
+            // After the insert, which refuses an unknown agency; a refusal here rolls the insert back.
+            if let unitName, let agencyCode {
+                guard let unitID = try await UnitStore.unitID(named: unitName, agencyCode: agencyCode, in: db) else {
+                    throw AccountError.invalid("Cơ quan chưa có đơn vị “\(unitName)”.")
+                }
+                try await UnitStore.place(userID: user.id, unitID: unitID, in: db)
+                user.unitID = unitID
+            }
+            return user
         }
         return (user, password)
     }

@@ -10,14 +10,14 @@ public enum StaffAccounts {
 
     public static func create(
         database: any Database, configuration: AppConfiguration, logger: Logger, email: String, name: String,
-        role: StaffRole, agencyCode: String?, password: String?
+        role: StaffRole, agencyCode: String?, password: String?, unitName: String? = nil
     ) async throws -> Outcome {
         let accounts = AccountService(
             database: database, hasher: PasswordHasher(cost: configuration.bcryptCost), policy: .bundled(),
             publicURL: configuration.publicURL, logger: logger)
         do {
             let (_, password) = try await accounts.createStaff(
-                email: email, name: name, role: role, agencyCode: agencyCode, password: password)
+                email: email, name: name, role: role, agencyCode: agencyCode, password: password, unitName: unitName)
             return .success(password: password)
         } catch AccountError.duplicateEmail {
             return .failure("An account with e-mail \(email) already exists.")

@@ -8,6 +8,10 @@ struct StaffRow: Sendable {
     var disabled: Bool
     var canToggle: Bool
     var csrfToken: String
+    /// The unit's name, empty when the staff member is in none.
+    var unit: String
+    var unitOptions: [SelectOption]
+    var unitError: String?
 }
 
 struct StaffPage: PageModel {
@@ -18,6 +22,9 @@ struct StaffPage: PageModel {
     var staff: [StaffRow]
     var fields: [FormInput]
     var roles: [SelectOption]
+    /// The agency's units by name for the create form, the first option being none.
+    var units: [SelectOption]
+    var hasUnits: Bool
     var createdEmail: String?
     var createdPassword: String?
     var notice: String?

@@ -6,6 +6,7 @@ import Logging
 /// An agency administrator manages the agency's staff; the system administrator reads the outbox.
 struct AdministrationController: Sendable {
     let accounts: AccountService
+    let units: UnitStore
     let renderer: HTMLRenderer
     let catalog: CatalogReader
     let database: any Database
@@ -20,6 +21,7 @@ struct AdministrationController: Sendable {
         admin.post("can-bo", use: createStaff)
         admin.post("can-bo/{id}/khoa", use: disableStaff)
         admin.post("can-bo/{id}/mo-khoa", use: enableStaff)
+        admin.post("can-bo/{id}/don-vi", use: moveStaff)
         admin.get("thu-dien", use: outbox)
     }
 
@@ -39,7 +41,9 @@ struct AdministrationController: Sendable {
             let parts = value.split(separator: "|", maxSplits: 1).map(String.init)
             return parts.count == 2 ? (parts[0], parts[1]) : nil
         }
-        var response = try await renderStaff(context, agencyCode: agency, created: created).response(from: request, context: context)
+        let notice = request.queryValues["thong-bao"].flatMap(UnitNotice.init(rawValue:))?.text
+        var response = try await renderStaff(context, agencyCode: agency, created: created, notice: notice)
+            .response(from: request, context: context)
         if flash != nil { response.setCookie(cookies.expired(SessionCookies.flashName, path: "/quan-tri/can-bo")) }
         response.headers[.cacheControl] = "no-store"
         return response
@@ -47,14 +51,22 @@ struct AdministrationController: Sendable {
 
     private func renderStaff(
         _ context: AuthenticatedContext, agencyCode: String, form: QueryValues? = nil, created: (String, String)? = nil,
-        problem: String? = nil, status: HTTPResponse.Status = .ok
+        problem: String? = nil, notice: String? = nil, failedMove: (userID: Int64, message: String)? = nil,
+        status: HTTPResponse.Status = .ok
     ) async throws -> HTML {
         let agencyName = try await catalog.snapshot().agencies.first { $0.code == agencyCode }?.name ?? agencyCode
-        let staff = try await accounts.users.staff(agencyCode: agencyCode).map {
-            StaffRow(id: $0.id, name: $0.displayName, email: $0.email, role: $0.role?.label ?? "", disabled: $0.disabled,
-                     canToggle: $0.id != context.user.id, csrfToken: context.csrfToken)
+        let agencyUnits = try await units.units(agencyCode: agencyCode)
+        let unitNames = Dictionary(uniqueKeysWithValues: agencyUnits.map { ($0.id, $0.name) })
+        let staff = try await accounts.users.staff(agencyCode: agencyCode).map { user in
+            StaffRow(id: user.id, name: user.displayName, email: user.email, role: user.role?.label ?? "", disabled: user.disabled,
+                     canToggle: user.id != context.user.id, csrfToken: context.csrfToken,
+                     unit: user.unitID.flatMap { unitNames[$0] } ?? "",
+                     unitOptions: [SelectOption(value: "", label: "— Chưa xếp đơn vị —", selected: user.unitID == nil)]
+                        + agencyUnits.map { SelectOption(value: String($0.id), label: $0.name, selected: $0.id == user.unitID) },
+                     unitError: failedMove?.userID == user.id ? failedMove?.message : nil)
         }
         let chosenRole = form?["role"]
+        let chosenUnit = form?["unit"] ?? ""
         return try renderer.render(
             StaffPage(
                 chrome: PageChrome(title: "Quản lý cán bộ", section: .staffAdmin, context: context), csrfToken: context.csrfToken,
@@ -64,7 +76,10 @@ struct AdministrationController: Sendable {
                     FormInput("email", "Thư điện tử công vụ", type: "email", value: form?["email"] ?? "", autocomplete: "off", maxLength: 254),
                 ],
                 roles: StaffRole.agencyRoles.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == chosenRole) },
-                createdEmail: created?.0, createdPassword: created?.1, problem: problem),
+                units: [SelectOption(value: "", label: "— Chưa xếp đơn vị —", selected: chosenUnit.isEmpty)]
+                    + agencyUnits.map { SelectOption(value: $0.name, label: $0.name, selected: $0.name == chosenUnit) },
+                hasUnits: !agencyUnits.isEmpty,
+                createdEmail: created?.0, createdPassword: created?.1, notice: notice, problem: problem),
             status: status)
     }
 
@@ -78,7 +93,8 @@ struct AdministrationController: Sendable {
         do {
             let (user, password) = try await accounts.createStaff(
                 email: (values["email"] ?? "").trimmingCharacters(in: .whitespaces),
-                name: (values["name"] ?? "").trimmingCharacters(in: .whitespaces), role: role, agencyCode: agency)
+                name: (values["name"] ?? "").trimmingCharacters(in: .whitespaces), role: role, agencyCode: agency,
+                unitName: values["unit"].flatMap { $0.isEmpty ? nil : $0 })
             var response = Response(status: .seeOther, headers: [.location: "/quan-tri/can-bo"])
             response.setCookie(cookies.flash("\(user.email)|\(password)", path: "/quan-tri/can-bo"))
             return response
@@ -108,6 +124,23 @@ struct AdministrationController: Sendable {
         else { throw PortalError.notFound("Không tìm thấy cán bộ này trong cơ quan của bạn.") }
         try await accounts.users.setDisabled(userID: id, disabled: disabled)
         return Response(status: .seeOther, headers: [.location: "/quan-tri/can-bo"])
+    }
+
+    /// Places a staff member of the agency in one of its units (an empty choice: in none).
+    @Sendable func moveStaff(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let agency = try managedAgency(context)
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw UnitError.staffNotFound }
+        let choice = try await request.formValues()["unit"] ?? ""
+        // A value that is not a number names no unit of this agency.
+        let unitID: Int64? = choice.isEmpty ? nil : (Int64(choice) ?? -1)
+        do {
+            try await units.setUnit(userID: id, unitID: unitID, agencyCode: agency)
+            return Response(status: .seeOther, headers: [.location: "/quan-tri/can-bo?thong-bao=\(UnitNotice.moved.rawValue)"])
+        } catch let error as UnitError where error.isClientError && error != .notFound && error != .staffNotFound {
+            return try await renderStaff(context, agencyCode: agency, problem: error.portalError.message,
+                                         failedMove: (id, error.portalError.message), status: error.portalError.status)
+                .response(from: request, context: context)
+        }
     }
 
     @Sendable func outbox(_ request: Request, context: AuthenticatedContext) async throws -> HTML {

@@ -114,22 +114,27 @@ public struct AppDependencies: Sendable {
         }
     }
 
-    /// One account per role for each demo agency, plus a system administrator; logins printed once.
+    /// The demo units of each demo agency and one account per kind of work in its unit (heads where it leads),
+    /// plus a system administrator; logins printed once.
     private func createDemoStaff() async throws {
         var lines = ["", "Demo staff accounts (shown once; change the passwords in production):"]
         let (admin, adminPassword) = try await accounts.createStaff(
             email: "quantri@motcua.demo", name: "Quản trị hệ thống", role: .systemAdmin, agencyCode: nil)
         lines.append("  \(admin.email)  \(adminPassword)  \(StaffRole.systemAdmin.label)")
+        let units = UnitStore(database: database)
         for agency in try await catalog.agencies() {
             let suffix = agency.code.split(separator: ".").last.map { String($0).lowercased() } ?? "cq"
-            for (role, prefix, name) in [
-                (StaffRole.receptionist, "tiepnhan", "Cán bộ tiếp nhận"), (.processor, "chuyenvien", "Chuyên viên xử lý"),
-                (.leader, "lanhdao", "Lãnh đạo"), (.agencyAdmin, "quantri", "Quản trị"),
-            ] {
+            // Next to the units the catalog import made for the procedures' processes.
+            try await units.ensure(names: DemoOrganization.unitNames, agencyCode: agency.code)
+            for account in DemoOrganization.accounts {
                 let (user, password) = try await accounts.createStaff(
-                    email: "\(prefix).\(suffix)@motcua.demo", name: "\(name) – \(agency.province)", role: role,
-                    agencyCode: agency.code)
-                lines.append("  \(user.email)  \(password)  \(role.label), \(agency.name)")
+                    email: "\(account.prefix).\(suffix)@motcua.demo", name: "\(account.name) – \(agency.province)", role: account.role,
+                    agencyCode: agency.code, unitName: account.unit)
+                if account.isHead, let unitID = user.unitID {
+                    try await units.setHead(unitID: unitID, userID: user.id, agencyCode: agency.code)
+                }
+                let unit = account.unit.map { ", \($0)\(account.isHead ? " (trưởng đơn vị)" : "")" } ?? ""
+                lines.append("  \(user.email)  \(password)  \(account.role.label)\(unit), \(agency.name)")
             }
         }
         print(lines.joined(separator: "\n") + "\n")

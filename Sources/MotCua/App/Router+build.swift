@@ -53,9 +53,14 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         renderer: dependencies.renderer
     ).addRoutes(to: router, api: api)
     AdministrationController(
-        accounts: dependencies.accounts, renderer: dependencies.renderer, catalog: dependencies.catalogReader,
-        database: dependencies.database, mailMode: dependencies.mailMode, cookies: dependencies.cookies,
+        accounts: dependencies.accounts, units: UnitStore(database: dependencies.database), renderer: dependencies.renderer,
+        catalog: dependencies.catalogReader, database: dependencies.database, mailMode: dependencies.mailMode, cookies: dependencies.cookies,
         redactLinks: dependencies.configuration.smtp != nil
     ).addRoutes(to: router)
+    UnitController(
+        units: UnitStore(database: dependencies.database), users: dependencies.accounts.users, catalog: dependencies.catalogReader,
+        renderer: dependencies.renderer
+    ).addRoutes(to: router)
+    UnitAPIController(units: UnitStore(database: dependencies.database), catalog: dependencies.catalogReader).addRoutes(to: api)
     return router
 }

@@ -12,6 +12,7 @@ public struct PageChrome: Sendable {
     var isLookup: Bool
     var isDossiers: Bool
     var isStaffAdmin: Bool
+    var isUnitAdmin: Bool
     var isOutbox: Bool
     var isBackOffice: Bool
     var isCalendar: Bool
@@ -26,7 +27,7 @@ public struct PageChrome: Sendable {
     /// For the sign-out form in the header; empty on pages shared by everyone (cached).
     var csrfToken: String
 
-    enum Section: String, Sendable { case none, home, catalog, account, lookup, dossiers, staffAdmin, outbox, backOffice, calendar }
+    enum Section: String, Sendable { case none, home, catalog, account, lookup, dossiers, staffAdmin, unitAdmin, outbox, backOffice, calendar }
 
     init(title: String, section: Section = .none, searchText: String = "", user: User? = nil, csrfToken: String = "") {
         self.title = title
@@ -37,6 +38,7 @@ public struct PageChrome: Sendable {
         self.isLookup = section == .lookup
         self.isDossiers = section == .dossiers
         self.isStaffAdmin = section == .staffAdmin
+        self.isUnitAdmin = section == .unitAdmin
         self.isOutbox = section == .outbox
         self.isBackOffice = section == .backOffice
         self.isCalendar = section == .calendar

@@ -39,14 +39,14 @@ public struct Backup: Sendable {
     /// Every table, parents before children. `schema_migrations` is not data: a restore migrates.
     static let tables = [
         "agencies", "fields", "procedures", "required_documents", "form_templates", "catalog_state",
-        "units", "users", "sessions", "account_tokens", "outbox", "throttle_events", "api_tokens",
-        "dossiers", "dossier_attachments", "dossier_events", "dossier_handovers", "dossier_apologies", "dossier_sequences",
-        "calendar_overrides",
+        "users", "units", "sessions", "account_tokens", "outbox", "throttle_events", "api_tokens",
+        "dossiers", "dossier_attachments", "dossier_events", "dossier_sequences", "calendar_overrides",
+        "dossier_handovers", "dossier_apologies",
     ]
 
-    /// Columns that point forward in `tables` (a unit's head is a user, and users belong to units): restored
-    /// as NULL with their table, then set once every table is in.
-    static let deferredColumns: [String: String] = ["units": "head_user_id"]
+    /// Columns that point at a table restored after their own (users and units point at each other: a unit's
+    /// head, a person's unit). They are loaded as NULL with their rows and set once every table is in.
+    static let forwardReferences: [String: Set<String>] = ["users": ["unit_id"]]
 
     let database: any Database
     let fileStore: any FileStore
@@ -160,7 +160,8 @@ public struct Backup: Sendable {
                 }
             }
             try await db.raw("DELETE FROM catalog_state").run()
-            var laterUpdates: [(table: String, column: String, value: any Encodable & Sendable, id: any Encodable & Sendable)] = []
+            // (table, column, row id, value) of the forward references, set after the loop.
+            var deferred: [(String, String, any Encodable & Sendable, any Encodable & Sendable)] = []
             for table in manifest.tables {
                 let columns = try await TableColumns.read(table.name, engine: engine, in: db)
                 let kinds = Dictionary(uniqueKeysWithValues: columns.map { ($0.name, $0.kind) })
@@ -170,14 +171,16 @@ public struct Backup: Sendable {
                 }
                 let text = try String(contentsOf: directory.appendingPathComponent("tables/\(table.name).jsonl"), encoding: .utf8)
                 let rows = text.split(separator: "\n", omittingEmptySubsequences: true)
-                let deferred = Self.deferredColumns[table.name].flatMap { names.firstIndex(of: $0) }
                 for batch in stride(from: 0, to: rows.count, by: 200) {
                     var insert: SQLQueryString = "INSERT INTO \(ident: table.name) (\(idents: names, joinedBy: ", ")) VALUES "
                     for (index, line) in rows[batch..<min(batch + 200, rows.count)].enumerated() {
                         var values = try TableColumns.decodeRow(line, columns: names.map { ($0, kinds[$0]!) }, engine: engine)
-                        if let deferred, let idIndex = names.firstIndex(of: "id") {
-                            laterUpdates.append((table.name, names[deferred], values[deferred], values[idIndex]))
-                            values[deferred] = Int64?.none
+                        for column in Self.forwardReferences[table.name] ?? [] {
+                            guard let position = names.firstIndex(of: column), let idPosition = names.firstIndex(of: "id"),
+                                  let reference = values[position] as? Int64  // a NULL stays as it is
+                            else { continue }
+                            deferred.append((table.name, column, values[idPosition], reference))
+                            values[position] = Int64?.none
                         }
                         insert += index == 0 ? "(" : ", ("
                         insert += values.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
@@ -191,8 +194,8 @@ public struct Backup: Sendable {
                         """).run()
                 }
             }
-            for update in laterUpdates {
-                try await db.raw("UPDATE \(ident: update.table) SET \(ident: update.column) = \(bind: update.value) WHERE id = \(bind: update.id)").run()
+            for (table, column, id, value) in deferred {
+                try await db.raw("UPDATE \(ident: table) SET \(ident: column) = \(bind: value) WHERE id = \(bind: id)").run()
             }
         }
         for sha in manifest.files {

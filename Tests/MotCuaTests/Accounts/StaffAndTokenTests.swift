@@ -18,7 +18,7 @@ struct StaffAndTokenTests {
     func demoStaff() async throws {
         try await TestEnvironment.withDependencies { dependencies in
             let store = dependencies.accounts.users
-            #expect(try await store.count() == 17)
+            #expect(try await store.count() == 21)
             let sonLa = try await store.staff(agencyCode: "000.00.07.H52")
             #expect(Set(sonLa.compactMap(\.role)) == [.receptionist, .processor, .leader, .agencyAdmin])
             #expect(sonLa.allSatisfy { $0.emailVerified })

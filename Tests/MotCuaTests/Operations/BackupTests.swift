@@ -75,6 +75,11 @@ struct BackupTests {
                 #expect(try await DossierStore(database: database).events(dossierID: dossier.id) == events)
                 #expect(try await DossierStore(database: database).handovers(dossierID: dossier.id) == handovers)
                 #expect(Array(try await store.read(sha256: sha).readableBytesView) == scan)
+                // Units and the people in them, which point at each other, come back together.
+                let head = try #require(try await UserStore(database: database).credentials(email: "truongphong.h52@motcua.demo")?.user)
+                let office = try #require(try await UnitStore(database: database).units(agencyCode: "000.00.07.H52")
+                    .first { $0.name == "Phòng Công chức, viên chức" })
+                #expect(head.unitID == office.id && office.headUserID == head.id && office.memberCount == 2)
                 // Restoring again into what is now full is refused.
                 await #expect(throws: Backup.Failure.self) {
                     _ = try await backup.restore(from: directory, migrator: Migrator(database: database, logger: TestEnvironment.logger))

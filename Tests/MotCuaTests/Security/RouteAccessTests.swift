@@ -95,6 +95,12 @@ let routeRules: [String: RouteAccess] = [
     "POST /api/v1/staff/dossiers/{id}/actions": .role(backOffice),
     "PUT /api/v1/staff/dossiers/{id}/result-files": .role(backOffice),
     "GET /api/v1/staff/dossiers/{id}/attachments/{attachment}": .role(backOffice),
+    "GET /quan-tri/don-vi": .role([.agencyAdmin, .systemAdmin]),
+    "POST /quan-tri/don-vi": .role([.agencyAdmin, .systemAdmin]),
+    "POST /quan-tri/don-vi/{id}": .role([.agencyAdmin, .systemAdmin]),
+    "POST /quan-tri/don-vi/{id}/xoa": .role([.agencyAdmin, .systemAdmin]),
+    "POST /quan-tri/can-bo/{id}/don-vi": .role([.agencyAdmin]),
+    "GET /api/v1/staff/units": .role(backOffice.union([.agencyAdmin, .systemAdmin])),
 ]
 
 /// Roles that work on dossiers in the back office.
