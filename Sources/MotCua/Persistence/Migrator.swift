@@ -72,6 +72,7 @@ enum Migrations {
         M0004BackOffice.migration,
         M0005ListIndexes.migration,
         M0006Processing.migration,
+        M0007SweepIndexes.migration,
     ]
 }
 

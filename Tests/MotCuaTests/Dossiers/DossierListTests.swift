@@ -69,6 +69,9 @@ struct DossierListTests {
                 "SELECT id FROM dossiers d WHERE d.holder_user_id = 7 AND d.status IN (2, 4) AND d.step_role <> 'leader' AND d.step_due_at >= 0 ORDER BY d.step_due_at, d.id LIMIT 51",
                 "SELECT id FROM dossiers d WHERE d.holder_unit_id IN (4) AND d.holder_user_id IS NULL AND d.status = 4 AND d.step_role <> 'receptionist' AND d.step_due_at >= 0 ORDER BY d.step_due_at, d.id LIMIT 51",
                 "SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.due_state = 2 AND d.due_at >= 0 ORDER BY d.due_at, d.id LIMIT 51",
+                // The due sweep (DueSweep): open dossiers not yet in the state, by due moment.
+                "SELECT id FROM dossiers d WHERE status IN (2, 4, 9) AND step_due_state IN (0, 1) AND step_due_at < 5",
+                "SELECT id FROM dossiers d WHERE status IN (2, 4, 9) AND due_state IN (0) AND due_at >= 5 AND due_at <= 9",
             ]
             for statement in statements {
                 let plan: String = try await database.read { db in
@@ -85,7 +88,7 @@ struct DossierListTests {
                         return plan
                     }
                 }
-                #expect(["dossiers_applicant", "dossiers_agency", "dossiers_holder", "dossiers_unit"].contains { plan.contains($0) },
+                #expect(["dossiers_applicant", "dossiers_agency", "dossiers_holder", "dossiers_unit", "dossiers_sweep"].contains { plan.contains($0) },
                         "\(statement): \(plan)")
                 #expect(!plan.contains("TEMP B-TREE") && !plan.contains("Sort"), "\(statement): \(plan)")
                 #expect(!plan.contains("SCAN d") || plan.contains("USING"), "\(statement): \(plan)")

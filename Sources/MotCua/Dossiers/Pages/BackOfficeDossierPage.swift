@@ -13,8 +13,9 @@ struct ActionForm: Sendable {
     var error: String?
     var isPrimary: Bool
     /// Forward and assign: whom to hand the dossier to.
-    var people: [SelectOption] = []
-    var hasPeople: Bool { !people.isEmpty }
+    var people: [SelectOption] = [] { didSet { hasPeople = !people.isEmpty } }
+    /// Stored, not computed: templates see stored properties only.
+    var hasPeople = false
     var peopleLabel = ""
     var peopleID: String
     var peopleOptional = true

@@ -47,6 +47,12 @@ struct DueSweep: Service {
     /// Statuses in which the agency holds the dossier against a due moment.
     static let open = [DossierStatus.accepted.rawValue, DossierStatus.processing.rawValue, DossierStatus.finished.rawValue]
 
+    /// The states a row may be in before it reaches `state` (a state never goes back by the sweep; the write
+    /// path resets it when it moves a due moment). Listed, not `<>`, so the sweep is an index range scan.
+    static func before(_ state: DueState) -> [Int] {
+        state == .overdue ? [DueState.inTime.rawValue, DueState.dueSoon.rawValue] : [DueState.inTime.rawValue]
+    }
+
     /// One round at `now`.
     @discardableResult
     func sweep(now: Int64 = Clock.nowMilliseconds()) async throws -> Result {
@@ -61,7 +67,7 @@ struct DueSweep: Service {
                 let flipped = try await database.transaction { db in
                     let rows = try await db.raw("""
                         UPDATE dossiers SET \(unsafeRaw: stateColumn) = \(bind: state.rawValue)
-                        WHERE status IN (\(binds: Self.open)) AND \(window) AND \(unsafeRaw: stateColumn) <> \(bind: state.rawValue)
+                        WHERE status IN (\(binds: Self.open)) AND \(unsafeRaw: stateColumn) IN (\(binds: Self.before(state))) AND \(window)
                         RETURNING id, code, holder_user_id, holder_unit_id, \(unsafeRaw: column) AS due
                         """).all()
                     return try await mail(rows, state: state, isStep: isStep, in: db)
