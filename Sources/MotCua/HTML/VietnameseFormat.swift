@@ -32,5 +32,10 @@ extension VietnameseFormat {
         return pad(date.day) + "/" + pad(date.month) + "/" + String(date.year) + " " + pad(secondOfDay / 3600) + ":" + pad(secondOfDay % 3600 / 60)
     }
 
+    /// The Vietnam calendar day of Unix milliseconds, "24/11/2026".
+    static func day(_ milliseconds: Int64) -> String {
+        String(dateTime(milliseconds).prefix(10))
+    }
+
     private static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
 }

@@ -9,4 +9,6 @@ public struct PublicDossierStatus: Sendable, Equatable, Codable {
     public var statusLabel: String
     public var submittedAt: Int64?
     public var dueAt: Int64?
+    /// The agency apologised for a delay and gave the appointment anew (mẫu 04); the reason stays private.
+    public var rescheduled: Bool = false
 }

@@ -48,7 +48,8 @@ struct LookupController: Sendable {
         case .found(let found):
             page.result = LookupResult(
                 code: found.code, procedureName: found.procedureName, agencyName: found.agencyName, status: found.statusLabel,
-                submittedAt: found.submittedAt.map(VietnameseFormat.dateTime), dueAt: found.dueAt.map(VietnameseFormat.dateTime))
+                submittedAt: found.submittedAt.map(VietnameseFormat.dateTime), dueAt: found.dueAt.map(VietnameseFormat.dateTime),
+                rescheduledTo: found.rescheduled ? found.dueAt.map(VietnameseFormat.day) : nil)
         case .notFound:
             page.problem = "Không tìm thấy hồ sơ có mã \(code). Hãy kiểm tra lại mã trên giấy biên nhận hoặc thư thông báo."
             status = .notFound

@@ -7,6 +7,8 @@ struct LookupResult: Sendable {
     var status: String
     var submittedAt: String?
     var dueAt: String?
+    /// The new appointment day after an apology (the day only: the reason is the applicant's).
+    var rescheduledTo: String?
 }
 
 struct LookupPage: PageModel {

@@ -97,11 +97,11 @@ struct DossierService: Sendable {
     /// The applicant answers the desk's supplement request (files added on the dossier page beforehand)
     /// with a note; the dossier goes back to the desk, or, when the request came during processing, back to
     /// the step that asked, whose clock and the appointment's restart with the time that was left.
-    func answerSupplement(dossierID: Int64, applicant: User, note rawNote: String) async throws -> Dossier {
+    func answerSupplement(dossierID: Int64, applicant: User, note rawNote: String, at now: Int64 = Clock.nowMilliseconds()) async throws -> Dossier {
         _ = try await ownedDossier(dossierID, by: applicant)
         let note = try DossierNote.checked(rawNote, requiredBecause: "Vui lòng ghi nội dung đã bổ sung, sửa đổi.")
         let clock = ProcessClock(officeHours: officeHours, calendar: try await CalendarOverrides(database: database).calendar())
-        let step = DossierStep(action: .supplement, actor: .applicant, actorID: applicant.id, note: note)
+        let step = DossierStep(action: .supplement, actor: .applicant, actorID: applicant.id, note: note, at: now)
         return try await store.transition(dossierID, step, changes: { current, _ in
             guard current.progress.isPaused else { return DossierChanges() }
             let (progress, dueAt) = clock.resumed(current, at: step.at)

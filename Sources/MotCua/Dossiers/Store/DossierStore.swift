@@ -78,7 +78,8 @@ struct DossierStore: Sendable {
     func publicStatus(code: String) async throws -> PublicDossierStatus? {
         try await database.read { db in
             guard let row = try await db.raw("""
-                SELECT d.code, p.name AS procedure_name, a.name AS agency_name, d.status, d.submitted_at, d.due_at
+                SELECT d.code, p.name AS procedure_name, a.name AS agency_name, d.status, d.submitted_at, d.due_at,
+                    (SELECT COUNT(*) FROM dossier_apologies ap WHERE ap.dossier_id = d.id) AS apologies
                 \(unsafeRaw: Self.joins) WHERE d.code = \(bind: code)
                 """).first()
             else { return nil }
@@ -86,7 +87,8 @@ struct DossierStore: Sendable {
             return PublicDossierStatus(
                 code: try row.decode(column: "code"), procedureName: try row.decode(column: "procedure_name"),
                 agencyName: try row.decode(column: "agency_name"), status: status, statusLabel: status.label,
-                submittedAt: try row.decode(column: "submitted_at"), dueAt: try row.decode(column: "due_at"))
+                submittedAt: try row.decode(column: "submitted_at"), dueAt: try row.decode(column: "due_at"),
+                rescheduled: try row.decode(column: "apologies", as: Int.self) > 0)
         }
     }
 
