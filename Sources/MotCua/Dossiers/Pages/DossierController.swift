@@ -166,6 +166,9 @@ struct DossierController: Sendable {
             HistoryRow(at: VietnameseFormat.dateTime($0.at), text: $0.action.applicantHistoryText, note: $0.note.nonEmpty)
         }
         let actions = DossierStateMachine.availableActions(in: dossier.machineState, for: .applicant)
+        let apology = try await service.store.apologies(dossierID: dossier.id).last.map {
+            ApologyNotice(reason: $0.reason, newDueAt: VietnameseFormat.dateTime($0.newDueAt), at: VietnameseFormat.dateTime($0.at))
+        }
         let title = review ? "Xem lại hồ sơ trước khi nộp" : dossier.code.map { "Hồ sơ \($0)" } ?? "Hồ sơ nháp"
         return try renderer.render(
             DossierPage(
@@ -177,7 +180,7 @@ struct DossierController: Sendable {
                 canReview: !review && actions.contains(.submit), canSubmit: review && actions.contains(.submit) && missing.isEmpty,
                 missingDocuments: review && !missing.isEmpty ? "Còn thiếu giấy tờ bắt buộc: " + missing.joined(separator: "; ") + "." : nil,
                 deskRequest: dossier.status == .supplementRequested ? dossier.deskNote.nonEmpty : nil,
-                deskReason: [.refused, .stopped].contains(dossier.status) ? dossier.deskNote.nonEmpty : nil,
+                deskReason: [.refused, .stopped].contains(dossier.status) ? dossier.deskNote.nonEmpty : nil, apology: apology,
                 canSupplement: actions.contains(.supplement), canWithdraw: !review && actions.contains(.withdraw),
                 problem: problem, notice: notice),
             status: status)

@@ -31,8 +31,16 @@ struct DossierPage: PageModel {
     var deskRequest: String?
     /// Why the dossier was refused or stopped.
     var deskReason: String?
+    /// The agency's latest apology for a delay: its reason and the new appointment.
+    var apology: ApologyNotice? = nil
     var canSupplement: Bool
     var canWithdraw: Bool
     var problem: String?
     var notice: String?
+}
+
+struct ApologyNotice: Sendable {
+    var reason: String
+    var newDueAt: String
+    var at: String
 }
