@@ -35,7 +35,12 @@ struct ProcessingAPITests {
             try await colleague.place(in: unit, database: database)
             try await leader.place(in: steps[steps.count - 2].unit, database: database)
 
-            // Forwarding to someone outside the next step's unit is refused, and nothing changes.
+            // Forwarding to staff of another agency, or to someone outside the next step's unit, is refused, and nothing changes.
+            let foreign = try await APIStaff.make(database, email: "cv.sonla@example.vn", role: .processor, agency: "000.00.07.H52")
+            let abroad = try await APIFiling.act(browser, desk, dossier.id, "forward", to: foreign.user.id)
+            #expect(abroad.status == .unprocessableContent && abroad.text.contains("không phải cán bộ của cơ quan"))
+            #expect(try await browser.client.execute(uri: "/api/v1/staff/dossiers/\(dossier.id)", method: .get, headers: foreign.auth).status
+                == .notFound)
             let wrong = try await APIFiling.act(browser, desk, dossier.id, "forward", to: leader.user.id)
             #expect(wrong.status == .unprocessableContent || wrong.status == .badRequest)
             #expect(try await APIFiling.processing(browser, desk, dossier.id).progress.position == 0)
