@@ -73,6 +73,7 @@ enum Migrations {
         M0005ListIndexes.migration,
         M0006Processing.migration,
         M0007SweepIndexes.migration,
+        M0008ResultDelivery.migration,
     ]
 }
 

@@ -46,11 +46,12 @@ struct Filing {
         return values
     }
 
-    func draft(complete: Bool = true) async throws -> Dossier {
+    func draft(complete: Bool = true, delivery: DeliveryMethod = .online) async throws -> Dossier {
         let service = dependencies.dossiers
         let dossier = try await service.createDraft(
             applicant: applicant, agencyCode: Self.agency, procedureCode: Self.procedure,
-            input: .init(requestSummary: "Đăng ký dự tuyển", values: try await values(), deliveryMethod: .online))
+            input: .init(requestSummary: "Đăng ký dự tuyển", values: try await values(), deliveryMethod: delivery,
+                         deliveryAddress: delivery == .post ? "Số 7 đường Trường Chinh, Bắc Kạn" : nil))
         if complete {
             let file = try await dependencies.fileStore.write(bytes: CatalogFixture.pdfBytes)
             for document in try await procedure.requiredDocuments where document.mandatory {

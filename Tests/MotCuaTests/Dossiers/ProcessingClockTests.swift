@@ -34,9 +34,10 @@ struct ProcessingClockTests {
         }
     }
 
-    static func submitted(_ dependencies: AppDependencies, email: String = "an.nguyen@example.vn") async throws -> (Filing, Dossier) {
+    static func submitted(_ dependencies: AppDependencies, email: String = "an.nguyen@example.vn",
+                          delivery: DeliveryMethod = .online) async throws -> (Filing, Dossier) {
         let filing = try await Filing.make(dependencies, email: email)
-        let dossier = try await dependencies.dossiers.submit(dossierID: try await filing.draft().id, applicant: filing.applicant)
+        let dossier = try await dependencies.dossiers.submit(dossierID: try await filing.draft(delivery: delivery).id, applicant: filing.applicant)
         return (filing, dossier)
     }
 
@@ -187,6 +188,55 @@ struct ProcessingClockTests {
             let code = try #require(dossier.code)
             let lookup = try #require(try await dependencies.dossiers.store.publicStatus(code: code))
             #expect(lookup.rescheduled && lookup.dueAt == newDue)
+        }
+    }
+
+    /// Takes a dossier from acceptance to the desk's last step, on the given moments' day.
+    static func approved(_ dependencies: AppDependencies, _ office: Office, delivery: DeliveryMethod, email: String) async throws -> Dossier {
+        let (_, dossier) = try await submitted(dependencies, email: email, delivery: delivery)
+        let workflow = dependencies.workflow
+        _ = try await workflow.perform(.accept, on: dossier.id, by: office.desk, input: .init())
+        _ = try await workflow.perform(.forward, on: dossier.id, by: office.desk, input: .init(toUserID: office.processor.id))
+        let file = try await dependencies.fileStore.write(bytes: CatalogFixture.pdfBytes)
+        try await workflow.addResult(dossierID: dossier.id, staff: office.processor, file: file, contentType: "application/pdf",
+                                     displayName: "ket-qua.pdf")
+        _ = try await workflow.perform(.forward, on: dossier.id, by: office.processor, input: .init(toUserID: office.processor.id))
+        _ = try await workflow.perform(.forward, on: dossier.id, by: office.processor, input: .init(toUserID: office.leader.id))
+        return try await workflow.perform(.finish, on: dossier.id, by: office.leader, input: .init())
+    }
+
+    @Test("Returning the result records who collected it at the desk, or the post's tracking number and day; odd values are refused")
+    func resultDelivery() async throws {
+        try await TestEnvironment.withDependencies { dependencies in
+            let office = try await Office.make(dependencies)
+            let workflow = dependencies.workflow
+            let today = OfficeHours.civilDate(day: OfficeHours.split(Clock.nowMilliseconds()).day)
+
+            let atDesk = try await Self.approved(dependencies, office, delivery: .desk, email: "tai.quay@example.vn")
+            for input in [StaffActionInput(), StaffActionInput(collectorName: "Nguyễn Văn An", collectorIDNumber: "12-34"),
+                          StaffActionInput(collectorName: " ", collectorIDNumber: "001099000111")] {
+                await #expect(throws: DossierError.self) { _ = try await workflow.perform(.returnResult, on: atDesk.id, by: office.desk, input: input) }
+            }
+            #expect(try await dependencies.dossiers.store.dossier(id: atDesk.id)?.status == .finished)
+            let collected = try await workflow.perform(
+                .returnResult, on: atDesk.id, by: office.desk,
+                input: StaffActionInput(collectorName: "Nguyễn Văn An", collectorIDNumber: "001099000111"))
+            #expect(collected.status == .returned)
+            let desk = try #require(try await dependencies.dossiers.store.delivery(dossierID: atDesk.id))
+            #expect(desk.method == .desk && desk.collectorName == "Nguyễn Văn An" && desk.summary.contains("001099000111"))
+
+            let byPost = try await Self.approved(dependencies, office, delivery: .post, email: "buu.dien@example.vn")
+            for input in [StaffActionInput(trackingNumber: "EL123<script>", sentOn: today),
+                          StaffActionInput(trackingNumber: "EL 1234 56789VN", sentOn: today),
+                          StaffActionInput(trackingNumber: "EL123456789VN", sentOn: today.adding(days: 1)),
+                          StaffActionInput(trackingNumber: "EL123456789VN")] {
+                await #expect(throws: DossierError.self) { _ = try await workflow.perform(.returnResult, on: byPost.id, by: office.desk, input: input) }
+            }
+            #expect(try await dependencies.dossiers.store.delivery(dossierID: byPost.id) == nil)
+            _ = try await workflow.perform(.returnResult, on: byPost.id, by: office.desk,
+                                           input: StaffActionInput(trackingNumber: "el123456789vn", sentOn: today))
+            let post = try #require(try await dependencies.dossiers.store.delivery(dossierID: byPost.id))
+            #expect(post.trackingNumber == "EL123456789VN" && post.sentOn == today && post.summary.contains("EL123456789VN"))
         }
     }
 }

@@ -55,12 +55,27 @@ struct StaffDossierAPIController: Sendable {
         var to: Int64?
         /// The new appointment date of an apology, YYYY-MM-DD.
         var newDueDate: String?
+        /// Returning at the desk: who collected the result and the ID checked.
+        var collectorName: String?
+        var collectorIdNumber: String?
+        /// Returning by post: the tracking number and the day sent (YYYY-MM-DD).
+        var trackingNumber: String?
+        var sentOn: String?
     }
 
     @Sendable func act(_ request: Request, context: AuthenticatedContext) async throws -> StaffDossierDTO {
         let dossier = try await dossier(context)
         let body = try await request.decode(as: ActionBody.self, context: context)
         var input = StaffActionInput(note: body.note ?? "", toUserID: body.to)
+        input.collectorName = body.collectorName
+        input.collectorIDNumber = body.collectorIdNumber
+        input.trackingNumber = body.trackingNumber
+        if let raw = body.sentOn {
+            guard let date = CivilDate(iso: raw) else {
+                throw PortalError.badRequest("Ngày gửi phải có dạng YYYY-MM-DD.", fields: [.init(name: "sentOn", reason: "format")])
+            }
+            input.sentOn = date
+        }
         if let raw = body.newDueDate {
             guard let date = CivilDate(iso: raw) else {
                 throw PortalError.badRequest("Ngày hẹn mới phải có dạng YYYY-MM-DD.", fields: [.init(name: "newDueDate", reason: "format")])

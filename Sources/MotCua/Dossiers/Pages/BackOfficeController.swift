@@ -99,6 +99,9 @@ struct BackOfficeController: Sendable {
             case .forward:
                 form.people = people.forward.map { SelectOption(value: String($0.id), label: $0.displayName, selected: false) }
                 form.peopleLabel = "Người nhận ở bước tiếp theo (để trống: trưởng đơn vị phân công)"
+            case .returnResult:
+                form.needsCollector = dossier.deliveryMethod == .desk || dossier.deliveryMethod == nil
+                form.needsTracking = dossier.deliveryMethod == .post
             case .assign:
                 form.people = people.assign.map { SelectOption(value: String($0.id), label: $0.displayName, selected: false) }
                 form.peopleLabel = "Chuyên viên được phân công"
@@ -129,7 +132,8 @@ struct BackOfficeController: Sendable {
                                previousDueAt: VietnameseFormat.dateTime(apology.previousDueAt),
                                newDueAt: VietnameseFormat.dateTime(apology.newDueAt),
                                slipURL: "/mot-cua/ho-so/\(dossier.id)/phieu-xin-loi/\(index + 1)")
-                }, hasApologies: !apologies.isEmpty, actions: actions, hasActions: !actions.isEmpty, history: history,
+                }, hasApologies: !apologies.isEmpty, delivery: try await workflow.store.delivery(dossierID: dossier.id)?.summary,
+                actions: actions, hasActions: !actions.isEmpty, history: history,
                 problem: problem, notice: notice),
             status: status)
     }
@@ -146,6 +150,13 @@ struct BackOfficeController: Sendable {
                 guard let id = Int64(raw) else { throw DossierError.invalidFields(["to": "Người nhận không hợp lệ."]) }
                 input.toUserID = id
             }
+            input.collectorName = form["collector_name"]
+            input.collectorIDNumber = form["collector_id_number"]
+            input.trackingNumber = form["tracking_number"]
+            if let raw = form["sent_on"]?.nonEmpty {
+                guard let date = CivilDate(iso: raw) else { throw DossierError.invalidFields(["sent_on": "Ngày gửi phải có dạng năm-tháng-ngày."]) }
+                input.sentOn = date
+            }
             if let raw = form["new_due_date"]?.nonEmpty {
                 guard let date = CivilDate(iso: raw) else {
                     throw DossierError.invalidFields(["new_due_date": "Ngày hẹn mới phải có dạng năm-tháng-ngày."])
@@ -155,7 +166,9 @@ struct BackOfficeController: Sendable {
             _ = try await workflow.perform(action, on: dossier.id, by: context.user, input: input)
         } catch let error as DossierError {
             var noteError: (DossierAction, String)?
-            if case .invalidFields(let errors) = error, let message = errors["note"] ?? errors["to"] ?? errors["new_due_date"] {
+            if case .invalidFields(let errors) = error,
+               let message = ["note", "to", "new_due_date", "collector_name", "collector_id_number", "tracking_number", "sent_on"]
+                   .lazy.compactMap({ errors[$0] }).first {
                 noteError = (action, message)
             }
             return try await render(try await workflow.dossier(dossier.id, for: context.user), context: context,

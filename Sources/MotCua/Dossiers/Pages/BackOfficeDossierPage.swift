@@ -19,6 +19,9 @@ struct ActionForm: Sendable {
     var peopleLabel = ""
     var peopleID: String
     var peopleOptional = true
+    /// Returning the result: at the desk, who collected it; by post, the tracking number and the day sent.
+    var needsCollector = false
+    var needsTracking = false
     /// Apology: the new appointment date.
     var needsDate: Bool
     var dateID: String
@@ -71,6 +74,7 @@ struct BackOfficeDossierPage: PageModel {
     var hasHandovers: Bool
     var apologies: [ApologyRow]
     var hasApologies: Bool
+    var delivery: String?
     var actions: [ActionForm]
     var hasActions: Bool
     var history: [HistoryRow]

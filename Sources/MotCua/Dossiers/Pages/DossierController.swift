@@ -181,6 +181,7 @@ struct DossierController: Sendable {
                 missingDocuments: review && !missing.isEmpty ? "Còn thiếu giấy tờ bắt buộc: " + missing.joined(separator: "; ") + "." : nil,
                 deskRequest: dossier.status == .supplementRequested ? dossier.deskNote.nonEmpty : nil,
                 deskReason: [.refused, .stopped].contains(dossier.status) ? dossier.deskNote.nonEmpty : nil, apology: apology,
+                delivery: try await service.store.delivery(dossierID: dossier.id)?.summary,
                 canSupplement: actions.contains(.supplement), canWithdraw: !review && actions.contains(.withdraw),
                 problem: problem, notice: notice),
             status: status)

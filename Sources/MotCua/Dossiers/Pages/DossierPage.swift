@@ -33,6 +33,8 @@ struct DossierPage: PageModel {
     var deskReason: String?
     /// The agency's latest apology for a delay: its reason and the new appointment.
     var apology: ApologyNotice? = nil
+    /// How the result was handed over (the postal tracking number and day, or who collected it).
+    var delivery: String? = nil
     var canSupplement: Bool
     var canWithdraw: Bool
     var problem: String?

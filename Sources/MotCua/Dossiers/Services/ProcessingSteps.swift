@@ -82,6 +82,14 @@ struct ProcessingSteps: Sendable {
             try await enter(progress.process.count - 1, of: &progress, dossier: dossier, receiver: nil, handedBy: staff.id,
                             into: &changes, in: db)
         case .returnResult:
+            let today = OfficeHours.civilDate(day: OfficeHours.split(at).day)
+            switch ResultDelivery.checked(method: dossier.deliveryMethod ?? .desk, input: input, today: today) {
+            case .success(var delivery):
+                delivery.recordedAt = at
+                changes.delivery = delivery
+            case .failure(let errors):
+                throw DossierError.invalidFields(errors)
+            }
             changes.returnedAt = at
             changes.closeHandoverAt = at
             changes.progress = released(dossier.progress)

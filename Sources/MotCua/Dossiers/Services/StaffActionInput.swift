@@ -4,4 +4,9 @@ struct StaffActionInput: Sendable {
     var note: String = ""
     var toUserID: Int64?
     var newDueDate: CivilDate?
+    /// Returning the result: who collected it at the desk and the ID checked, or the postal tracking number and day sent.
+    var collectorName: String?
+    var collectorIDNumber: String?
+    var trackingNumber: String?
+    var sentOn: CivilDate?
 }

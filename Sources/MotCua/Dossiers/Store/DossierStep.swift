@@ -29,6 +29,8 @@ struct DossierChanges: Sendable {
     /// Starts the row of the step the dossier arrives at.
     var openHandover: NewHandover?
     var apology: NewApology?
+    /// How the result was handed over (returning it).
+    var delivery: ResultDelivery?
 }
 
 struct NewHandover: Sendable {

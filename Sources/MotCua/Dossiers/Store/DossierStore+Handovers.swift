@@ -23,6 +23,23 @@ extension DossierStore {
         }
     }
 
+    /// How the result was handed over, once returned.
+    func delivery(dossierID: Int64) async throws -> ResultDelivery? {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT method, collector_name, collector_id_number, tracking_number, sent_on, recorded_at
+                FROM dossier_deliveries WHERE dossier_id = \(bind: dossierID)
+                """).first().map { row in
+                    ResultDelivery(
+                        method: DeliveryMethod(rawValue: try row.decode(column: "method")) ?? .desk,
+                        collectorName: try row.decode(column: "collector_name"), collectorIDNumber: try row.decode(column: "collector_id_number"),
+                        trackingNumber: try row.decode(column: "tracking_number"),
+                        sentOn: try row.decode(column: "sent_on", as: String?.self).flatMap(CivilDate.init(iso:)),
+                        recordedAt: try row.decode(column: "recorded_at"))
+                }
+        }
+    }
+
     func apologies(dossierID: Int64) async throws -> [DossierApology] {
         try await database.read { db in
             try await db.raw("""

@@ -103,6 +103,15 @@ extension DossierStore {
                         \(bind: apology.previousDueAt), \(bind: apology.newDueAt))
                     """).run()
             }
+            if let delivery = extra.delivery {
+                try await db.raw("""
+                    INSERT INTO dossier_deliveries (dossier_id, method, collector_name, collector_id_number, tracking_number, sent_on,
+                        recorded_at, recorded_by)
+                    VALUES (\(bind: dossierID), \(bind: delivery.method.rawValue), \(bind: delivery.collectorName),
+                        \(bind: delivery.collectorIDNumber), \(bind: delivery.trackingNumber), \(bind: delivery.sentOn?.description),
+                        \(bind: step.at), \(bind: step.actorID))
+                    """).run()
+            }
             guard let saved = try await Self.dossier(id: dossierID, in: db) else { throw DossierError.notSaved }
             if let message = try await mail(saved, db) { try await Outbox.enqueue(message, in: db) }
             return saved
