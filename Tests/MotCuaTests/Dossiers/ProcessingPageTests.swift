@@ -97,4 +97,80 @@ struct ProcessingPageTests {
             #expect(!lookup.text.contains("Chậm do chờ ý kiến"))
         }
     }
+
+    @Test("The tracking book (mẫu 06): print page, CSV with BOM, XLSX that Python's zipfile reads back; a range over a year is refused")
+    func trackingBook() async throws {
+        try await TestEnvironment.withAppAndDatabase { browser, _, database in
+            let citizen = try await APICitizen.make(database, email: "cong.dan@example.vn", citizenID: "001099000111")
+            _ = try await Self.staff(database, "tn@example.vn", .receptionist, unit: ProcessStep.receptionUnit)
+            let cv = try await Self.staff(database, "cv@example.vn", .processor, unit: "Phòng Công chức, viên chức")
+            let dossier = try await APIFiling.submitted(browser, citizen, database: database)
+            let waiting = try await APIFiling.submitted(browser, citizen, database: database)
+            try await Self.signIn(browser, "tn@example.vn")
+            #expect(try await browser.post("/mot-cua/ho-so/\(dossier.id)/xu-ly", ["action": "accept"]).status == .seeOther)
+            #expect(try await browser.post("/mot-cua/ho-so/\(dossier.id)/xu-ly", ["action": "forward", "to": String(cv)]).status == .seeOther)
+
+            // This month by default: the accepted dossier, not the one still waiting at the desk.
+            let page = try await browser.get("/mot-cua/so-theo-doi")
+            #expect(page.status == .ok && page.text.contains("SỔ THEO DÕI HỒ SƠ") && page.text.contains(dossier.code!))
+            #expect(!page.text.contains(waiting.code!) && page.text.contains("Mẫu số 06"))
+            // By unit: it passed through Phòng Công chức, viên chức, never through Ban Tôn giáo.
+            let units = try await UnitStore(database: database).units(agencyCode: APIFiling.agency)
+            let office = try #require(units.first { $0.name == "Phòng Công chức, viên chức" })
+            let religion = try #require(units.first { $0.name == "Ban Tôn giáo" })
+            #expect(try await browser.get("/mot-cua/so-theo-doi?don-vi=\(office.id)").text.contains(dossier.code!))
+            #expect(!(try await browser.get("/mot-cua/so-theo-doi?don-vi=\(religion.id)").text.contains(dossier.code!)))
+
+            let csv = try await browser.get("/mot-cua/so-theo-doi?dinh-dang=csv")
+            let csvBytes = Array(csv.body.readableBytesView)
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true && csvBytes.starts(with: [0xEF, 0xBB, 0xBF]))
+            #expect(csv.text.contains("\"Công dân cong.dan@example.vn\"") && csv.text.contains(dossier.code!))
+
+            let xlsx = try await browser.get("/mot-cua/so-theo-doi?dinh-dang=xlsx")
+            #expect(xlsx.headers[.contentDisposition]?.contains(".xlsx") == true)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("book-\(UUID().uuidString).xlsx")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try Data(xlsx.body.readableBytesView).write(to: file)
+            let cells = try Self.python("""
+                import sys, zipfile, xml.etree.ElementTree as ET
+                z = zipfile.ZipFile(sys.argv[1])
+                assert z.testzip() is None
+                ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+                sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+                for row in sheet.findall(".//m:row", ns):
+                    print("|".join((c.findtext(".//m:t", default="", namespaces=ns) or c.findtext("m:v", default="", namespaces=ns)) for c in row))
+                """, file.path)
+            let lines = cells.split(separator: "\n")
+            #expect(lines.first?.hasPrefix("STT|Mã hồ sơ|Thủ tục|Người nộp") == true)
+            #expect(lines.count == 2 && lines[1].hasPrefix("1|\(dossier.code!)|") && lines[1].contains("Công dân cong.dan@example.vn"))
+
+            // More than a year, or backwards: a message, and no file.
+            let long = try await browser.get("/mot-cua/so-theo-doi?tu-ngay=2025-01-01&den-ngay=2026-06-01")
+            #expect(long.status == .badRequest && long.text.contains("tối đa một năm"))
+            #expect(try await browser.get("/mot-cua/so-theo-doi?tu-ngay=2026-06-01&den-ngay=2026-05-01&dinh-dang=csv").status == .badRequest)
+            #expect(try await browser.get("/mot-cua/so-theo-doi?dinh-dang=pdf").status == .badRequest)
+        }
+    }
+
+    @Test("CSV fields are quoted, quotes doubled, and a value that starts like a formula is made text")
+    func csvFields() {
+        #expect(CSVWriter.field("Nguyễn \"An\"") == "\"Nguyễn \"\"An\"\"\"")
+        #expect(CSVWriter.field("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"")
+        #expect(CSVWriter.field("-1") == "\"'-1\"" && CSVWriter.field("@cmd") == "\"'@cmd\"")
+        #expect(XLSXWriter.columnName(0) == "A" && XLSXWriter.columnName(25) == "Z" && XLSXWriter.columnName(26) == "AA")
+    }
+
+    /// Runs a Python 3 script (the standard library only) and returns what it printed.
+    static func python(_ script: String, _ arguments: String...) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self)
+    }
 }

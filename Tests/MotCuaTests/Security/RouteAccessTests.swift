@@ -91,6 +91,7 @@ let routeRules: [String: RouteAccess] = [
     "GET /mot-cua/ho-so/{id}/tep/{attachment}": .role(backOffice),
     "GET /mot-cua/ho-so/{id}/phieu-tiep-nhan": .role(backOffice),
     "GET /mot-cua/ho-so/{id}/phieu-kiem-soat": .role(backOffice),
+    "GET /mot-cua/so-theo-doi": .role(backOffice),
     "GET /mot-cua/ho-so/{id}/phieu-xin-loi/{number}": .role(backOffice),
     "GET /api/v1/staff/dossiers": .role(backOffice),
     "GET /api/v1/staff/queues": .role(backOffice),
