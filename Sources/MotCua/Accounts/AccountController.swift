@@ -27,6 +27,8 @@ struct AccountController: Sendable {
         account.get(use: accountPage)
         account.post("ho-so", use: updateProfile)
         account.post("mat-khau", use: changePassword)
+        account.get("dat-mat-khau", use: firstPasswordForm)
+        account.post("dat-mat-khau", use: firstPassword)
         account.post("dang-xuat-noi-khac", use: logoutElsewhere)
         account.post("gui-lai-xac-thuc", use: resendVerification)
         account.post("token", use: createToken)
@@ -310,6 +312,46 @@ struct AccountController: Sendable {
         case .invalidToken:
             throw PortalError(status: .badRequest, message: "Yêu cầu không hợp lệ.")
         }
+    }
+
+    // MARK: First password (staff created with a generated one)
+
+    private func firstPasswordPage(_ context: AuthenticatedContext, errors: FieldErrors = FieldErrors()) -> PasswordFormPage {
+        PasswordFormPage(
+            chrome: PageChrome(title: "Đặt mật khẩu của bạn", context: context), heading: "Đặt mật khẩu của bạn",
+            intro: "Tài khoản được tạo với mật khẩu tạm do quản trị viên cấp. Vui lòng đặt mật khẩu của riêng bạn trước khi làm việc.",
+            action: PasswordChangeGate.path, submitLabel: "Đặt mật khẩu", csrfToken: context.csrfToken, token: nil,
+            fields: [
+                FormInput("current_password", "Mật khẩu tạm được cấp", type: "password", errors: errors, autocomplete: "current-password", maxLength: nil),
+                FormInput("password", "Mật khẩu mới", type: "password", errors: errors, autocomplete: "new-password", maxLength: nil),
+                FormInput("password_confirmation", "Nhập lại mật khẩu mới", type: "password", errors: errors, autocomplete: "new-password", maxLength: nil),
+            ],
+            problem: errors.isEmpty ? nil : "Chưa đặt mật khẩu: vui lòng sửa các mục được đánh dấu.")
+    }
+
+    @Sendable func firstPasswordForm(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        guard context.user.mustChangePassword else { return Response(status: .seeOther, headers: [.location: "/tai-khoan"]) }
+        return try renderer.render(firstPasswordPage(context)).response(from: request, context: context)
+    }
+
+    @Sendable func firstPassword(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let values = try await request.formValues()
+        let outcome = try await accounts.changePassword(
+            user: context.user, current: values["current_password"] ?? "", new: values["password"] ?? "",
+            confirmation: values["password_confirmation"] ?? "", keepingSession: context.identity.sessionHash)
+        var errors = FieldErrors()
+        switch outcome {
+        case .done:
+            return Self.backToAccount(.passwordChanged)
+        case .wrongCurrentPassword:
+            errors["current_password"] = "Mật khẩu tạm không đúng."
+        case .rejected(let rejected):
+            errors = rejected
+        case .invalidToken:
+            throw PortalError(status: .badRequest, message: "Yêu cầu không hợp lệ.")
+        }
+        return try renderer.render(firstPasswordPage(context, errors: errors), status: .unprocessableContent)
+            .response(from: request, context: context)
     }
 
     @Sendable func logoutElsewhere(_ request: Request, context: AuthenticatedContext) async throws -> Response {

@@ -215,8 +215,11 @@ struct AccountService: Sendable {
     /// Creates a staff account (verified: an administrator vouches for the address). Returns the password,
     /// generated when none is given, to hand over once. `unitName` places the account in that unit of its agency.
     func createStaff(
-        email: String, name: String, role: StaffRole, agencyCode: String?, password: String? = nil, unitName: String? = nil
+        email: String, name: String, role: StaffRole, agencyCode: String?, password: String? = nil, unitName: String? = nil,
+        mustChangePassword: Bool? = nil
     ) async throws -> (User, String) {
+        // A generated password has been seen by whoever created the account: its owner sets their own first.
+        let mustChange = mustChangePassword ?? (password == nil)
         guard Identifiers.isEmail(email) else { throw AccountError.invalid("Địa chỉ thư điện tử không hợp lệ.") }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else {
             throw AccountError.invalid("Vui lòng nhập họ và tên (tối đa 100 ký tự).")
@@ -238,6 +241,10 @@ struct AccountService: Sendable {
                 }
                 try await UnitStore.place(userID: user.id, unitID: unitID, in: db)
                 user.unitID = unitID
+            }
+            if mustChange {
+                try await db.raw("UPDATE users SET must_change_password = \(bind: true) WHERE id = \(bind: user.id)").run()
+                user.mustChangePassword = true
             }
             return user
         }

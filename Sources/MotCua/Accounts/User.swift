@@ -18,6 +18,8 @@ public struct User: Sendable, Equatable {
     public var disabled: Bool
     /// The unit (phòng ban) of the agency a staff member works in; nil for applicants and staff not yet placed.
     public var unitID: Int64? = nil
+    /// Created with a generated password: must set their own before anything else.
+    public var mustChangePassword: Bool = false
 
     var isStaff: Bool { kind == .staff }
 

@@ -8,7 +8,7 @@ struct UserStore: Sendable {
 
     static let columns = """
         u.id, u.kind, u.email, u.display_name, u.citizen_id, u.date_of_birth, u.tax_code, u.representative,
-        u.phone, u.address, u.role, u.email_verified_at, u.disabled, u.unit_id, a.code AS agency_code
+        u.phone, u.address, u.role, u.email_verified_at, u.disabled, u.unit_id, u.must_change_password, a.code AS agency_code
         """
 
     func user(id: Int64) async throws -> User? {
@@ -73,7 +73,7 @@ struct UserStore: Sendable {
     }
 
     static func setPassword(userID: Int64, hash: String, in db: any SQLDatabase) async throws {
-        try await db.raw("UPDATE users SET password_hash = \(bind: hash) WHERE id = \(bind: userID)").run()
+        try await db.raw("UPDATE users SET password_hash = \(bind: hash), must_change_password = \(bind: false) WHERE id = \(bind: userID)").run()
     }
 
     static func markVerified(userID: Int64, in db: any SQLDatabase) async throws {
@@ -127,7 +127,8 @@ struct UserStore: Sendable {
             address: try row.decode(column: "address"), role: roleRaw.flatMap(StaffRole.init(rawValue:)),
             agencyCode: try row.decode(column: "agency_code"),
             emailVerified: try row.decode(column: "email_verified_at", as: Int64?.self) != nil,
-            disabled: try row.decode(column: "disabled"), unitID: try row.decode(column: "unit_id"))
+            disabled: try row.decode(column: "disabled"), unitID: try row.decode(column: "unit_id"),
+            mustChangePassword: try row.decode(column: "must_change_password"))
     }
 }
 

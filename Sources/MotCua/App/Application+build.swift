@@ -117,9 +117,10 @@ public struct AppDependencies: Sendable {
     /// The demo units of each demo agency and one account per kind of work in its unit (heads where it leads),
     /// plus a system administrator; logins printed once.
     private func createDemoStaff() async throws {
+        // Demo accounts are exempt from the first-login password change: they exist to be tried at once.
         var lines = ["", "Demo staff accounts (shown once; change the passwords in production):"]
         let (admin, adminPassword) = try await accounts.createStaff(
-            email: "quantri@motcua.demo", name: "Quản trị hệ thống", role: .systemAdmin, agencyCode: nil)
+            email: "quantri@motcua.demo", name: "Quản trị hệ thống", role: .systemAdmin, agencyCode: nil, mustChangePassword: false)
         lines.append("  \(admin.email)  \(adminPassword)  \(StaffRole.systemAdmin.label)")
         let units = UnitStore(database: database)
         for agency in try await catalog.agencies() {
@@ -129,7 +130,7 @@ public struct AppDependencies: Sendable {
             for account in DemoOrganization.accounts {
                 let (user, password) = try await accounts.createStaff(
                     email: "\(account.prefix).\(suffix)@motcua.demo", name: "\(account.name) – \(agency.province)", role: account.role,
-                    agencyCode: agency.code, unitName: account.unit)
+                    agencyCode: agency.code, unitName: account.unit, mustChangePassword: false)
                 if account.isHead, let unitID = user.unitID {
                     try await units.setHead(unitID: unitID, userID: user.id, agencyCode: agency.code)
                 }

@@ -20,6 +20,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         sessions: dependencies.accounts.sessions, apiTokens: dependencies.apiTokens, cookies: dependencies.cookies,
         errorPages: ErrorPages(renderer: dependencies.renderer)))
     router.add(middleware: CSRFMiddleware(cookies: dependencies.cookies, errorPages: ErrorPages(renderer: dependencies.renderer)))
+    router.add(middleware: PasswordChangeGate())
 
     OperationsController(
         database: dependencies.database, metrics: dependencies.metrics, metricsToken: dependencies.configuration.metricsToken,

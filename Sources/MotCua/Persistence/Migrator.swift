@@ -74,6 +74,7 @@ enum Migrations {
         M0006Processing.migration,
         M0007SweepIndexes.migration,
         M0008ResultDelivery.migration,
+        M0009FirstLoginPassword.migration,
     ]
 }
 

@@ -98,6 +98,8 @@ struct ProcessingAPITests {
             #expect(rows.count == steps.count + 2)
             #expect(rows.allSatisfy { $0.finishedAt != nil && ["early", "on_time", "late"].contains($0.outcome ?? "") })
             #expect(rows[1].handedBy == "Cán bộ receptionist" && rows[1].receivedBy == "Cán bộ processor")
+            // The desk's last step was left to the whole desk: the row names who returned the result.
+            #expect(rows.last?.receivedBy == "Cán bộ receptionist")
             #expect(rows.map(\.position) == Array(0...(steps.count - 2)) + [steps.count - 3, steps.count - 2, steps.count - 1])
             // Done today, well before the steps' due moments.
             #expect(rows.allSatisfy { $0.outcome != "late" })

@@ -92,6 +92,8 @@ let routeRules: [String: RouteAccess] = [
     "GET /mot-cua/ho-so/{id}/phieu-tiep-nhan": .role(backOffice),
     "GET /mot-cua/ho-so/{id}/phieu-kiem-soat": .role(backOffice),
     "GET /mot-cua/so-theo-doi": .role(backOffice),
+    "GET /tai-khoan/dat-mat-khau": .signedIn,
+    "POST /tai-khoan/dat-mat-khau": .signedIn,
     "GET /mot-cua/ho-so/{id}/phieu-xin-loi/{number}": .role(backOffice),
     "GET /api/v1/staff/dossiers": .role(backOffice),
     "GET /api/v1/staff/queues": .role(backOffice),

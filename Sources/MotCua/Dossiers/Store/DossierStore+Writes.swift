@@ -95,7 +95,7 @@ extension DossierStore {
                 VALUES (\(bind: dossierID), \(bind: step.at), \(bind: step.actorID), \(bind: step.action.rawValue),
                     \(bind: current.status.rawValue), \(bind: next.rawValue), \(bind: step.note))
                 """).run()
-            try await Self.recordHandovers(extra, dossierID: dossierID, in: db)
+            try await Self.recordHandovers(extra, dossierID: dossierID, actorID: step.actorID, in: db)
             if let apology = extra.apology {
                 try await db.raw("""
                     INSERT INTO dossier_apologies (dossier_id, at, by_user_id, reason, previous_due_at, new_due_at)
@@ -142,21 +142,23 @@ extension DossierStore {
         return sql
     }
 
-    /// Closes, reassigns and opens hand-over rows as the step says.
-    private static func recordHandovers(_ extra: DossierChanges, dossierID: Int64, in db: any SQLDatabase) async throws {
+    /// Reassigns, closes and opens hand-over rows as the step says. A row closed while nobody had received it
+    /// (a step left to its unit's pool, the desk's last step) names the person who acted on it.
+    private static func recordHandovers(_ extra: DossierChanges, dossierID: Int64, actorID: Int64?, in db: any SQLDatabase) async throws {
+        if let assignee = extra.assignOpenHandoverTo {
+            try await db.raw("""
+                UPDATE dossier_handovers SET received_by = \(bind: assignee) WHERE dossier_id = \(bind: dossierID) AND finished_at IS NULL
+                """).run()
+        }
         if let finishedAt = extra.closeHandoverAt,
            let open = try await db.raw("""
                SELECT id, due_at FROM dossier_handovers WHERE dossier_id = \(bind: dossierID) AND finished_at IS NULL ORDER BY id DESC
                """).first() {
             let outcome = StepOutcome.judge(finishedAt: finishedAt, dueAt: try open.decode(column: "due_at"))
             try await db.raw("""
-                UPDATE dossier_handovers SET finished_at = \(bind: finishedAt), outcome = \(bind: outcome.rawValue)
+                UPDATE dossier_handovers SET finished_at = \(bind: finishedAt), outcome = \(bind: outcome.rawValue),
+                    received_by = COALESCE(received_by, \(bind: actorID))
                 WHERE id = \(bind: try open.decode(column: "id", as: Int64.self))
-                """).run()
-        }
-        if let assignee = extra.assignOpenHandoverTo {
-            try await db.raw("""
-                UPDATE dossier_handovers SET received_by = \(bind: assignee) WHERE dossier_id = \(bind: dossierID) AND finished_at IS NULL
                 """).run()
         }
         if let row = extra.openHandover {
