@@ -11,9 +11,10 @@ Fixtures:
                  the sink (waits up to 15 s; each message is handed out once)
   demo_logins -> {email: DemoLogin(email, password, role)}: the demo staff accounts the server printed
                  on its first start; demo_logins.agency_admin("Sơn La"), demo_logins.system_admin()
-  staff       -> {"receptionist" | "processor" | "leader": Credentials}: helpers.STAFF of helpers.AGENCY,
-                 made by `motcua create-user` against the running server's data dir
-  users       -> {"citizen" | "agency_admin" | "system_admin" | "receptionist" | "processor" | "leader":
+  staff       -> {"receptionist" | "processor" | "head" | "leader": Credentials}: helpers.STAFF of helpers.AGENCY,
+                 made by `motcua create-user --unit` against the running server's data dir (units: helpers.STAFF_PLACES);
+                 "head" is made head of helpers.PROCESSING_UNIT by the agency's demo admin on /quan-tri/don-vi
+  users       -> {"citizen" | "agency_admin" | "system_admin" | "receptionist" | "processor" | "head" | "leader":
                  Credentials}: accounts for pages behind a login (the citizen is registered and verified
                  once per session, over HTTP)
   new_citizen -> new_citizen(email) registers and verifies an individual account over HTTP: Credentials
@@ -22,8 +23,9 @@ Fixtures:
   citizen_dossiers -> CitizenDossiers(draft_id, ready_id, submitted_id, code): an empty draft, a complete
                  draft and a submitted dossier of users["citizen"] (helpers.PROCEDURE), made once over HTTP;
                  .values() fills PageType paths
-  backoffice_dossiers -> BackOfficeDossiers(registered_id, supplement_id, processing_id, returned_id, …):
-                 dossiers of users["citizen"] moved on by the staff over HTTP with the back office's forms
+  backoffice_dossiers -> BackOfficeDossiers(registered_id, supplement_id, processing_id, approval_id, returned_id, …):
+                 dossiers of users["citizen"] moved on by the staff over HTTP with the back office's forms (every
+                 step handed to a person: nothing is left waiting in the unit head's "Chờ phân công")
   driver      -> the session's Chromium (selenium WebDriver); prefer `browser` in tests
   browser     -> the same driver, reset for each test: 1280x800 window, no cookies, empty downloads dir
   downloads   -> Path of the directory Chromium saves downloads into (emptied before each test)
@@ -64,7 +66,8 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from helpers import AGENCY, ARTIFACTS, DOSSIER_CODE_RE, PDF_BYTES, PROCEDURE, STAFF, Credentials, artifact_name
+from helpers import (AGENCY, ARTIFACTS, DOSSIER_CODE_RE, PDF_BYTES, PROCEDURE, PROCESSING_UNIT, STAFF, STAFF_PLACES,
+                     Credentials, artifact_name)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the helpers the suites share
 from support.server import (DemoLogin, log_tail, motcua_bin, read_demo_logins, start_on_free_port,  # noqa: E402
@@ -402,19 +405,46 @@ def new_citizen(server, mailbox):
 
 
 @pytest.fixture(scope="session")
-def staff(server) -> dict[str, Credentials]:
-    """{"receptionist" | "processor" | "leader": Credentials}: helpers.STAFF, staff of helpers.AGENCY made with
-    `motcua create-user` against the RUNNING server's data dir (SQLite in WAL mode: the server sees them at
-    once, without a restart; they are email-verified already)."""
+def staff(server, demo_logins) -> dict[str, Credentials]:
+    """{"receptionist" | "processor" | "head" | "leader": Credentials}: helpers.STAFF, staff of helpers.AGENCY made
+    with `motcua create-user --unit` against the RUNNING server's data dir (SQLite in WAL mode: the server sees them
+    at once, without a restart; they are email-verified already), each in its unit of helpers.STAFF_PLACES. There
+    is no command for a unit's head: the agency's demo admin makes "head" the head of helpers.PROCESSING_UNIT with
+    the form of /quan-tri/don-vi (over HTTP), in place of the demo head."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MOTCUA_DATA_DIR")}
-    for role, who in STAFF.items():
+    for key, who in STAFF.items():
+        role, unit = STAFF_PLACES[key]
         done = subprocess.run(
             [str(server.binary), "create-user", "--data-dir", str(server.data_dir), "--email", who.email,
-             "--name", who.name, "--role", role, "--agency", AGENCY, "--password", who.password],
+             "--name", who.name, "--role", role, "--agency", AGENCY, "--unit", unit, "--password", who.password],
             stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=60, check=False)
-        assert done.returncode == 0, f"motcua create-user ({role}) exited {done.returncode}:\n{done.stdout}{done.stderr}"
-        assert who.email in done.stdout, f"motcua create-user ({role}) did not name {who.email}: {done.stdout!r}"
+        assert done.returncode == 0, f"motcua create-user ({key}) exited {done.returncode}:\n{done.stdout}{done.stderr}"
+        assert who.email in done.stdout, f"motcua create-user ({key}) did not name {who.email}: {done.stdout!r}"
+    admin = demo_logins.agency_admin("Bắc Kạn")
+    make_unit_head_http(signed_in_client(server.url, _sign_in_http(server.url, Credentials(admin.email, admin.password))),
+                        PROCESSING_UNIT, STAFF["head"].name)
     return dict(STAFF)
+
+
+def make_unit_head_http(admin: "HttpClient", unit: str, person: str) -> None:
+    """On /quan-tri/don-vi (the agency admin's client): saves the form of `unit` with `person` (a display name) as
+    its head, and checks the units table then names them."""
+    status, body, _ = admin.request("/quan-tri/don-vi")
+    assert status == 200, f"GET /quan-tri/don-vi as the agency admin: {status}"
+    cards = [c for c in body.split('<section class="card"')[1:]
+             if re.search(r"<h2[^>]*>\s*" + re.escape(html.escape(unit, quote=False)) + r"\s*</h2>", c)]
+    assert len(cards) == 1, f"/quan-tri/don-vi has {len(cards)} cards of {unit!r}"
+    action = re.search(r'<form action="([^"]+)" method="post">', cards[0])
+    head_select = cards[0].split('name="head"', 1)[1].split("</select>", 1)[0]
+    options = {html.unescape(label).strip(): value
+               for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', head_select)}
+    assert action and person in options, f"no head form or no option {person!r} for {unit!r}: {sorted(options)}"
+    status, body, headers = admin.post_form(html.unescape(action.group(1)), {"name": unit, "head": options[person]},
+                                            page="/quan-tri/don-vi")
+    assert status == 303, f"making {person} head of {unit} answered {status} {headers.get('Location')}: {body[:600]}"
+    status, body, _ = admin.request("/quan-tri/don-vi")
+    row = re.search(r"<tr><td><a[^>]*>" + re.escape(html.escape(unit, quote=False)) + r"</a></td><td>([^<]*)</td>", body)
+    assert row and html.unescape(row.group(1)) == person, f"the units table names {row and row.group(1)!r} head of {unit}"
 
 
 @pytest.fixture(scope="session")
@@ -516,13 +546,30 @@ def file_dossier_http(client: "HttpClient", delivery: str = "online") -> tuple[i
     return dossier_id, submit_dossier_http(client, dossier_id)
 
 
-def staff_action_http(client: "HttpClient", dossier_id: int, action: str, note: str = "") -> None:
+def staff_action_http(client: "HttpClient", dossier_id: int, action: str, note: str = "", to: str | None = None) -> None:
     """Takes a back-office step on the dossier with the form of /mot-cua/ho-so/{id} (the client is signed in as
-    staff): POST .../xu-ly action=…, which answers 303 back to the dossier."""
+    staff): POST .../xu-ly action=…, which answers 303 back to the dossier. `to`: the display name of the person
+    the forward or assign form's select gives the dossier to (None: nobody chosen)."""
     page = f"/mot-cua/ho-so/{dossier_id}"
-    status, body, headers = client.post_form(page + "/xu-ly", {"action": action, "note": note}, page=page)
+    form = {"action": action, "note": note}
+    if to is not None:
+        form["to"] = person_option_http(client, dossier_id, action, to)
+    status, body, headers = client.post_form(page + "/xu-ly", form, page=page)
     assert status == 303 and (headers.get("Location") or "").startswith(page), \
         f"{action} on {page} over HTTP answered {status} {headers.get('Location')}: {body[:800]}"
+
+
+def person_option_http(client: "HttpClient", dossier_id: int, action: str, name: str) -> str:
+    """The value of the option `name` in the select "to" of the `action` form of /mot-cua/ho-so/{id}."""
+    status, body, _ = client.request(f"/mot-cua/ho-so/{dossier_id}")
+    assert status == 200, f"GET /mot-cua/ho-so/{dossier_id}: {status}"
+    forms = [f for f in body.split('<form class="action-form"')[1:] if f'name="action" value="{action}"' in f.split("</form>")[0]]
+    assert forms, f"no {action} form on /mot-cua/ho-so/{dossier_id}"
+    select = forms[0].split("</form>")[0].split('name="to"', 1)[-1].split("</select>", 1)[0]
+    options = {html.unescape(label).strip(): value
+               for value, label in re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)}
+    assert options.get(name), f"the {action} form of /mot-cua/ho-so/{dossier_id} offers {sorted(options)}, not {name!r}"
+    return options[name]
 
 
 def upload_result_http(client: "HttpClient", dossier_id: int, content: bytes = PDF_BYTES,
@@ -579,14 +626,16 @@ class BackOfficeDossiers:
     """Dossiers of the shared a11y citizen moved through the back office, one per state a page shows."""
     registered_id: int    # 1: waits for the desk (accept / supplement / refuse forms)
     supplement_id: int    # 5: the desk asked for more (the citizen's supplement form)
-    processing_id: int    # 4: accepted, being processed (receipt slip; the processor's result form)
-    returned_id: int      # 10: result approved and returned (the citizen's "Kết quả giải quyết")
+    processing_id: int    # 4: accepted, forwarded to the processor (receipt slip; the processor's result and forward
+                          #    forms; the leader's assign form; the desk's read-only view)
+    approval_id: int      # 4: at the leader's step with a result (approve and send-back forms)
+    returned_id: int      # 10: result approved and returned (the citizen's "Kết quả giải quyết"; the control slip)
     returned_code: str
 
     def values(self) -> dict[str, object]:
         return {"registered_id": self.registered_id, "supplement_id": self.supplement_id,
-                "processing_id": self.processing_id, "returned_id": self.returned_id,
-                "returned_code": self.returned_code}
+                "processing_id": self.processing_id, "approval_id": self.approval_id,
+                "returned_id": self.returned_id, "returned_code": self.returned_code}
 
 
 @pytest.fixture(scope="session")
@@ -600,16 +649,25 @@ def backoffice_dossiers(server, _session_cookies) -> BackOfficeDossiers:
     supplement, _ = file_dossier_http(citizen)
     staff_action_http(desk, supplement, "requestSupplement",
                       "Thiếu bản sao giấy chứng nhận ưu tiên.\nPhiếu đăng ký chưa có chữ ký.")
+    # Every step goes to a person, so nothing waits in the unit head's "Chờ phân công" (a journey counts it).
     processing, _ = file_dossier_http(citizen, delivery="desk")
     staff_action_http(desk, processing, "accept")
-    staff_action_http(processor, processing, "startProcessing")
+    staff_action_http(desk, processing, "forward", to=STAFF["processor"].name)
+
+    def to_the_leader(dossier_id: int) -> None:
+        staff_action_http(desk, dossier_id, "accept")
+        staff_action_http(desk, dossier_id, "forward", to=STAFF["processor"].name)
+        upload_result_http(processor, dossier_id)
+        staff_action_http(processor, dossier_id, "forward", to=STAFF["processor"].name)  # the unit's second step
+        staff_action_http(processor, dossier_id, "forward", to=STAFF["leader"].name)
+
+    approval, _ = file_dossier_http(citizen)
+    to_the_leader(approval)
     returned, returned_code = file_dossier_http(citizen)
-    staff_action_http(desk, returned, "accept")
-    staff_action_http(processor, returned, "startProcessing")
-    upload_result_http(processor, returned)
+    to_the_leader(returned)
     staff_action_http(leader, returned, "finish")
     staff_action_http(desk, returned, "returnResult")
-    return BackOfficeDossiers(registered, supplement, processing, returned, returned_code)
+    return BackOfficeDossiers(registered, supplement, processing, approval, returned, returned_code)
 
 
 @pytest.fixture

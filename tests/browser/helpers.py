@@ -57,11 +57,26 @@ class Credentials:
     name: str = ""
 
 
-# Staff of AGENCY that the session makes with `motcua create-user` (conftest's `staff` fixture), by role.
+# The units of AGENCY that the process of PROCEDURE names (the demo data makes them).
+DESK_UNIT = "Bộ phận tiếp nhận và trả kết quả"
+PROCESSING_UNIT = "Phòng Công chức, viên chức"
+LEADERSHIP_UNIT = "Lãnh đạo Sở"
+
+# Staff of AGENCY that the session makes with `motcua create-user --unit` (conftest's `staff` fixture), by the
+# work they do: a receptionist at the desk, a processor of PROCESSING_UNIT, the head of that unit (a processor
+# the agency admin makes its head) and a leader.
 STAFF = {
     "receptionist": Credentials("tiep.nhan.kiem.thu@bac-kan.example.vn", "Tiep-nhan-2026-kt", "Lê Thị Tiếp Nhận"),
     "processor": Credentials("chuyen.vien.kiem.thu@bac-kan.example.vn", "Chuyen-vien-2026-kt", "Phạm Văn Chuyên Viên"),
+    "head": Credentials("truong.phong.kiem.thu@bac-kan.example.vn", "Truong-phong-2026-kt", "Hoàng Văn Trưởng Phòng"),
     "leader": Credentials("lanh.dao.kiem.thu@bac-kan.example.vn", "Lanh-dao-2026-kt", "Đỗ Thị Lãnh Đạo"),
+}
+# (role for `motcua create-user`, unit) of each of STAFF; the head is made the head of its unit afterwards.
+STAFF_PLACES = {
+    "receptionist": ("receptionist", DESK_UNIT),
+    "processor": ("processor", PROCESSING_UNIT),
+    "head": ("processor", PROCESSING_UNIT),
+    "leader": ("leader", LEADERSHIP_UNIT),
 }
 
 
@@ -74,7 +89,7 @@ class PageType:
     proof: str
     h1: str | None = None  # text the h1 must contain
     # Pages behind a login: who is signed in ("citizen", "agency_admin", "system_admin", "receptionist",
-    # "processor", "leader": the keys of the `users` fixture). The checks take the fixture `sign_in_as` for these.
+    # "processor", "head", "leader": the keys of the `users` fixture). The checks take the fixture `sign_in_as` for these.
     user: str | None = None
     # Something to do after loading path, to reach the state to check (e.g. submit a form with errors).
     then: Callable[[WebDriver], None] | None = field(default=None, compare=False, repr=False)
@@ -111,6 +126,8 @@ PAGES = [
     PageType("staff-admin", "/quan-tri/can-bo", "form[action='/quan-tri/can-bo'] #vai-tro",
              "Cán bộ của Sở Nội vụ tỉnh Sơn La", user="agency_admin"),
     PageType("outbox", "/quan-tri/thu-dien", ".data-table", "Hộp thư đi", user="system_admin"),
+    PageType("units-admin", "/quan-tri/don-vi", "main form select[name=head]", "Đơn vị của Sở Nội vụ tỉnh Sơn La",
+             user="agency_admin"),
     # Dossiers (the citizen's own come from the citizen_dossiers fixture: a draft and a submitted one)
     PageType("dossier-start", PROCEDURE + "/nop-ho-so", "form textarea[name=request_summary]",
              "Nộp hồ sơ trực tuyến", user="citizen"),
@@ -144,6 +161,30 @@ PAGES = [
              setup="backoffice_dossiers"),
     PageType("backoffice-receipt-slip", "/mot-cua/ho-so/{processing_id}/phieu-tiep-nhan", "main .slip",
              "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", user="receptionist", setup="backoffice_dossiers"),
+    # Processing with timed steps: the work lists' tabs, the forms of each holder, the read-only view, slip 05
+    PageType("backoffice-queue-to-assign", "/mot-cua?hang-doi=cho-phan-cong",
+             "nav.queue-tabs a[aria-current=page][href$='hang-doi=cho-phan-cong']", "Hồ sơ của cơ quan", user="head",
+             setup="backoffice_dossiers"),
+    PageType("backoffice-queue-to-approve", "/mot-cua?hang-doi=cho-phe-duyet",
+             "nav.queue-tabs a[aria-current=page][href$='hang-doi=cho-phe-duyet']",
+             "Hồ sơ của cơ quan", user="leader", setup="backoffice_dossiers"),
+    PageType("backoffice-dossier-forward", "/mot-cua/ho-so/{processing_id}",
+             "form.action-form input[name=action][value=forward] ~ .form-field select[name=to]", "Hồ sơ 000.00.08.H06-",
+             user="processor", setup="backoffice_dossiers"),
+    PageType("backoffice-dossier-assign", "/mot-cua/ho-so/{processing_id}",
+             "form.action-form input[name=action][value=assign] ~ .form-field select[name=to][required]",
+             "Hồ sơ 000.00.08.H06-", user="leader", setup="backoffice_dossiers"),
+    PageType("backoffice-dossier-read-only", "/mot-cua/ho-so/{processing_id}",
+             "section[aria-labelledby=tien-do] .info-list", "Hồ sơ 000.00.08.H06-", user="receptionist",
+             setup="backoffice_dossiers"),
+    PageType("backoffice-dossier-approval", "/mot-cua/ho-so/{approval_id}",
+             "form.action-form input[name=action][value=finish]", "Hồ sơ 000.00.08.H06-", user="leader",
+             setup="backoffice_dossiers"),
+    PageType("backoffice-dossier-send-back-note-missing", "/mot-cua/ho-so/{approval_id}",
+             "form.action-form .has-error .field-error", "Hồ sơ 000.00.08.H06-", user="leader",
+             setup="backoffice_dossiers", then=lambda d: submit_staff_action_without_note(d, "sendBack")),
+    PageType("backoffice-control-slip", "/mot-cua/ho-so/{returned_id}/phieu-kiem-soat", "main .slip table.handover-table",
+             "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", user="receptionist", setup="backoffice_dossiers"),
     PageType("lookup", "/tra-cuu", "form[action='/tra-cuu'] #ma-ho-so", "Tra cứu hồ sơ"),
     PageType("lookup-found", "/tra-cuu?ma={code}", ".lookup-result .info-list", "Tra cứu hồ sơ", setup="citizen_dossiers"),
     PageType("lookup-not-found", "/tra-cuu?ma=000.00.07.H52-260101-9999", ".alert-error", "Tra cứu hồ sơ"),

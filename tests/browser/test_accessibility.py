@@ -125,7 +125,9 @@ def test_keyboard_reaches_every_control_with_visible_focus(browser, server, page
     assert expected, "no focusable element on the page"
     reached: list[int] = []
     trail, problems = [], []
-    for _ in range(len(expected) + 5):
+    # A date input takes four Tab stops (day, month, year, then its calendar button).
+    parts = browser.execute_script("return document.querySelectorAll('input[type=date]').length")
+    for _ in range(len(expected) + 3 * parts + 5):
         now = tab(browser)
         if now is None:  # past the last element: focus left the document
             break
@@ -134,7 +136,7 @@ def test_keyboard_reaches_every_control_with_visible_focus(browser, server, page
             continue  # focusable but not in our list (e.g. a scroll region): fine
         idx = int(now["idx"])
         if reached and idx == reached[-1]:
-            continue  # the next part of the same control (day, month and year of an <input type=date>)
+            continue  # the next part of the same control (day, month, year and calendar of an <input type=date>)
         if idx in reached:
             break  # wrapped around
         reached.append(idx)

@@ -5,12 +5,13 @@ The receptionist signs in, opens "Một cửa" from the navigation, finds the do
 filter form and asks for a supplement in writing; the citizen sees the request on the dossier page,
 uploads a file and sends the supplement with a note; the receptionist accepts, and the appointment date
 ("Ngày hẹn trả") is a working day at the time of day of the acceptance, the same on the dossier page, on
-the receipt slip ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả") and in the citizen's mail; the processor
-starts processing and uploads the result (the citizen cannot download it yet), the leader approves it,
-the desk returns it; the citizen downloads the result (the same bytes) and the public lookup says
+the receipt slip ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả") and in the citizen's mail; the desk forwards it
+to the processor of the unit the process names, who uploads the result (the citizen cannot download it yet)
+and forwards it through the unit's second step to the leader, who approves it; the desk returns it; the citizen downloads the result (the same bytes) and the public lookup says
 "Đã trả kết quả". Each person signs in with the sign-in form in a browser with no cookies of the
-previous one; the staff are made by `motcua create-user` (the `staff` fixture), and every mail is
-read from the real SMTP sink.
+previous one; the staff are made by `motcua create-user --unit` (the `staff` fixture), and every mail is
+read from the real SMTP sink. Every step of processing with its four different people, the unit head's
+assignment, the send-back and the control slip's marks: test_processing_journey.py.
 
 Also: the receptionist's accept step with Tab and Enter only, from the list to the receipt slip.
 """
@@ -26,6 +27,7 @@ import pytest
 import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from helpers import (
     AGENCY,
@@ -85,17 +87,19 @@ def _become(browser, server, who: Credentials) -> None:
 
 
 def _open_in_back_office(browser, code: str) -> str:
-    """From any page of a signed-in officer: "Một cửa" in the navigation, the filter by code, the one row
-    found; returns the path of the dossier's back-office page."""
+    """From any page of a signed-in officer: "Một cửa" in the navigation, the tab "Tất cả hồ sơ", the search by
+    code, the one row found; returns the path of the dossier's back-office page."""
     click_and_wait_for_new_page(browser, header_link(browser, "/mot-cua"), "the back office")
     assert h1(browser) == "Hồ sơ của cơ quan", main_text(browser)[:300]
     assert header_link(browser, "/mot-cua").get_attribute("aria-current") == "page"
+    everything = browser.find_element(By.XPATH, "//main//nav[contains(@class,'queue-tabs')]//a[starts-with(normalize-space(), 'Tất cả hồ sơ')]")
+    click_and_wait_for_new_page(browser, everything, "the agency's whole list")
     box = browser.find_element(By.CSS_SELECTOR, "main form[action='/mot-cua'] input[name=ma]")
     box.clear()
     box.send_keys(code)
-    click_and_wait_for_new_page(browser, button(browser, "Lọc"), f"the back office filtered by {code}")
+    click_and_wait_for_new_page(browser, button(browser, "Tìm"), f"the back office searched for {code}")
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(browser.current_url).query)
-    assert query.get("ma") == [code], browser.current_url
+    assert query.get("ma") == [code] and query.get("hang-doi") == ["tat-ca"], browser.current_url
     rows = table_rows(browser)
     assert list(rows) == [code], f"filtering by {code} lists {rows}"
     link = browser.find_element(By.XPATH, f"//main//table//a[normalize-space()='{code}']")
@@ -120,6 +124,21 @@ def _take(browser, label: str, note: str | None = None) -> None:
         box.send_keys(note)
     click_and_wait_for_new_page(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"), f"the dossier after {label!r}")
     assert response_status(browser) == 200, f"{label!r} answered {response_status(browser)}: {main_text(browser)[:500]}"
+
+
+def _forward(browser, to: str | None, note: str | None = None) -> None:
+    """"Chuyển bước tiếp theo", choosing `to` (a display name) in "Người nhận ở bước tiếp theo…" first, or
+    leaving it at "— Chưa chọn —" (the unit head assigns) when None."""
+    form = browser.find_element(By.XPATH, "//main//form[contains(@class,'action-form')][.//input[@name='action'][@value='forward']]")
+    select = form.find_element(By.CSS_SELECTOR, "select[name=to]")
+    label = browser.find_element(By.CSS_SELECTOR, f"label[for='{select.get_attribute('id')}']").text
+    assert label.startswith("Người nhận ở bước tiếp theo"), label
+    assert select.get_attribute("required") is None, "choosing the next person is optional"
+    if to is None:
+        Select(select).select_by_value("")
+    else:
+        Select(select).select_by_visible_text(to)
+    _take(browser, "Chuyển bước tiếp theo", note)
 
 
 def _parse(text: str) -> datetime:
@@ -284,7 +303,9 @@ def test_desk_supplement_accept_process_approve_return_and_the_citizen_downloads
     assert before <= accepted <= after, f"accepted at {accepted_text}, between {before:%H:%M} and {after:%H:%M}"
     days = _processing_days(server)
     _check_appointment(accepted, due, days)
-    assert _actions(browser) == [], f"the desk can act on an accepted dossier: {_actions(browser)}"
+    # The desk holds the first step of the process: it forwards (no decision on acceptance again).
+    assert "Chuyển bước tiếp theo" in _actions(browser), _actions(browser)
+    assert not {"Tiếp nhận hồ sơ", "Từ chối tiếp nhận", "Yêu cầu bổ sung"} & set(_actions(browser)), _actions(browser)
 
     # 5. The receipt slip: the same code and appointment.
     receipt = browser.find_element(By.XPATH, f"//main//a[normalize-space()='{RECEIPT_LINK}']")
@@ -317,12 +338,13 @@ def test_desk_supplement_accept_process_approve_return_and_the_citizen_downloads
     mail = mailbox.wait_for(person.email, subject=f"{code}: {ACCEPTED}")
     assert due_text in mail.text, f"the acceptance mail does not give the appointment {due_text}:\n{mail.text}"
 
-    # 7. The processor starts and uploads the result; the citizen cannot download it yet.
+    # 7. The desk forwards it to the processor; the processor uploads the result; the citizen cannot download it yet.
+    browser.get(server.url + office_path)
+    _forward(browser, processor.name)
+    assert notice(browser) == "Đã chuyển hồ sơ sang bước tiếp theo." and info(browser, "Trạng thái") == PROCESSING
     _become(browser, server, processor)
     _open_in_back_office(browser, code)
-    assert _actions(browser) == ["Bắt đầu xử lý"], _actions(browser)
-    _take(browser, "Bắt đầu xử lý")
-    assert notice(browser) == "Đã chuyển hồ sơ sang xử lý." and info(browser, "Trạng thái") == PROCESSING
+    assert "Chuyển bước tiếp theo" in _actions(browser) and "Phê duyệt kết quả" not in _actions(browser), _actions(browser)
     upload = browser.find_element(By.CSS_SELECTOR, "main form[action*='/ket-qua']")
     upload.find_element(By.CSS_SELECTOR, "input[type=file][name=file]").send_keys(str(result_file))
     click_and_wait_for_new_page(browser, upload.find_element(By.XPATH, ".//button[normalize-space()='Tải lên kết quả']"),
@@ -336,7 +358,10 @@ def test_desk_supplement_accept_process_approve_return_and_the_citizen_downloads
     assert early.status_code == 404 and result_bytes not in early.content, \
         f"the citizen got the result before its approval: {early.status_code}"
 
-    # 8. The leader approves; 9. the desk returns the result.
+    # 8. Through the unit's second step to the leader, who approves; 9. the desk returns the result.
+    _forward(browser, processor.name)
+    _forward(browser, leader.name)
+    assert notice(browser) == "Đã chuyển hồ sơ sang bước tiếp theo.", main_text(browser)[:400]
     _become(browser, server, leader)
     _open_in_back_office(browser, code)
     assert "Phê duyệt kết quả" in _actions(browser), _actions(browser)
