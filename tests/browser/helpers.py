@@ -185,6 +185,8 @@ PAGES = [
              setup="backoffice_dossiers", then=lambda d: submit_staff_action_without_note(d, "sendBack")),
     PageType("backoffice-control-slip", "/mot-cua/ho-so/{returned_id}/phieu-kiem-soat", "main .slip table.handover-table",
              "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", user="receptionist", setup="backoffice_dossiers"),
+    PageType("backoffice-tracking-book", "/mot-cua/so-theo-doi", "main .slip table.book-table", "SỔ THEO DÕI HỒ SƠ",
+             user="receptionist", setup="backoffice_dossiers"),
     PageType("lookup", "/tra-cuu", "form[action='/tra-cuu'] #ma-ho-so", "Tra cứu hồ sơ"),
     PageType("lookup-found", "/tra-cuu?ma={code}", ".lookup-result .info-list", "Tra cứu hồ sơ", setup="citizen_dossiers"),
     PageType("lookup-not-found", "/tra-cuu?ma=000.00.07.H52-260101-9999", ".alert-error", "Tra cứu hồ sơ"),

@@ -342,11 +342,19 @@ def test_agency_admin_creates_a_receptionist(browser, server, demo_logins):
     browser.get(server.url + "/quan-tri/can-bo")
     assert not browser.find_elements(By.CSS_SELECTOR, "main code.token"), "the one-time password shows again"
 
-    # 4. The receptionist signs in with it and cannot manage staff.
+    # 4. The receptionist signs in with it, must set a password of their own first, and cannot manage staff.
     _sign_out(browser)
     _sign_in(browser, server, new_email, code)
+    assert urllib.parse.urlsplit(browser.current_url).path == "/tai-khoan/dat-mat-khau", \
+        f"the new receptionist was not asked for a password of their own: {browser.current_url} {main_text(browser)[:300]}"
+    assert h1(browser) == "Đặt mật khẩu của bạn"
+    browser.get(server.url + "/mot-cua")
+    assert urllib.parse.urlsplit(browser.current_url).path == "/tai-khoan/dat-mat-khau", "the back office opened before a new password"
+    own = "Quang-Thi-Mai-2026-rieng"
+    _fill(browser, {"current-password": code, "password": own, "password-confirmation": own})
+    _submit(browser, "/tai-khoan/dat-mat-khau", "the account page after setting the first password")
     assert urllib.parse.urlsplit(browser.current_url).path == "/tai-khoan", \
-        f"the new receptionist could not sign in: {main_text(browser)[:300]}"
+        f"the new receptionist could not set a password: {main_text(browser)[:300]}"
     assert _info(browser, "Vai trò") == "Bộ phận tiếp nhận và trả kết quả"
     assert not browser.find_elements(By.XPATH, "//header//a[normalize-space()='Quản lý cán bộ']")
     browser.get(server.url + "/quan-tri/can-bo")

@@ -342,8 +342,6 @@ def test_one_dossier_through_every_step_with_four_people_and_the_control_slip(
     assert abs(width - A4_POINTS[0]) < 3 and abs(height - A4_POINTS[1]) < 3, f"the slip prints on {width}x{height} pt, not A4"
 
 
-@pytest.mark.xfail(strict=True, reason="product defect (Swift, HandoverRow): the desk's return step is never given to "
-                   "a person, and the slip names its receiver 'Chờ phân công' even after the desk returned the result")
 def test_the_control_slip_names_who_returned_the_result(browser, server, backoffice_dossiers, sign_in_as):
     sign_in_as("receptionist")
     browser.get(f"{server.url}/mot-cua/ho-so/{backoffice_dossiers.returned_id}/phieu-kiem-soat")
