@@ -13,7 +13,8 @@ struct MotCuaCommand: AsyncParsableCommand {
         commandName: "motcua",
         abstract: "MotCua — cổng dịch vụ công trực tuyến và một cửa điện tử.",
         version: MotCuaVersion.string,
-        subcommands: [Serve.self, Migrate.self, ImportCatalog.self, CreateUser.self, BackupCommand.self, RestoreCommand.self],
+        subcommands: [Serve.self, Migrate.self, ImportCatalog.self, CreateUser.self, BackupCommand.self, RestoreCommand.self,
+                      SweepDue.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -84,6 +85,33 @@ struct Migrate: AsyncParsableCommand {
             try await Migrator(database: database, logger: logger).migrate()
         }
         print(applied.isEmpty ? "Schema is up to date." : "Applied migrations: \(applied.map(String.init).joined(separator: ", "))")
+    }
+}
+
+struct SweepDue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep-due",
+        abstract: "Run one due sweep now (mark steps and dossiers due soon and overdue, mail their holders) and exit.")
+    @OptionGroup var storage: StorageOptions
+
+    func run() async throws {
+        let configuration = try storage.configuration()
+        let logger = makeLogger(configuration, label: "motcua.sweep-due")
+        let opened = try await OpenedDatabase.open(configuration, logger: logger)
+        let started = ContinuousClock.now
+        let result = try await opened.whileRunning { database in
+            try await Migrator(database: database, logger: logger).migrate()
+            let sweepStarted = ContinuousClock.now
+            let result = try await runDueSweep(database: database, configuration: configuration, logger: logger)
+            return (result, ContinuousClock.now - sweepStarted)
+        }
+        let seconds = { (duration: Duration) in
+            String(format: "%.3f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        }
+        let sweep = result.0
+        print("Due sweep: steps due soon \(sweep.stepsDueSoon), steps overdue \(sweep.stepsOverdue), "
+            + "dossiers due soon \(sweep.dossiersDueSoon), dossiers overdue \(sweep.dossiersOverdue), mails \(sweep.mails); "
+            + "sweep \(seconds(result.1)) s, with opening the database \(seconds(ContinuousClock.now - started)) s.")
     }
 }
 

@@ -19,13 +19,7 @@ struct DueSweep: Service {
     var ready: ReadySignal? = nil
     var metrics: PrometheusCollectorRegistry? = nil
 
-    struct Result: Sendable, Equatable {
-        var stepsDueSoon = 0
-        var stepsOverdue = 0
-        var dossiersDueSoon = 0
-        var dossiersOverdue = 0
-        var mails = 0
-    }
+    typealias Result = DueSweepResult
 
     func run() async throws {
         await ready?.wait()
@@ -127,4 +121,20 @@ struct DueSweep: Service {
         metrics.makeGauge(descriptor: MetricNames.dossiersDueSoon).set(Double(try row?.decode(column: "soon", as: Int.self) ?? 0))
         metrics.makeGauge(descriptor: MetricNames.dossiersOverdue).set(Double(try row?.decode(column: "late", as: Int.self) ?? 0))
     }
+}
+
+/// What one round of the due sweep flipped, and how many mails it queued.
+public struct DueSweepResult: Sendable, Equatable {
+    public var stepsDueSoon = 0
+    public var stepsOverdue = 0
+    public var dossiersDueSoon = 0
+    public var dossiersOverdue = 0
+    public var mails = 0
+}
+
+/// One round of the due sweep with the configuration's office hours and due-soon window, for `motcua sweep-due`
+/// (an operator's catch-up after downtime, and the benchmark of issue 11); no gauges (no metrics registry).
+public func runDueSweep(database: any Database, configuration: AppConfiguration, logger: Logger) async throws -> DueSweepResult {
+    try await DueSweep(database: database, officeHours: configuration.officeHours, dueSoonHalfDays: configuration.dueSoonHalfDays,
+                       publicURL: configuration.publicURL, logger: logger).sweep()
 }
