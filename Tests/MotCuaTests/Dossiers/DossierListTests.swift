@@ -66,8 +66,8 @@ struct DossierListTests {
                 "SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.status <> 0 AND COALESCE(d.due_at, d.submitted_at) >= 0 ORDER BY COALESCE(d.due_at, d.submitted_at), d.id LIMIT 51",
                 "SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.status <> 0 AND d.status = 2 AND (COALESCE(d.due_at, d.submitted_at), d.id) > (5, 9) ORDER BY COALESCE(d.due_at, d.submitted_at), d.id LIMIT 51",
                 "SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.status = 1 AND d.submitted_at >= 0 ORDER BY d.submitted_at, d.id LIMIT 51",
-                "SELECT id FROM dossiers d WHERE d.holder_user_id = 7 AND d.status IN (2, 4) AND d.step_role <> 'leader' AND d.step_due_at >= 0 ORDER BY d.step_due_at, d.id LIMIT 51",
-                "SELECT id FROM dossiers d WHERE d.holder_unit_id IN (4) AND d.holder_user_id IS NULL AND d.status = 4 AND d.step_role <> 'receptionist' AND d.step_due_at >= 0 ORDER BY d.step_due_at, d.id LIMIT 51",
+                "SELECT id FROM dossiers d WHERE d.holder_user_id = 7 AND +d.status IN (2, 4) AND d.step_role <> 'leader' AND d.step_due_at >= 0 ORDER BY d.step_due_at, d.id LIMIT 51",
+                "SELECT id FROM dossiers d WHERE d.holder_unit_id IN (4) AND d.holder_user_id IS NULL AND +d.status = 4 AND d.step_role <> 'receptionist' AND d.step_due_at >= 0 ORDER BY d.step_due_at, d.id LIMIT 51",
                 "SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.due_state = 2 AND d.due_at >= 0 ORDER BY d.due_at, d.id LIMIT 51",
                 // The due sweep (DueSweep): open dossiers not yet in the state, by due moment.
                 "SELECT id FROM dossiers d WHERE status IN (2, 4, 9) AND step_due_state IN (0, 1) AND step_due_at < 5",

@@ -58,10 +58,10 @@ extension DossierStore {
     func queue(_ queue: DossierQueue, for viewer: QueueViewer, filter: DossierFilter = .init(), after cursor: DossierCursor? = nil,
                limit: Int) async throws -> DossierListPage {
         let key = Self.sortKey(queue)
-        // The literal's last line break is not part of it: the space after WHERE keeps it apart from the scope.
+        // The literal's last line break is not part of it: the space before the scope keeps it apart from WHERE.
         var query: SQLQueryString = """
             SELECT \(unsafeRaw: Self.queueColumns) \(unsafeRaw: Self.joins) LEFT JOIN users hh ON hh.id = d.holder_user_id
-            WHERE\u{20}
+            WHERE
             """
         query += " " + Self.scope(queue, viewer)
         query += Self.conditions(filter) + Self.searchConditions(filter)
