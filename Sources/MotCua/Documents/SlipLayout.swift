@@ -105,17 +105,17 @@ final class SlipLayout {
         let total = columns.reduce(0) { $0 + $1.share }
         let widths = columns.map { width * $0.share / total }
         let headerCells = zip(columns, widths).map { TableCell($0.title, width: $1, weight: .bold, alignment: .center) }
-        var top = y - bodySize
+        var top = y - bodySize * 0.55
         func drawHeader() {
             top += pdf.tableRow(headerCells, x: margin, y: top, size: size)
         }
-        if top + pdf.tableRowHeight(headerCells, size: size) * 2 > bottom { startPage(); top = y - bodySize }
+        if top + pdf.tableRowHeight(headerCells, size: size) * 2 > bottom { startPage(); top = y - bodySize * 0.55 }
         drawHeader()
         for row in rows {
             let cells = zip(zip(columns, widths), row).map { TableCell($1, width: $0.1, alignment: $0.0.alignment) }
             if top + pdf.tableRowHeight(cells, size: size) > bottom {
                 startPage()
-                top = y - bodySize
+                top = y - bodySize * 0.55
                 drawHeader()
             }
             top += pdf.tableRow(cells, x: margin, y: top, size: size)
