@@ -128,7 +128,8 @@ final class SlipLayout {
         let height = lineHeight * 2 + 42 + lineHeight
         ensureSpace(height)
         let column = width / Double(blocks.count)
-        for (index, block) in blocks.enumerated() {
+        // An empty title leaves its column blank (a slip signed by the officer alone keeps the right column).
+        for (index, block) in blocks.enumerated() where !block.title.isEmpty {
             let x = margin + column * Double(index)
             pdf.text(block.title, x: x, width: column, y: y, size: bodySize, weight: .bold, alignment: .center)
             pdf.text("(Ký và ghi rõ họ tên)", x: x, width: column, y: y + lineHeight, size: bodySize * 0.9, alignment: .center)
