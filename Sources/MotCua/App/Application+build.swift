@@ -44,7 +44,8 @@ public struct AppDependencies: Sendable {
                                       officeHours: configuration.officeHours)
         self.workflow = DossierWorkflow(
             database: database, store: dossiers.store, catalog: catalogReader, publicURL: configuration.publicURL, limits: limits,
-            officeHours: configuration.officeHours)
+            officeHours: configuration.officeHours,
+            slips: DossierSlips(renderer: SlipRenderer(fonts: try PDFFonts.bundled()), fileStore: fileStore, publicURL: configuration.publicURL))
         self.cookies = SessionCookies(secure: configuration.secureCookies)
         if let smtp = configuration.smtp {
             let security: SMTPConfiguration.Security =

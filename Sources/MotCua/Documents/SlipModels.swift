@@ -160,7 +160,7 @@ public enum StepTimeliness: String, Sendable, Equatable {
         switch self {
         case .early: "Trước hạn"
         case .onTime: "Đúng hạn"
-        case .late: "Quá hạn"
+        case .late: "Trễ hạn"
         }
     }
 }

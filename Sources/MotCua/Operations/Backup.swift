@@ -41,7 +41,7 @@ public struct Backup: Sendable {
         "agencies", "fields", "procedures", "required_documents", "form_templates", "catalog_state",
         "users", "units", "sessions", "account_tokens", "outbox", "throttle_events", "api_tokens",
         "dossiers", "dossier_attachments", "dossier_events", "dossier_sequences", "calendar_overrides",
-        "dossier_handovers", "dossier_apologies", "dossier_deliveries",
+        "dossier_handovers", "dossier_apologies", "dossier_deliveries", "dossier_slips",
     ]
 
     /// Columns that point at a table restored after their own (users and units point at each other: a unit's
@@ -82,7 +82,7 @@ public struct Backup: Sendable {
                 tables.append(Manifest.Table(name: table, columns: columns.map(\.name), rows: rows, sha256: sha256))
             }
             let files = try await db.raw("""
-                SELECT sha256 FROM dossier_attachments UNION SELECT sha256 FROM form_templates
+                SELECT sha256 FROM dossier_attachments UNION SELECT sha256 FROM form_templates UNION SELECT sha256 FROM dossier_slips
                 """).all().map { try $0.decode(column: "sha256", as: String.self) }
             return (version, tables, files.sorted())
         }

@@ -75,6 +75,7 @@ enum Migrations {
         M0007SweepIndexes.migration,
         M0008ResultDelivery.migration,
         M0009FirstLoginPassword.migration,
+        M0010DossierSlips.migration,
     ]
 }
 

@@ -137,7 +137,7 @@ struct SlipPDFTests {
                     ControlStep(fromUnit: "Công chức tư pháp – hộ tịch", fromPerson: "Lê Thị Mai", toUnit: "Lãnh đạo UBND",
                                 toPerson: "Phạm Thu Hà", handedAt: Self.received + 86_400_000, timeliness: .late, note: "Chờ xác minh"),
                 ])),
-             ["PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Công chức tư pháp", "Lê Thị Mai", "Trước hạn", "Quá hạn", "Chờ xác minh"], "595.28 x 841.89 pts (A4)"),
+             ["PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Công chức tư pháp", "Lê Thị Mai", "Trước hạn", "Trễ hạn", "Chờ xác minh"], "595.28 x 841.89 pts (A4)"),
         ]
         for (form, bytes, expected, paper) in slips {
             let path = try scratch.write(bytes, to: "\(form).pdf")

@@ -49,6 +49,10 @@ struct ProcessingPageTests {
             #expect(try await browser.post("\(office)/xu-ly", ["action": "forward", "to": String(cv)]).status == .seeOther)
             let readOnly = try await browser.get(office)
             #expect(readOnly.text.contains("Tiến độ xử lý") && readOnly.text.contains("Cán bộ cv@example.vn"))
+            // The receipt (mẫu 01) was issued as a PDF at acceptance and is linked from the page.
+            let slipURL = try #require(readOnly.text.firstMatch(of: /href="(\/mot-cua\/ho-so\/\d+\/phieu\/\d+)"/).map { String($0.1) })
+            let pdf = try await browser.get(slipURL)
+            #expect(pdf.status == .ok && pdf.headers[.contentType] == "application/pdf" && pdf.text.hasPrefix("%PDF-"))
             #expect(!readOnly.text.contains("value=\"forward\""))
             // Forwarding with someone else's id: a message, nothing changes.
             #expect(try await browser.post("\(office)/xu-ly", ["action": "forward", "to": "abc"]).status.code >= 400)

@@ -32,4 +32,26 @@ struct AttachmentDownload: Sendable {
             ],
             body: body)
     }
+
+    /// One of the dossier's issued slips, as the PDF it was when issued.
+    func slip(_ slipID: Int64?, of dossier: Dossier, context: some RequestContext) async throws -> Response {
+        guard let slipID, let code = dossier.code, let slip = try await store.slips(dossierID: dossier.id).first(where: { $0.id == slipID }) else {
+            throw PortalError.notFound("Không tìm thấy phiếu này.")
+        }
+        let body: ResponseBody
+        if let path = fileStore.localPath(sha256: slip.sha256) {
+            body = try await FileIO().loadFile(path: path, context: context)
+        } else {
+            body = ResponseBody(byteBuffer: try await fileStore.read(sha256: slip.sha256))
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/pdf",
+                .contentLength: String(slip.size),
+                .contentDisposition: ContentDisposition.attachment(fileName: "mau-\(slip.form)-\(code).pdf"),
+                .cacheControl: "private, no-store",
+            ],
+            body: body)
+    }
 }

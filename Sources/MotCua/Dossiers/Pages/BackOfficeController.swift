@@ -20,6 +20,7 @@ struct BackOfficeController: Sendable {
         office.get("ho-so/{id}/tep/{attachment}", use: download)
         office.get("ho-so/{id}/phieu-tiep-nhan", use: receipt)
         office.get("ho-so/{id}/phieu-kiem-soat", use: controlSlip)
+        office.get("ho-so/{id}/phieu/{slip}", use: slipPDF)
         office.get("ho-so/{id}/phieu-xin-loi/{number}", use: apologySlip)
     }
 
@@ -115,8 +116,7 @@ struct BackOfficeController: Sendable {
         let apologies = try await workflow.store.apologies(dossierID: dossier.id)
         let progress = ProgressFacts.items(dossier)
         let canAttachResult = DossierWorkflow.mayAttachResult(dossier, context.user)
-        return try renderer.render(
-            BackOfficeDossierPage(
+        var page = BackOfficeDossierPage(
                 chrome: PageChrome(title: "Hồ sơ \(dossier.code ?? "")", section: .backOffice, context: context),
                 csrfToken: context.csrfToken, id: dossier.id, code: dossier.code ?? "", procedureName: dossier.procedureName,
                 agencyName: dossier.agencyName, overdue: dossier.isOverdue(now: Clock.nowMilliseconds()),
@@ -134,8 +134,12 @@ struct BackOfficeController: Sendable {
                                slipURL: "/mot-cua/ho-so/\(dossier.id)/phieu-xin-loi/\(index + 1)")
                 }, hasApologies: !apologies.isEmpty, delivery: try await workflow.store.delivery(dossierID: dossier.id)?.summary,
                 actions: actions, hasActions: !actions.isEmpty, history: history,
-                problem: problem, notice: notice),
-            status: status)
+                problem: problem, notice: notice)
+        page.slips = try await workflow.store.slips(dossierID: dossier.id).map {
+            SlipLink(title: $0.title, number: $0.number, issuedAt: VietnameseFormat.dateTime($0.createdAt),
+                     url: "/mot-cua/ho-so/\(dossier.id)/phieu/\($0.id)")
+        }
+        return try renderer.render(page, status: status)
     }
 
     @Sendable func act(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -227,6 +231,10 @@ struct BackOfficeController: Sendable {
             dueAt: dossier.dueAt.map(VietnameseFormat.dateTime) ?? "—",
             delivery: dossier.deliveryMethod.map { $0.label + (dossier.deliveryAddress.map { ": \($0)" } ?? "") } ?? "—",
             receivedBy: receivedBy ?? "", slipVersion: ReceiptSlipPage.version))
+    }
+
+    @Sendable func slipPDF(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try await downloads.slip(context.parameters.get("slip", as: Int64.self), of: try await dossier(context), context: context)
     }
 
     // MARK: Control slip (mẫu 05) and apology slip (mẫu 04)

@@ -75,6 +75,9 @@ struct BackOfficeDossierPage: PageModel {
     var apologies: [ApologyRow]
     var hasApologies: Bool
     var delivery: String?
+    /// Set after the page is made (templates see stored properties only, and `didSet` does not run in `init`).
+    var slips: [SlipLink] = [] { didSet { hasSlips = !slips.isEmpty } }
+    var hasSlips = false
     var actions: [ActionForm]
     var hasActions: Bool
     var history: [HistoryRow]
@@ -117,4 +120,12 @@ struct ApologyRow: Sendable {
     var previousDueAt: String
     var newDueAt: String
     var slipURL: String
+}
+
+/// An issued slip (PDF) as the dossier pages link to it.
+struct SlipLink: Sendable {
+    var title: String
+    var number: String
+    var issuedAt: String
+    var url: String
 }

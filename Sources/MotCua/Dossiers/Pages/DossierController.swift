@@ -23,6 +23,7 @@ struct DossierController: Sendable {
         mine.post("{id}/bo-sung", use: supplement)
         mine.post("{id}/tep/{position}", use: upload)
         mine.get("{id}/tep-dinh-kem/{attachment}", use: download)
+        mine.get("{id}/phieu/{slip}", use: slip)
         mine.post("{id}/nop", use: submit)
         mine.get("{id}/da-nop", use: submitted)
         mine.post("{id}/rut", use: withdraw)
@@ -170,8 +171,7 @@ struct DossierController: Sendable {
             ApologyNotice(reason: $0.reason, newDueAt: VietnameseFormat.dateTime($0.newDueAt), at: VietnameseFormat.dateTime($0.at))
         }
         let title = review ? "Xem lại hồ sơ trước khi nộp" : dossier.code.map { "Hồ sơ \($0)" } ?? "Hồ sơ nháp"
-        return try renderer.render(
-            DossierPage(
+        var page = DossierPage(
                 chrome: PageChrome(title: title, section: .dossiers, context: context), heading: title,
                 csrfToken: context.csrfToken, id: dossier.id, code: dossier.code, statusLabel: dossier.status.label,
                 procedureName: dossier.procedureName, agencyName: dossier.agencyName,
@@ -182,9 +182,14 @@ struct DossierController: Sendable {
                 deskRequest: dossier.status == .supplementRequested ? dossier.deskNote.nonEmpty : nil,
                 deskReason: [.refused, .stopped].contains(dossier.status) ? dossier.deskNote.nonEmpty : nil, apology: apology,
                 delivery: try await service.store.delivery(dossierID: dossier.id)?.summary,
+
                 canSupplement: actions.contains(.supplement), canWithdraw: !review && actions.contains(.withdraw),
-                problem: problem, notice: notice),
-            status: status)
+                problem: problem, notice: notice)
+        page.slips = try await service.store.slips(dossierID: dossier.id).map {
+            SlipLink(title: $0.title, number: $0.number, issuedAt: VietnameseFormat.dateTime($0.createdAt),
+                     url: "/ho-so/\(dossier.id)/phieu/\($0.id)")
+        }
+        return try renderer.render(page, status: status)
     }
 
     @Sendable func supplement(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -218,6 +223,10 @@ struct DossierController: Sendable {
                 .response(from: request, context: context)
         }
         return Response(status: .seeOther, headers: [.location: "/ho-so/\(dossier.id)?thong-bao=da-tai-tep"])
+    }
+
+    @Sendable func slip(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        try await downloads.slip(context.parameters.get("slip", as: Int64.self), of: try await owned(context), context: context)
     }
 
     @Sendable func download(_ request: Request, context: AuthenticatedContext) async throws -> Response {

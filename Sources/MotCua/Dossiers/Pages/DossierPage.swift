@@ -35,6 +35,10 @@ struct DossierPage: PageModel {
     var apology: ApologyNotice? = nil
     /// How the result was handed over (the postal tracking number and day, or who collected it).
     var delivery: String? = nil
+    /// The slips the agency issued (PDF), kept as issued.
+    /// Set after the page is made: `didSet` does not run in `init`.
+    var slips: [SlipLink] = [] { didSet { hasSlips = !slips.isEmpty } }
+    var hasSlips = false
     var canSupplement: Bool
     var canWithdraw: Bool
     var problem: String?

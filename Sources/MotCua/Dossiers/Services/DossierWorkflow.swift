@@ -13,6 +13,8 @@ struct DossierWorkflow: Sendable {
     let publicURL: String
     let limits: UploadLimits
     var officeHours: OfficeHours = .standard
+    /// Issues the step's slip as a PDF kept with the dossier; nil issues none.
+    var slips: DossierSlips? = nil
 
     /// A submitted dossier of the staff member's own agency; anything else is "not found".
     func dossier(_ id: Int64, for staff: User) async throws -> Dossier {
@@ -109,6 +111,7 @@ struct DossierWorkflow: Sendable {
             clock: ProcessClock(officeHours: officeHours, calendar: calendar), staff: staff, input: input, note: note, at: now,
             processingDays: procedure?.processingDays ?? 0, process: procedure?.process ?? [])
         let links = publicURL
+        let slips = self.slips
         let step = DossierStep(action: action, actor: .staff(role), actorID: staff.id, note: note, at: now)
         return try await store.transition(id, step, changes: { current, db in
             if let refusal = ProcessingPolicy.refusal(action, current, staff) { throw refusal }
@@ -116,6 +119,8 @@ struct DossierWorkflow: Sendable {
         }, mail: { saved, db in
             guard let applicant = try await UserStore.user(id: saved.applicantID, in: db) else { throw DossierError.notSaved }
             return ApplicantMail.about(action, dossier: saved, to: applicant, note: note, publicURL: links)
+        }, issue: { saved, db in
+            try await slips?.issue(after: action, saved, by: staff, note: note, procedure: procedure, at: now, in: db)
         })
     }
 

@@ -3,7 +3,10 @@ import SQLKit
 /// Reads of the control slip's rows (hand-overs) and of the apologies of a dossier.
 extension DossierStore {
     func handovers(dossierID: Int64) async throws -> [DossierHandover] {
-        try await database.read { db in
+        try await database.read { try await Self.handovers(dossierID: dossierID, in: $0) }
+    }
+
+    static func handovers(dossierID: Int64, in db: any SQLDatabase) async throws -> [DossierHandover] {
             try await db.raw("""
                 SELECT h.id, h.step_position, h.step_name, un.name AS unit_name, hb.display_name AS handed_by_name,
                     rb.display_name AS received_by_name, h.received_at, h.due_at, h.finished_at, h.outcome, h.note
@@ -20,7 +23,6 @@ extension DossierStore {
                         outcome: try row.decode(column: "outcome", as: String?.self).flatMap(StepOutcome.init(rawValue:)),
                         note: try row.decode(column: "note"))
                 }
-        }
     }
 
     /// How the result was handed over, once returned.

@@ -3,7 +3,7 @@ import SQLKit
 
 /// The back office's work lists (`DossierQueue`) and their counts. Each list is an index range scan in its
 /// own order (M0005, M0006): a person's steps on (holder_user_id, step_due_at, id), a unit's unassigned steps
-/// on (holder_unit_id, holder_user_id, step_due_at, id), the desk's and the agency's lists on
+/// on (holder_unit_id, step_due_at, id) where nobody holds them, the desk's and the agency's lists on
 /// (agency_id[, status], COALESCE(due_at, submitted_at), id), due soon and overdue on (agency_id, due_state,
 /// due_at, id). Pages continue from a keyset cursor, never an offset.
 extension DossierStore {

@@ -75,7 +75,8 @@ extension DossierStore {
     func transition(
         _ dossierID: Int64, _ step: DossierStep,
         changes: @escaping @Sendable (Dossier, any SQLDatabase) async throws -> DossierChanges = { _, _ in DossierChanges() },
-        mail: @escaping @Sendable (Dossier, any SQLDatabase) async throws -> OutgoingMail? = { _, _ in nil }
+        mail: @escaping @Sendable (Dossier, any SQLDatabase) async throws -> OutgoingMail? = { _, _ in nil },
+        issue: @escaping @Sendable (Dossier, any SQLDatabase) async throws -> Void = { _, _ in }
     ) async throws -> Dossier {
         try await database.transaction { db in
             guard let current = try await Self.dossier(id: dossierID, in: db) else { throw DossierError.notFound }
@@ -114,6 +115,7 @@ extension DossierStore {
             }
             guard let saved = try await Self.dossier(id: dossierID, in: db) else { throw DossierError.notSaved }
             if let message = try await mail(saved, db) { try await Outbox.enqueue(message, in: db) }
+            try await issue(saved, db)
             return saved
         }
     }

@@ -1,0 +1,138 @@
+import Foundation
+import SQLKit
+
+/// Issues the standard slip of a step as a PDF at the moment of the step, inside the step's transaction: the
+/// receipt and appointment (01) at acceptance, the supplement request (02), the refusal (03), the apology with
+/// its new date (04), and the control slip (05) when the dossier leaves processing (returned or stopped). The
+/// bytes go to the file store (named by content) and a `dossier_slips` row records them: a slip never changes
+/// afterwards, whatever later layouts look like. Its QR code is the dossier's public lookup URL.
+struct DossierSlips: Sendable {
+    let renderer: SlipRenderer
+    let fileStore: any FileStore
+    let publicURL: String
+
+    /// The layout the slips are printed with today; each slip keeps the version it was issued under.
+    static let layoutVersion = "TT 01/2018/TT-VPCP – bố cục 1"
+
+    /// The form a step issues, if any.
+    static func form(for action: DossierAction) -> String? {
+        switch action {
+        case .accept: "01"
+        case .requestSupplement: "02"
+        case .refuse: "03"
+        case .apologize: "04"
+        case .returnResult, .stop: "05"
+        default: nil
+        }
+    }
+
+    func issue(after action: DossierAction, _ dossier: Dossier, by staff: User, note: String, procedure: Procedure?, at: Int64,
+               in db: any SQLDatabase) async throws {
+        guard let form = Self.form(for: action), let code = dossier.code else { return }
+        guard let applicant = try await UserStore.user(id: dossier.applicantID, in: db) else { throw DossierError.notSaved }
+        let number = try await Self.nextNumber(form: form, dossier: dossier, at: at, in: db)
+        let province = try await db.raw("SELECT province FROM agencies WHERE code = \(bind: dossier.agencyCode)").first()?
+            .decode(column: "province", as: String.self) ?? ""
+        let heading = SlipHeading(
+            agencyName: dossier.agencyName.uppercased(), place: province, slipNumber: number, dossierCode: code, issuedAt: at,
+            layoutVersion: Self.layoutVersion, lookupURL: publicURL + "/tra-cuu?ma=" + code)
+        let name = dossier.applicantName.nonEmpty ?? applicant.displayName
+        let receivedAt = dossier.acceptedAt ?? dossier.submittedAt ?? at
+        let bytes: [UInt8]
+        switch form {
+        case "01":
+            let attachments = try await DossierStore.attachments(dossierID: dossier.id, in: db).filter { $0.kind == .applicant }
+            let documents = (procedure?.requiredDocuments ?? []).compactMap { document -> ReceivedDocument? in
+                let files = attachments.filter { $0.documentPosition == document.position }.count
+                return files == 0 ? nil : ReceivedDocument(name: document.name, form: document.originals > 0 ? "Bản chính" : "Bản sao", count: files)
+            }
+            bytes = try renderer.receipt(ReceiptSlip(
+                heading: heading, applicantName: name, applicantAddress: applicant.address, applicantPhone: applicant.phone,
+                applicantEmail: applicant.email, procedureName: dossier.procedureName, documents: documents,
+                numberOfSets: 1, processingDays: procedure?.processingDays ?? 0, receivedAt: receivedAt, dueAt: dossier.dueAt ?? at,
+                resultCollectedAt: dossier.deliveryMethod.map { $0.label + (dossier.deliveryAddress.map { ": \($0)" } ?? "") } ?? "",
+                receiverName: staff.displayName))
+        case "02":
+            bytes = try renderer.supplementRequest(SupplementRequestSlip(
+                heading: heading, applicantName: name, procedureName: dossier.procedureName, receivedAt: receivedAt,
+                items: note.split(whereSeparator: \.isNewline).map(String.init), officerName: staff.displayName))
+        case "03":
+            bytes = try renderer.refusal(RefusalSlip(
+                heading: heading, applicantName: name, procedureName: dossier.procedureName, receivedAt: receivedAt, reason: note,
+                officerName: staff.displayName))
+        case "04":
+            let apology = try await db.raw("""
+                SELECT previous_due_at, new_due_at FROM dossier_apologies WHERE dossier_id = \(bind: dossier.id) ORDER BY id DESC
+                """).first()
+            bytes = try renderer.apology(ApologySlip(
+                heading: heading, applicantName: name, procedureName: dossier.procedureName, receivedAt: receivedAt,
+                originalDueAt: try apology?.decode(column: "previous_due_at") ?? dossier.dueAt ?? at,
+                newDueAt: try apology?.decode(column: "new_due_at") ?? dossier.dueAt ?? at, reason: note, signerName: staff.displayName))
+        default:
+            let rows = try await DossierStore.handovers(dossierID: dossier.id, in: db)
+            let steps = rows.enumerated().map { index, row in
+                ControlStep(
+                    fromUnit: index == 0 ? "Người nộp hồ sơ" : rows[index - 1].unitName ?? "", fromPerson: row.handedByName ?? name,
+                    toUnit: row.unitName ?? "", toPerson: row.receivedByName ?? "", handedAt: row.receivedAt,
+                    timeliness: row.outcome.map { switch $0 { case .early: .early; case .onTime: .onTime; case .late: .late } },
+                    note: row.stepName + (row.note.isEmpty ? "" : " – " + row.note))
+            }
+            bytes = try renderer.control(ControlSlip(
+                heading: heading, applicantName: name, procedureName: dossier.procedureName, receivedAt: receivedAt,
+                dueAt: dossier.dueAt ?? at, steps: steps))
+        }
+        let file = try await fileStore.write(bytes: bytes)
+        try await db.raw("""
+            INSERT INTO dossier_slips (dossier_id, form, number, sha256, size_bytes, layout_version, created_at)
+            VALUES (\(bind: dossier.id), \(bind: form), \(bind: number), \(bind: file.sha256), \(bind: file.size),
+                \(bind: Self.layoutVersion), \(bind: at))
+            """).run()
+    }
+
+    /// "0001/2026": the agency's running number of that form in the year.
+    static func nextNumber(form: String, dossier: Dossier, at: Int64, in db: any SQLDatabase) async throws -> String {
+        let year = OfficeHours.civilDate(day: OfficeHours.split(at).day).year
+        guard let row = try await db.raw("""
+            INSERT INTO dossier_sequences (agency_id, day, last_value)
+            SELECT agency_id, \(bind: "slip-\(form)-\(year)"), 1 FROM dossiers WHERE id = \(bind: dossier.id)
+            ON CONFLICT (agency_id, day) DO UPDATE SET last_value = dossier_sequences.last_value + 1
+            RETURNING last_value
+            """).first()
+        else { throw DossierError.notSaved }
+        return String(format: "%04d/%d", try row.decode(column: "last_value", as: Int.self), year)
+    }
+}
+
+/// A slip as the dossier keeps it.
+struct IssuedSlip: Sendable, Equatable {
+    var id: Int64
+    var form: String
+    var number: String
+    var sha256: String
+    var size: Int64
+    var createdAt: Int64
+
+    var title: String {
+        switch form {
+        case "01": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)"
+        case "02": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)"
+        case "03": "Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)"
+        case "04": "Phiếu xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)"
+        default: "Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 05)"
+        }
+    }
+}
+
+extension DossierStore {
+    func slips(dossierID: Int64) async throws -> [IssuedSlip] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT id, form, number, sha256, size_bytes, created_at FROM dossier_slips WHERE dossier_id = \(bind: dossierID) ORDER BY id
+                """).all().map { row in
+                    IssuedSlip(id: try row.decode(column: "id"), form: try row.decode(column: "form"), number: try row.decode(column: "number"),
+                               sha256: try row.decode(column: "sha256"), size: try row.decode(column: "size_bytes"),
+                               createdAt: try row.decode(column: "created_at"))
+                }
+        }
+    }
+}
