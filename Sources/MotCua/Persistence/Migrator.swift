@@ -76,6 +76,7 @@ enum Migrations {
         M0008ResultDelivery.migration,
         M0009FirstLoginPassword.migration,
         M0010DossierSlips.migration,
+        M0011StepName.migration,
     ]
 }
 

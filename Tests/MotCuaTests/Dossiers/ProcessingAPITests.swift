@@ -52,6 +52,9 @@ struct ProcessingAPITests {
             #expect(try await APIFiling.act(browser, processor, dossier.id, "assign", to: processor.user.id).status == .forbidden)
             #expect(try await APIFiling.act(browser, head, dossier.id, "assign", to: processor.user.id).status == .ok)
             #expect(try await APIFiling.queue(browser, processor, "mine") == [dossier.id])
+            // The list names the step the dossier is at, and who holds it.
+            let mineList = try await browser.client.execute(uri: "/api/v1/staff/dossiers?queue=mine", method: .get, headers: processor.auth)
+            #expect(mineList.text.contains("\"stepName\":\"\(steps[1].name)\"") && mineList.text.contains("\"holderName\":\"Cán bộ processor\""))
             #expect(try await APIFiling.queue(browser, head, "to-assign").isEmpty)
 
             // Only the holder (or the unit head) acts; a colleague sees it read-only.

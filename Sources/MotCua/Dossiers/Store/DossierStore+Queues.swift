@@ -9,7 +9,7 @@ import SQLKit
 extension DossierStore {
     static let queueColumns = """
         d.id, d.code, p.name AS procedure_name, a.name AS agency_name, d.status, d.created_at, d.submitted_at, d.due_at,
-        d.applicant_name, d.process, d.step_position, d.step_due_at, d.due_state, d.step_due_state, hh.display_name AS holder_name
+        d.applicant_name, d.step_name, d.step_due_at, d.due_state, d.step_due_state, hh.display_name AS holder_name
         """
 
     /// The sort key of each list, as SQL and as the cursor keeps it.

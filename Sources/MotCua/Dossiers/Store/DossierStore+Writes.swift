@@ -135,7 +135,8 @@ extension DossierStore {
         if let progress = extra.progress {
             sql += """
                 , process = \(bind: try JSONColumn.encode(progress.process)), step_position = \(bind: progress.position),
-                step_role = \(bind: progress.currentStep?.role.rawValue), holder_unit_id = \(bind: progress.holderUnitID),
+                step_role = \(bind: progress.currentStep?.role.rawValue), step_name = \(bind: progress.currentStep?.name),
+                holder_unit_id = \(bind: progress.holderUnitID),
                 holder_user_id = \(bind: progress.holderUserID), step_started_at = \(bind: progress.stepStartedAt),
                 step_due_at = \(bind: progress.stepDueAt), paused_at = \(bind: progress.pausedAt),
                 due_state = \(bind: progress.dueState.rawValue), step_due_state = \(bind: progress.stepDueState.rawValue)

@@ -62,9 +62,7 @@ struct DossierStore: Sendable {
                 dueAt: try row.decode(column: "due_at"),
                 applicantName: applicantName ? try row.decode(column: "applicant_name", as: String.self) : nil)
             if applicantName {
-                let process: [ProcessStep] = try row.decode(column: "process", as: String?.self) == nil ? [] : try JSONColumn.decode(row, "process")
-                let position = try row.decode(column: "step_position", as: Int?.self)
-                summary.stepName = position.flatMap { process.indices.contains($0) ? process[$0].name : nil }
+                summary.stepName = try row.decode(column: "step_name", as: String?.self)
                 summary.holderName = try row.decode(column: "holder_name", as: String?.self)
                 summary.stepDueAt = try row.decode(column: "step_due_at")
                 summary.dueState = DueState(rawValue: try row.decode(column: "due_state")) ?? .inTime
