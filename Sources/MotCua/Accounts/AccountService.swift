@@ -70,6 +70,8 @@ struct AccountService: Sendable {
         try await database.transaction { db in
             guard let userID = try await AccountTokens.consume(token, purpose: .verifyEmail, in: db) else { return false }
             try await UserStore.markVerified(userID: userID, in: db)
+            // Dossiers the desk registered from paper for this ID number and e-mail become this account's.
+            if let user = try await UserStore.user(id: userID, in: db) { try await DeskIntake.claim(for: user, in: db) }
             return true
         }
     }

@@ -20,8 +20,18 @@ public struct User: Sendable, Equatable {
     public var unitID: Int64? = nil
     /// Created with a generated password: must set their own before anything else.
     public var mustChangePassword: Bool = false
+    /// An applicant the desk registered from paper (no sign-in): their ID number and e-mail as they gave them.
+    public var walkIn: Bool = false
+    public var walkInIDNumber: String? = nil
+    public var contactEmail: String? = nil
+
+    /// Where the applicant's notices go: the account's address, or the e-mail a walk-in applicant gave (if any).
+    var noticeEmail: String? { walkIn ? contactEmail : email }
 
     var isStaff: Bool { kind == .staff }
+
+    /// The citizen ID or tax code this applicant files with.
+    var idNumber: String? { walkIn ? walkInIDNumber : citizenID ?? taxCode }
 
     /// Staff of an agency in a role that works on its dossiers.
     var worksOnDossiers: Bool { isStaff && agencyCode != nil && (role?.worksOnDossiers ?? false) }

@@ -77,6 +77,7 @@ enum Migrations {
         M0009FirstLoginPassword.migration,
         M0010DossierSlips.migration,
         M0011StepName.migration,
+        M0012WalkInApplicants.migration,
     ]
 }
 

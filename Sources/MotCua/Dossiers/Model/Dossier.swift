@@ -71,8 +71,9 @@ extension Dossier {
     /// What the state machine needs besides the status.
     var machineState: DossierStateMachine.State { .init(status, accepted: acceptedAt != nil) }
 
-    /// Staff of the dossier's agency see it once submitted; drafts are the applicant's own.
+    /// Staff of the dossier's agency see it once submitted; online drafts are the applicant's own, while a
+    /// draft the desk is registering from paper (channels 1 and 3) is the desk's.
     func isVisible(to staff: User) -> Bool {
-        staff.worksOnDossiers && agencyCode == staff.agencyCode && status != .draft
+        staff.worksOnDossiers && agencyCode == staff.agencyCode && (status != .draft || channel != .online)
     }
 }

@@ -3,6 +3,8 @@ import Foundation
 /// What can happen to a dossier.
 public enum DossierAction: String, Sendable, Codable, CaseIterable {
     case submit, withdraw, supplement, pay
+    /// The desk registers a dossier it received on paper or by post (channels 1 and 3), as `submit` online.
+    case register
     case accept, refuse, requestSupplement, requestFee
     /// Hand the dossier on to the next step of its process (the desk to the first unit, a processor onwards).
     case forward

@@ -61,10 +61,14 @@ public enum DossierStateMachine {
 
     private static let rules: [DossierAction: [Rule]] = [
         .submit: [Rule(from: [.draft], to: .registered, allowed: applicantOnly)],
+        .register: [Rule(from: [.draft], to: .registered, allowed: staff(.receptionist))],
         // The applicant may withdraw until the desk has accepted the dossier.
         .withdraw: [Rule(from: [.registered, .supplementRequested, .feeRequested], to: .withdrawn, allowed: applicantOnly, accepted: false)],
         // A supplement answers the request: back to the desk before acceptance, back to processing after.
+        // (The desk answers for applicants of paper dossiers, who have no account: `ProcessingPolicy`.)
         .supplement: [
+            Rule(from: [.supplementRequested], to: .registered, allowed: .staff([.receptionist]), accepted: false),
+            Rule(from: [.supplementRequested], to: .processing, allowed: .staff([.receptionist]), accepted: true),
             Rule(from: [.supplementRequested], to: .registered, allowed: applicantOnly, accepted: false),
             Rule(from: [.supplementRequested], to: .processing, allowed: applicantOnly, accepted: true),
         ],

@@ -55,7 +55,7 @@ struct BackOfficeController: Sendable {
         let channels: [(DossierChannel, String)] = [(.desk, "Trực tiếp"), (.online, "Trực tuyến"), (.post, "Bưu chính")]
         return try renderer.render(BackOfficeListPage(
             chrome: PageChrome(title: "Hồ sơ của cơ quan", section: .backOffice, context: context),
-            roleLabel: context.user.role?.label ?? "",
+            roleLabel: context.user.role?.label ?? "", canIntake: context.user.role == .receptionist,
             tabs: queues.map { QueueTab(label: $0.label, url: "/mot-cua?hang-doi=\($0.slug)", count: counts[$0], current: $0 == queue) },
             queueLabel: queue.label, queueSlug: queue.slug, rows: rows, hasRows: !rows.isEmpty,
             code: query["ma"] ?? "", applicant: query["nguoi-nop"] ?? "", procedureCode: query["thu-tuc"] ?? "",
@@ -75,7 +75,12 @@ struct BackOfficeController: Sendable {
 
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
         let done = request.queryValues["thong-bao"]
-        let notice = done == "ket-qua" ? "Đã tải lên tệp kết quả." : done.flatMap(DossierAction.init(rawValue:)).map(\.doneText)
+        let notice = switch done {
+        case "ket-qua": "Đã tải lên tệp kết quả."
+        case "giay": "Đã lưu hồ sơ giấy. Quét từng giấy tờ vào hồ sơ rồi bấm “Đăng ký hồ sơ (cấp mã)”."
+        case "da-quet": "Đã lưu bản quét."
+        default: done.flatMap(DossierAction.init(rawValue:)).map(\.doneText)
+        }
         return try await render(try await dossier(context), context: context, notice: notice)
     }
 
@@ -122,7 +127,10 @@ struct BackOfficeController: Sendable {
                 agencyName: dossier.agencyName, overdue: dossier.isOverdue(now: Clock.nowMilliseconds()),
                 applicant: ApplicantFacts.items(applicant), facts: DossierFacts.items(dossier, procedure: procedure),
                 deskNote: dossier.deskNote.nonEmpty,
-                documents: DocumentSlot.slots(procedure: procedure, attachments: attachments, fileURL: fileURL, uploadURL: nil),
+                documents: DocumentSlot.slots(
+                    procedure: procedure, attachments: attachments, fileURL: fileURL,
+                    uploadURL: (try? DeskIntake.checkMayScan(dossier, context.user)) != nil
+                        ? { "/mot-cua/ho-so/\(dossier.id)/quet/\($0 + 1)?_csrf=\(context.csrfToken)" } : nil),
                 results: results, hasResults: !results.isEmpty, canAttachResult: canAttachResult,
                 resultUploadURL: "/mot-cua/ho-so/\(dossier.id)/ket-qua?_csrf=\(context.csrfToken)",
                 hasReceipt: dossier.acceptedAt != nil, progress: progress, hasProgress: !progress.isEmpty,
@@ -167,7 +175,11 @@ struct BackOfficeController: Sendable {
                 }
                 input.newDueDate = date
             }
-            _ = try await workflow.perform(action, on: dossier.id, by: context.user, input: input)
+            if action == .register {
+                _ = try await workflow.intake.register(dossier.id, by: context.user)
+            } else {
+                _ = try await workflow.perform(action, on: dossier.id, by: context.user, input: input)
+            }
         } catch let error as DossierError {
             var noteError: (DossierAction, String)?
             if case .invalidFields(let errors) = error,

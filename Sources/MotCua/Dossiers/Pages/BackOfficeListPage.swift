@@ -28,6 +28,8 @@ struct BackOfficeListPage: PageModel {
     static let template = "backoffice/list"
     var chrome: PageChrome
     var roleLabel: String
+    /// Receptionists register paper dossiers.
+    var canIntake: Bool
     var tabs: [QueueTab]
     var queueLabel: String
     var queueSlug: String

@@ -17,6 +17,7 @@ extension DossierAction {
         case .stop: "Dừng xử lý"
         case .returnResult: "Trả kết quả"
         case .submit: "Nộp hồ sơ"
+        case .register: "Đăng ký hồ sơ (cấp mã)"
         case .withdraw: "Rút hồ sơ"
         case .supplement: "Gửi hồ sơ bổ sung"
         case .pay: "Nộp phí"
@@ -26,6 +27,7 @@ extension DossierAction {
     /// The notice after the step was taken.
     var doneText: String {
         switch self {
+        case .register: "Đã đăng ký hồ sơ và cấp mã; tiếp theo: tiếp nhận hồ sơ."
         case .accept: "Đã tiếp nhận hồ sơ và gửi giấy hẹn trả kết quả cho người nộp."
         case .requestSupplement: "Đã gửi yêu cầu bổ sung hồ sơ cho người nộp."
         case .refuse: "Đã từ chối tiếp nhận và thông báo lý do cho người nộp."
@@ -44,6 +46,7 @@ extension DossierAction {
     var applicantHistoryText: String {
         switch self {
         case .submit: "Bạn đã nộp hồ sơ trực tuyến."
+        case .register: "Bộ phận một cửa đăng ký hồ sơ nộp trực tiếp hoặc qua bưu chính."
         case .withdraw: "Bạn đã rút hồ sơ."
         case .supplement: "Bạn đã bổ sung hồ sơ."
         case .pay: "Bạn đã nộp phí, lệ phí."

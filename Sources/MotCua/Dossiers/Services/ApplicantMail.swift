@@ -3,10 +3,11 @@ import Foundation
 /// The mail the applicant gets after a step of the back office (SPEC: "the applicant is told by email").
 enum ApplicantMail {
     /// The acknowledgement of a submitted dossier, with its code.
-    static func submitted(_ dossier: Dossier, to applicant: User, publicURL: String) -> OutgoingMail {
+    static func submitted(_ dossier: Dossier, to applicant: User, publicURL: String) -> OutgoingMail? {
+        guard let email = applicant.noticeEmail else { return nil }
         let code = dossier.code ?? ""
         return OutgoingMail(
-            to: applicant.email, subject: "Đã nhận hồ sơ \(code) – Cổng dịch vụ công MotCua",
+            to: email, subject: "Đã nhận hồ sơ \(code) – Cổng dịch vụ công MotCua",
             body: """
                 Xin chào \(applicant.displayName),
 
@@ -57,6 +58,7 @@ enum ApplicantMail {
 
             Cổng dịch vụ công MotCua
             """
-        return OutgoingMail(to: applicant.email, subject: subject, body: body)
+        guard let email = applicant.noticeEmail else { return nil }
+        return OutgoingMail(to: email, subject: subject, body: body)
     }
 }

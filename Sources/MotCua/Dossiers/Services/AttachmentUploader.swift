@@ -31,6 +31,22 @@ struct AttachmentUploader: Sendable {
         }
     }
 
+    /// A scan of a paper document, made by the desk for a dossier received at the desk or by post.
+    func storeScan<Chunks: AsyncSequence & Sendable>(
+        _ chunks: Chunks, declaredLength: Int64?, fileName: @Sendable () -> String?, dossier: Dossier, position: Int, staff: User
+    ) async throws -> Stored where Chunks.Element == ByteBuffer {
+        try DeskIntake.checkMayScan(dossier, staff)
+        guard let document = try await service.procedure(of: dossier).requiredDocuments.first(where: { $0.position == position }) else {
+            throw UploadError.noSuchDocument
+        }
+        let limits = self.limits
+        return try await write(chunks, declaredLength: declaredLength, fileName: fileName, dossier: dossier, formats: document.formats) {
+            try await service.store.addAttachment(
+                dossierID: dossier.id, position: position, file: $0, contentType: $1, displayName: $2, kind: .applicant,
+                maxDossierBytes: limits.maxDossierBytes, maxFileBytes: limits.maxFileBytes)
+        }
+    }
+
     /// A result file of the agency (a decision, a certificate), attached by the processor or the leader
     /// while the dossier is being processed.
     func storeResult<Chunks: AsyncSequence & Sendable>(

@@ -81,7 +81,7 @@ struct DossierService: Sendable {
                 let code = try await DossierStore.allocateCode(dossierID: current.id, agencyCode: current.agencyCode, day: day, in: db)
                 return DossierChanges(
                     code: code, submittedAt: step.at, applicantName: applicant.displayName,
-                    applicantIDNumber: applicant.citizenID ?? applicant.taxCode)
+                    applicantIDNumber: applicant.idNumber)
             }, mail: { saved, _ in
                 ApplicantMail.submitted(saved, to: applicant, publicURL: links)
             })

@@ -16,6 +16,9 @@ struct DossierWorkflow: Sendable {
     /// Issues the step's slip as a PDF kept with the dossier; nil issues none.
     var slips: DossierSlips? = nil
 
+    /// The desk's intake of paper dossiers, on the same storage.
+    var intake: DeskIntake { DeskIntake(database: database, store: store, catalog: catalog, publicURL: publicURL) }
+
     /// A submitted dossier of the staff member's own agency; anything else is "not found".
     func dossier(_ id: Int64, for staff: User) async throws -> Dossier {
         try Self.checkWorksOnDossiers(staff)

@@ -39,6 +39,9 @@ enum ProcessingPolicy {
             default:
                 return nil
             }
+        case .supplement:
+            // Online applicants answer themselves; the desk answers for paper dossiers (scans added first).
+            return dossier.channel == .online ? .forbidden("Người nộp tự gửi hồ sơ bổ sung trên Cổng dịch vụ công.") : nil
         case .assign:
             return mayAssign(dossier, staff) ? nil
                 : .forbidden("Chỉ trưởng đơn vị đang giữ hồ sơ hoặc lãnh đạo được phân công xử lý.")

@@ -67,6 +67,14 @@ struct ProcessingSteps: Sendable {
             changes.deskNote = note
         case .refuse, .requestSupplement:
             changes.deskNote = note
+        case .supplement:
+            // The desk answers a paper dossier's supplement: the clock restarts as when an applicant answers online.
+            changes.deskNote = ""
+            if dossier.progress.isPaused {
+                let (progress, dueAt) = clock.resumed(dossier, at: at)
+                changes.progress = progress
+                changes.dueAt = dueAt
+            }
         case .stop:
             changes.deskNote = note
             changes.closeHandoverAt = at

@@ -4,23 +4,28 @@ import SQLKit
 /// The writes of `DossierStore`: drafts, attachments, the one status transition, and cleanup.
 extension DossierStore {
     /// A new draft of `procedureID` for the applicant.
-    func insertDraft(applicantID: Int64, procedureID: Int64, input: DraftInput) async throws -> Dossier {
+    func insertDraft(applicantID: Int64, procedureID: Int64, input: DraftInput, channel: DossierChannel = .online) async throws -> Dossier {
+        try await database.transaction { db in
+            try await Self.insertDraft(applicantID: applicantID, procedureID: procedureID, input: input, channel: channel, in: db)
+        }
+    }
+
+    static func insertDraft(applicantID: Int64, procedureID: Int64, input: DraftInput, channel: DossierChannel,
+                            in db: any SQLDatabase) async throws -> Dossier {
         let now = Clock.nowMilliseconds()
         let values = try JSONColumn.encode(input.values)
-        return try await database.transaction { db in
-            guard let row = try await db.raw("""
+        guard let row = try await db.raw("""
                 INSERT INTO dossiers (procedure_id, agency_id, applicant_id, status, channel, request_summary, form_values,
                     delivery_method, delivery_address, created_at, updated_at)
-                SELECT p.id, p.agency_id, \(bind: applicantID), \(bind: DossierStatus.draft.rawValue), \(bind: DossierChannel.online.rawValue),
+                SELECT p.id, p.agency_id, \(bind: applicantID), \(bind: DossierStatus.draft.rawValue), \(bind: channel.rawValue),
                     \(bind: input.requestSummary), \(bind: values), \(bind: input.deliveryMethod?.rawValue),
                     \(bind: input.deliveryAddress), \(bind: now), \(bind: now)
                 FROM procedures p WHERE p.id = \(bind: procedureID)
                 RETURNING id
                 """).first(),
                 let dossier = try await Self.dossier(id: try row.decode(column: "id"), in: db)
-            else { throw DossierError.notSaved }
-            return dossier
-        }
+        else { throw DossierError.notSaved }
+        return dossier
     }
 
     /// Replaces what the applicant entered on a draft (the files stay); a dossier submitted meanwhile is a conflict.
