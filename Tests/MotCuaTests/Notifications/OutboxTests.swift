@@ -13,7 +13,7 @@ private func smtpSettings(port: Int) -> AppConfiguration.SMTPSettings {
 }
 
 /// Waits up to `seconds` for `condition`.
-private func eventually(seconds: Double = 15, _ condition: () async throws -> Bool) async throws -> Bool {
+private func eventually(seconds: Double = 45, _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
