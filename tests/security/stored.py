@@ -170,4 +170,10 @@ def payload_staff(staff_client) -> PayloadStaff:
     page = agency_admin.get_page("/quan-tri/can-bo")
     match = re.search(r'<code class="token">([^<]+)</code>', page.text)
     assert page.status_code == 200 and match, portal.describe(page)
-    return PayloadStaff(name, email, html.unescape(match.group(1)), page.text)
+    # A generated password is set anew at first login, before anything else (/tai-khoan/dat-mat-khau).
+    generated, own = html.unescape(match.group(1)), "Payload-staff-2026-rieng"
+    first = portal.sign_in(agency_admin.base, email, generated)
+    answer = first.post_form("/tai-khoan/dat-mat-khau", {
+        "current_password": generated, "password": own, "password_confirmation": own})
+    assert answer.status_code == 303, portal.describe(answer)
+    return PayloadStaff(name, email, own, page.text)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import urllib.parse
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
@@ -38,13 +39,21 @@ class BackOffice:
     stopped: int = 0
 
 
-def act(staff: portal.Client, dossier_id: int, action: str, note: str = "") -> None:
-    """One decision through the staff page's form (POST /mot-cua/ho-so/{id}/xu-ly): 303 back to the dossier."""
-    data = {"action": action}
+def act(staff: portal.Client, dossier_id: int, action: str, note: str = "", **extra: str) -> None:
+    """One decision through the staff page's form (POST /mot-cua/ho-so/{id}/xu-ly): 303 back to the same dossier."""
+    data = {"action": action, **extra}
     if note:
         data["note"] = note
     answer = staff.post_form(f"/mot-cua/ho-so/{dossier_id}/xu-ly", data)
     assert answer.status_code == 303, f"{action}: " + portal.describe(answer)
+    location = answer.headers.get("Location", "")
+    assert location.startswith(f"/mot-cua/ho-so/{dossier_id}?"), f"{action}: redirected to {location!r}, not back to the dossier"
+
+
+# Returning the result: whatever the applicant chose (desk, post, online), what the desk records.
+RETURN_FIELDS = {"collector_name": "Nguyễn Văn An", "collector_id_number": "001099000111",
+                 "tracking_number": "EL123456789VN",
+                 "sent_on": (datetime.now(timezone(timedelta(hours=7)))).date().isoformat()}
 
 
 def capture(client: portal.Client, path: str) -> str:
@@ -74,7 +83,9 @@ def backoffice(server, individual, organization, staff_client, payload_staff) ->
     # Accepted by the receptionist whose name and e-mail are payloads.
     act(payload_receptionist, dossier, "accept")
     office.pages["receipt slip"] = capture(receptionist, f"/mot-cua/ho-so/{dossier}/phieu-tiep-nhan")
-    act(processor, dossier, "startProcessing")
+    # The process: the desk forwards to the unit (its demo processor works there), the processor to the
+    # unit's second step and to the leaders' unit; nobody is chosen, so each step waits in its unit's pool.
+    act(receptionist, dossier, "forward")
     answer = requests.put(
         f"{server.url}/api/v1/staff/dossiers/{dossier}/result-files", data=portal.PDF_BYTES, timeout=portal.TIMEOUT,
         headers={"Authorization": f"Bearer {office.tokens['chuyenvien.h06']}", "Content-Type": "application/pdf",
@@ -83,8 +94,10 @@ def backoffice(server, individual, organization, staff_client, payload_staff) ->
     answer = processor.post_file(f"/mot-cua/ho-so/{dossier}/ket-qua", "file", RESULT_FILES["page"],
                                  portal.PDF_BYTES + b"% 2\n%%EOF\n")
     assert answer.status_code == 303, "result file through the staff form: " + portal.describe(answer)
+    act(processor, dossier, "forward")
+    act(processor, dossier, "forward")
     act(leader, dossier, "finish")
-    act(receptionist, dossier, "returnResult")
+    act(receptionist, dossier, "returnResult", **RETURN_FIELDS)
     office.pages["citizen dossier, returned"] = capture(citizen, f"/ho-so/{dossier}")
     office.pages["staff dossier, returned"] = capture(receptionist, f"/mot-cua/ho-so/{dossier}")
 
@@ -94,7 +107,7 @@ def backoffice(server, individual, organization, staff_client, payload_staff) ->
 
     office.stopped = individual.spare[1]
     act(receptionist, office.stopped, "accept")
-    act(processor, office.stopped, "startProcessing")
+    act(receptionist, office.stopped, "forward")
     act(leader, office.stopped, "stop", NOTES["stop"])
     office.pages["citizen dossier, stopped"] = capture(citizen, f"/ho-so/{office.stopped}")
     office.pages["staff dossier, stopped"] = capture(leader, f"/mot-cua/ho-so/{office.stopped}")
