@@ -110,6 +110,14 @@ public struct OfficeHours: Sendable, Equatable, CustomStringConvertible {
     static func instant(day: Int64, timeOfDay: Int64) -> Int64 { day * dayLength + timeOfDay - utcOffset }
 
     static func civilDate(day: Int64) -> CivilDate { CivilDate(julianDay: epochJulianDay + Int(day)) }
+
+    /// The Vietnam calendar day of a moment.
+    static func civilDate(of instant: Int64) -> CivilDate { civilDate(day: split(instant).day) }
+
+    /// The moment `timeOfDay` milliseconds after the start of `date`, Vietnam time.
+    static func instant(on date: CivilDate, timeOfDay: Int64 = 0) -> Int64 {
+        instant(day: Int64(date.julianDay - epochJulianDay), timeOfDay: timeOfDay)
+    }
 }
 
 /// Working days by local day number, with each year's public holidays computed once.

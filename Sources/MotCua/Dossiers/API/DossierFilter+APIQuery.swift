@@ -32,7 +32,7 @@ extension DossierFilter {
             guard let day = CivilDate(iso: raw) else {
                 throw PortalError.badRequest("Ngày phải có dạng YYYY-MM-DD.", fields: [.init(name: name, reason: "format")])
             }
-            let start = OfficeHours.instant(day: Int64(day.julianDay - OfficeHours.epochJulianDay) + (isEnd ? 1 : 0), timeOfDay: 0)
+            let start = OfficeHours.instant(on: isEnd ? day.adding(days: 1) : day)
             if isEnd { submittedBefore = start } else { submittedFrom = start }
         }
     }

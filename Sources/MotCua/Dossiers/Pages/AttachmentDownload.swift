@@ -16,12 +16,7 @@ struct AttachmentDownload: Sendable {
               let attachment = try await store.attachments(dossierID: dossier.id).first(where: { $0.id == attachmentID }),
               attachment.kind == .applicant || resultsVisible
         else { throw PortalError.notFound("Không tìm thấy tệp này.") }
-        let body: ResponseBody
-        if let path = fileStore.localPath(sha256: attachment.sha256) {
-            body = try await FileIO().loadFile(path: path, context: context)
-        } else {
-            body = ResponseBody(byteBuffer: try await fileStore.read(sha256: attachment.sha256))
-        }
+        let body = try await fileBody(sha256: attachment.sha256, context: context)
         return Response(
             status: .ok,
             headers: [
@@ -38,12 +33,7 @@ struct AttachmentDownload: Sendable {
         guard let slipID, let code = dossier.code, let slip = try await store.slips(dossierID: dossier.id).first(where: { $0.id == slipID }) else {
             throw PortalError.notFound("Không tìm thấy phiếu này.")
         }
-        let body: ResponseBody
-        if let path = fileStore.localPath(sha256: slip.sha256) {
-            body = try await FileIO().loadFile(path: path, context: context)
-        } else {
-            body = ResponseBody(byteBuffer: try await fileStore.read(sha256: slip.sha256))
-        }
+        let body = try await fileBody(sha256: slip.sha256, context: context)
         return Response(
             status: .ok,
             headers: [
@@ -53,5 +43,13 @@ struct AttachmentDownload: Sendable {
                 .cacheControl: "private, no-store",
             ],
             body: body)
+    }
+
+    /// A stored file as a response body: streamed from disk in chunks where the store is local.
+    private func fileBody(sha256: String, context: some RequestContext) async throws -> ResponseBody {
+        if let path = fileStore.localPath(sha256: sha256) {
+            return try await FileIO().loadFile(path: path, context: context)
+        }
+        return ResponseBody(byteBuffer: try await fileStore.read(sha256: sha256))
     }
 }

@@ -20,7 +20,7 @@ extension DossierFilter {
                 problem = problem ?? "Ngày phải có dạng năm-tháng-ngày (YYYY-MM-DD)."
                 continue
             }
-            let start = OfficeHours.instant(day: Int64(day.julianDay - OfficeHours.epochJulianDay) + (isEnd ? 1 : 0), timeOfDay: 0)
+            let start = OfficeHours.instant(on: isEnd ? day.adding(days: 1) : day)
             if isEnd { filter.submittedBefore = start } else { filter.submittedFrom = start }
         }
         return (filter, problem)
@@ -31,7 +31,7 @@ extension DossierFilter {
         [
             "ma": code, "nguoi-nop": applicant, "thu-tuc": procedureCode, "trang-thai": status.map { String($0.rawValue) },
             "kenh": channel.map { String($0.rawValue) },
-            "tu-ngay": submittedFrom.map { OfficeHours.civilDate(day: OfficeHours.split($0).day).description },
+            "tu-ngay": submittedFrom.map { OfficeHours.civilDate(of: $0).description },
             "den-ngay": submittedBefore.map { OfficeHours.civilDate(day: OfficeHours.split($0).day - 1).description },
         ]
     }

@@ -22,7 +22,7 @@ struct TrackingBookController: Sendable {
         let agency = context.user.agencyCode ?? ""
         let query = request.queryValues
         let units = try await UnitStore(database: workflow.database).units(agencyCode: agency)
-        let today = OfficeHours.civilDate(day: OfficeHours.split(Clock.nowMilliseconds()).day)
+        let today = OfficeHours.civilDate(of: Clock.nowMilliseconds())
         let monthStart = CivilDate(today.year, today.month, 1)
         var problem: String?
         let from = query["tu-ngay"]?.nonEmpty.map { CivilDate(iso: $0) } ?? monthStart
@@ -38,7 +38,7 @@ struct TrackingBookController: Sendable {
                 problem = "Đơn vị không thuộc cơ quan."
             } else {
                 rows = try await workflow.store.trackingBook(
-                    agencyCode: agency, from: Self.start(of: from), before: Self.start(of: to.adding(days: 1)), unitID: unitID)
+                    agencyCode: agency, from: OfficeHours.instant(on: from), before: OfficeHours.instant(on: to.adding(days: 1)), unitID: unitID)
             }
         } else {
             problem = "Ngày phải có dạng năm-tháng-ngày (YYYY-MM-DD)."
@@ -81,10 +81,6 @@ struct TrackingBookController: Sendable {
             [row.address, row.phone].filter { !$0.isEmpty }.joined(separator: "; "),
             time(row.receivedAt), time(row.dueAt), time(row.sentAt), time(row.finishedAt), time(row.returnedAt),
         ]
-    }
-
-    static func start(of day: CivilDate) -> Int64 {
-        OfficeHours.instant(day: Int64(day.julianDay - OfficeHours.epochJulianDay), timeOfDay: 0)
     }
 
     static func link(_ parameters: [String: String?]) -> String {

@@ -91,7 +91,7 @@ struct DossierSlips: Sendable {
 
     /// "0001/2026": the agency's running number of that form in the year.
     static func nextNumber(form: String, dossier: Dossier, at: Int64, in db: any SQLDatabase) async throws -> String {
-        let year = OfficeHours.civilDate(day: OfficeHours.split(at).day).year
+        let year = OfficeHours.civilDate(of: at).year
         guard let row = try await db.raw("""
             INSERT INTO dossier_sequences (agency_id, day, last_value)
             SELECT agency_id, \(bind: "slip-\(form)-\(year)"), 1 FROM dossiers WHERE id = \(bind: dossier.id)

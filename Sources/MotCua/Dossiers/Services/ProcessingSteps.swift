@@ -90,7 +90,7 @@ struct ProcessingSteps: Sendable {
             try await enter(progress.process.count - 1, of: &progress, dossier: dossier, receiver: nil, handedBy: staff.id,
                             into: &changes, in: db)
         case .returnResult:
-            let today = OfficeHours.civilDate(day: OfficeHours.split(at).day)
+            let today = OfficeHours.civilDate(of: at)
             switch ResultDelivery.checked(method: dossier.deliveryMethod ?? .desk, input: input, today: today) {
             case .success(var delivery):
                 delivery.recordedAt = at
@@ -173,7 +173,7 @@ struct ProcessingSteps: Sendable {
         }
         // The new appointment keeps the time of day of the old one.
         let timeOfDay = OfficeHours.split(current).timeOfDay
-        let newDue = OfficeHours.instant(day: Int64(date.julianDay - OfficeHours.epochJulianDay), timeOfDay: timeOfDay)
+        let newDue = OfficeHours.instant(on: date, timeOfDay: timeOfDay)
         guard newDue > current else {
             throw DossierError.invalidFields([
                 "new_due_date": "Ngày hẹn mới phải sau ngày hẹn hiện tại (\(VietnameseFormat.dateTime(current))).",
