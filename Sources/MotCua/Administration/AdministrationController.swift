@@ -148,7 +148,7 @@ struct AdministrationController: Sendable {
             throw PortalError(status: .forbidden, message: "Chỉ quản trị hệ thống mới xem được hộp thư đi.")
         }
         let messages = try await Outbox.recent(limit: 100, in: database).map {
-            OutboxRow(createdAt: VietnameseFormat.dateTime($0.createdAt), recipient: $0.recipient, subject: $0.subject,
+            OutboxRow(createdAt: VietnameseFormat.dateTime($0.createdAt), channel: $0.channel.label, recipient: $0.recipient, subject: $0.subject,
                       status: $0.status.label,
                       lastError: $0.lastError, body: redactLinks ? Self.redacted($0.bodyText) : $0.bodyText)
         }
@@ -156,7 +156,7 @@ struct AdministrationController: Sendable {
         return try renderer.render(OutboxPage(
             chrome: PageChrome(title: "Hộp thư đi", section: .outbox, context: context), modeText: mailMode, messages: messages,
             failedNotice: failed == 0 ? nil
-                : "\(failed) thư không gửi được (máy chủ thư từ chối hẳn, hoặc đã thử hết số lần). Hãy kiểm tra địa chỉ người nhận và cấu hình máy chủ thư."))
+                : "\(failed) thư hoặc tin nhắn không gửi được (máy chủ thư hay cổng SMS từ chối hẳn, hoặc đã thử hết số lần). Hãy kiểm tra người nhận và cấu hình máy chủ thư, cổng SMS."))
     }
 }
 

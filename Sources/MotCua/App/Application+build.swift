@@ -18,6 +18,7 @@ public struct AppDependencies: Sendable {
     let apiTokens: APITokenStore
     let cookies: SessionCookies
     let mailer: any Mailer
+    let smsSender: any SMSSender
     let dossiers: DossierService
     let workflow: DossierWorkflow
     /// Opened when `prepare()` has migrated the schema; background services wait for it.
@@ -60,11 +61,14 @@ public struct AppDependencies: Sendable {
         } else {
             self.mailer = LogMailer(logger: logger)
         }
+        self.smsSender = configuration.sms.map {
+            SMSGateway(settings: SMSGateway.Settings(url: $0.url, apiKey: $0.apiKey, sender: $0.sender)) as any SMSSender
+        } ?? LogSMSSender(logger: logger)
     }
 
     /// Delivers the outbox in the background while the portal runs.
     var outboxDelivery: OutboxDelivery {
-        OutboxDelivery(database: database, mailer: mailer, logger: logger, ready: schemaReady, interval: configuration.outboxInterval,
+        OutboxDelivery(database: database, mailer: mailer, logger: logger, sms: smsSender, ready: schemaReady, interval: configuration.outboxInterval,
                        metrics: metrics)
     }
 
@@ -88,8 +92,10 @@ public struct AppDependencies: Sendable {
 
     /// What the outbox page says about where mail goes.
     var mailMode: String {
-        configuration.smtp.map { "Thư được gửi qua máy chủ SMTP \($0.host):\($0.port)." }
-            ?? "Chưa cấu hình máy chủ SMTP: thư được ghi vào nhật ký hệ thống và hiển thị tại đây."
+        (configuration.smtp.map { "Thư được gửi qua máy chủ SMTP \($0.host):\($0.port)." }
+            ?? "Chưa cấu hình máy chủ SMTP: thư được ghi vào nhật ký hệ thống và hiển thị tại đây.") + " "
+            + (configuration.sms.map { "SMS được gửi qua cổng \(URLComponents(string: $0.url)?.host ?? "") với tên định danh \($0.sender)." }
+                ?? "Chưa cấu hình cổng SMS: tin nhắn được ghi vào nhật ký hệ thống và hiển thị tại đây.")
     }
 
     /// Schema first, then the demo catalog into an empty database when configured.

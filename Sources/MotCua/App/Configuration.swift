@@ -32,6 +32,9 @@ public struct AppConfiguration: Sendable {
     /// SMTP server for outgoing mail; nil writes mail to the log and the administrator's outbox page.
     public var smtp: SMTPSettings?
     public var mailFrom: String = "khong-tra-loi@motcua.local"
+    /// SMS gateway for text notices (`MOTCUA_SMS_GATEWAY_URL`, `MOTCUA_SMS_API_KEY`, `MOTCUA_SMS_SENDER`);
+    /// nil writes SMS to the log and the administrator's outbox page.
+    public var sms: SMSSettings?
     /// Upload limits for dossier files (`MOTCUA_MAX_FILE_MB`, `MOTCUA_MAX_DOSSIER_MB`).
     public var maxFileBytes: Int64 = 20 * 1_048_576
     public var maxDossierBytes: Int64 = 100 * 1_048_576
@@ -68,6 +71,19 @@ public struct AppConfiguration: Sendable {
         public var password: String?
         /// "starttls" (required), "opportunistic" or "none".
         public var security: String
+    }
+
+    public struct SMSSettings: Sendable, Equatable {
+        public var url: String
+        public var apiKey: String
+        /// The brand name the messages come from.
+        public var sender: String
+
+        public init(url: String, apiKey: String, sender: String) {
+            self.url = url
+            self.apiKey = apiKey
+            self.sender = sender
+        }
     }
 
     public init() {}
@@ -132,6 +148,20 @@ public struct AppConfiguration: Sendable {
             configuration.smtp = SMTPSettings(
                 host: host, port: port, username: environment["MOTCUA_SMTP_USERNAME"],
                 password: environment["MOTCUA_SMTP_PASSWORD"], security: security)
+        }
+        if let url = environment["MOTCUA_SMS_GATEWAY_URL"], !url.isEmpty {
+            guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
+                  components.host?.isEmpty == false else {
+                throw ConfigurationError.invalid("MOTCUA_SMS_GATEWAY_URL", "expected an http:// or https:// address, got '\(url)'")
+            }
+            guard let key = environment["MOTCUA_SMS_API_KEY"], !key.isEmpty else {
+                throw ConfigurationError.invalid("MOTCUA_SMS_API_KEY", "required with MOTCUA_SMS_GATEWAY_URL")
+            }
+            let sender = environment["MOTCUA_SMS_SENDER"].flatMap { $0.isEmpty ? nil : $0 } ?? "MOTCUA"
+            guard sender.count <= 11, sender.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }) else {
+                throw ConfigurationError.invalid("MOTCUA_SMS_SENDER", "expected a brand name of at most 11 letters and digits, got '\(sender)'")
+            }
+            configuration.sms = SMSSettings(url: url, apiKey: key, sender: sender)
         }
         if let from = environment["MOTCUA_MAIL_FROM"], !from.isEmpty {
             guard Identifiers.isEmail(from) else {

@@ -45,6 +45,9 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     DossierController(service: dependencies.dossiers, uploader: uploader, downloads: downloads, renderer: dependencies.renderer)
         .addRoutes(to: router)
     StaffDossierAPIController(workflow: dependencies.workflow, uploader: uploader, downloads: downloads).addRoutes(to: api)
+    NoticeTemplateController(
+        store: NoticeTemplateStore(database: dependencies.database), database: dependencies.database, renderer: dependencies.renderer,
+        publicURL: dependencies.configuration.publicURL).addRoutes(to: router)
     CalendarController(overrides: CalendarOverrides(database: dependencies.database), renderer: dependencies.renderer)
         .addRoutes(to: router)
     BackOfficeController(workflow: dependencies.workflow, uploader: uploader, downloads: downloads, renderer: dependencies.renderer)

@@ -16,6 +16,7 @@ public struct PageChrome: Sendable {
     var isOutbox: Bool
     var isBackOffice: Bool
     var isCalendar: Bool
+    var isNoticeTemplates: Bool
     var signedIn: Bool
     var userName: String?
     var isStaff: Bool
@@ -27,7 +28,7 @@ public struct PageChrome: Sendable {
     /// For the sign-out form in the header; empty on pages shared by everyone (cached).
     var csrfToken: String
 
-    enum Section: String, Sendable { case none, home, catalog, account, lookup, dossiers, staffAdmin, unitAdmin, outbox, backOffice, calendar }
+    enum Section: String, Sendable { case none, home, catalog, account, lookup, dossiers, staffAdmin, unitAdmin, outbox, backOffice, calendar, noticeTemplates }
 
     init(title: String, section: Section = .none, searchText: String = "", user: User? = nil, csrfToken: String = "") {
         self.title = title
@@ -42,6 +43,7 @@ public struct PageChrome: Sendable {
         self.isOutbox = section == .outbox
         self.isBackOffice = section == .backOffice
         self.isCalendar = section == .calendar
+        self.isNoticeTemplates = section == .noticeTemplates
         self.signedIn = user != nil
         self.userName = user?.displayName
         self.isStaff = user?.isStaff ?? false

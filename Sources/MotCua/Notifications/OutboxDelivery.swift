@@ -4,7 +4,7 @@ import SQLKit
 import Prometheus
 import ServiceLifecycle
 
-/// Delivers due outbox messages; retries temporary failures with exponential backoff and gives up after
+/// Delivers due outbox messages (mail through the mailer, SMS through the gateway); retries temporary failures with exponential backoff and gives up after
 /// `maxAttempts`; a permanent failure (an SMTP 5xx) stops at once and shows on the administrator's outbox
 /// page. Claims a message before sending it and renews the claim while the SMTP session lasts, so two
 /// portal processes never both send it, however slow the server is.
@@ -12,6 +12,8 @@ struct OutboxDelivery: Service {
     let database: any Database
     let mailer: any Mailer
     let logger: Logger
+    /// Where text messages go; nil writes them to the log (no gateway configured).
+    var sms: (any SMSSender)? = nil
     /// Opened once the schema exists: delivery waits for migrations.
     var ready: ReadySignal? = nil
     var interval: Duration = .seconds(2)
@@ -44,7 +46,7 @@ struct OutboxDelivery: Service {
         let now = Clock.nowMilliseconds()
         let due = try await database.read { db in
             try await db.raw("""
-                SELECT id, recipient, subject, body_text, status, attempts, last_error, created_at, sent_at
+                SELECT \(Outbox.columns)
                 FROM outbox WHERE status = \(bind: OutboxStatus.pending.rawValue) AND next_attempt_at <= \(bind: now) ORDER BY id LIMIT \(bind: limit)
                 """).all().map(Outbox.message(from:))
         }
@@ -68,7 +70,8 @@ struct OutboxDelivery: Service {
                 metrics?.makeCounter(descriptor: MetricNames.outboxDeliveryFailures, labels: [("kind", permanent ? "permanent" : "temporary")])
                     .increment()
                 let delay = baseBackoff.milliseconds * Int64(1 << min(attempts - 1, 10))
-                logger.warning("Mail delivery failed", metadata: [
+                logger.warning("Outbox delivery failed", metadata: [
+                    "channel": "\(message.channel.rawValue)",
                     "outboxID": "\(message.id)", "attempt": "\(attempts)", "permanent": "\(permanent)",
                     "error": "\(String(reflecting: error))",
                 ])
@@ -101,7 +104,12 @@ struct OutboxDelivery: Service {
     /// outlives the claim and lets another process send the same mail.
     private func sendKeepingClaim(_ message: OutboxMessage) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await mailer.send(message) }
+            group.addTask {
+                switch message.channel {
+                case .mail: try await mailer.send(message)
+                case .sms: try await (sms ?? LogSMSSender(logger: logger)).send(message)
+                }
+            }
             group.addTask {
                 while true {
                     try await Task.sleep(for: claimLease / 3)

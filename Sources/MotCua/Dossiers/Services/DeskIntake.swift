@@ -137,9 +137,9 @@ struct DeskIntake: Sendable {
             guard let applicant = try await UserStore.user(id: current.applicantID, in: db) else { throw DossierError.notSaved }
             let code = try await DossierStore.allocateCode(dossierID: current.id, agencyCode: current.agencyCode, day: day, in: db)
             return DossierChanges(code: code, submittedAt: step.at, applicantName: applicant.displayName, applicantIDNumber: applicant.idNumber)
-        }, mail: { saved, db in
+        }, notice: { saved, db in
             guard let applicant = try await UserStore.user(id: saved.applicantID, in: db) else { return nil }
-            return ApplicantMail.submitted(saved, to: applicant, publicURL: links)
+            return try await ApplicantNotice.after(.register, dossier: saved, to: applicant, note: step.note, publicURL: links, in: db)
         })
     }
 

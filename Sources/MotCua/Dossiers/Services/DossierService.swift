@@ -82,8 +82,8 @@ struct DossierService: Sendable {
                 return DossierChanges(
                     code: code, submittedAt: step.at, applicantName: applicant.displayName,
                     applicantIDNumber: applicant.idNumber)
-            }, mail: { saved, _ in
-                ApplicantMail.submitted(saved, to: applicant, publicURL: links)
+            }, notice: { saved, db in
+                try await ApplicantNotice.after(.submit, dossier: saved, to: applicant, note: step.note, publicURL: links, in: db)
             })
         } catch DossierError.conflict(let message) {
             // A concurrent submit of the same draft won: answer with the dossier it submitted.

@@ -119,9 +119,9 @@ struct DossierWorkflow: Sendable {
         return try await store.transition(id, step, changes: { current, db in
             if let refusal = ProcessingPolicy.refusal(action, current, staff) { throw refusal }
             return try await steps.changes(action, current, in: db)
-        }, mail: { saved, db in
+        }, notice: { saved, db in
             guard let applicant = try await UserStore.user(id: saved.applicantID, in: db) else { throw DossierError.notSaved }
-            return ApplicantMail.about(action, dossier: saved, to: applicant, note: note, publicURL: links)
+            return try await ApplicantNotice.after(action, dossier: saved, to: applicant, note: note, publicURL: links, in: db)
         }, issue: { saved, db in
             try await slips?.issue(after: action, saved, by: staff, note: note, procedure: procedure, at: now, in: db)
         })

@@ -76,11 +76,11 @@ extension DossierStore {
     /// machine for the next status, lets `changes` check the dossier and name the other columns and rows the
     /// step writes, writes the row only if its revision is still the one read (so of two concurrent steps
     /// exactly one wins, even when both keep the status; the other gets a conflict), records the history
-    /// entry and the hand-overs, and writes the mail that `mail` makes of the saved dossier to the outbox.
+    /// entry and the hand-overs, and writes the notice that `notice` makes of the saved dossier to the outbox.
     func transition(
         _ dossierID: Int64, _ step: DossierStep,
         changes: @escaping @Sendable (Dossier, any SQLDatabase) async throws -> DossierChanges = { _, _ in DossierChanges() },
-        mail: @escaping @Sendable (Dossier, any SQLDatabase) async throws -> OutgoingMail? = { _, _ in nil },
+        notice: @escaping @Sendable (Dossier, any SQLDatabase) async throws -> Notice? = { _, _ in nil },
         issue: @escaping @Sendable (Dossier, any SQLDatabase) async throws -> Void = { _, _ in }
     ) async throws -> Dossier {
         try await database.transaction { db in
@@ -119,7 +119,7 @@ extension DossierStore {
                     """).run()
             }
             guard let saved = try await Self.dossier(id: dossierID, in: db) else { throw DossierError.notSaved }
-            if let message = try await mail(saved, db) { try await Outbox.enqueue(message, in: db) }
+            if let message = try await notice(saved, db) { try await Outbox.enqueue(message, in: db) }
             try await issue(saved, db)
             return saved
         }

@@ -2,6 +2,7 @@ import Foundation
 
 struct OutboxRow: Sendable {
     var createdAt: String
+    var channel: String
     var recipient: String
     var subject: String
     var status: String

@@ -1,0 +1,40 @@
+import Foundation
+import SQLKit
+
+/// What the applicant is told after a step (SPEC: "the applicant is told by email"): the mail, and an SMS
+/// where their phone is known, from the notice's template in use.
+enum ApplicantNotice {
+    /// The notice of `action` on the saved dossier, written in the step's transaction `db`; nil for steps
+    /// the applicant is not told about.
+    static func after(
+        _ action: DossierAction, dossier: Dossier, to applicant: User, note: String, publicURL: String, in db: any SQLDatabase
+    ) async throws -> Notice? {
+        guard let kind = NoticeKind(after: action) else { return nil }
+        let template = try await NoticeTemplateStore.compiled(kind, in: db)
+        let values = values(dossier, applicant: applicant, note: note, publicURL: publicURL)
+        var notice = Notice()
+        if let email = applicant.noticeEmail { notice.mail = template.mail(to: email, values) }
+        let text = template.smsText(values)
+        if !text.isEmpty, SMSText.internationalNumber(applicant.phone) != nil {
+            notice.sms = OutgoingSMS(to: applicant.phone, text: text)
+        }
+        return notice
+    }
+
+    /// The values of the applicant notices' placeholders (`NoticePlaceholder.forApplicant`) for one dossier.
+    static func values(_ dossier: Dossier, applicant: User, note: String, publicURL: String) -> [String: String] {
+        let code = dossier.code ?? ""
+        return [
+            NoticePlaceholder.applicantName.name: applicant.displayName,
+            NoticePlaceholder.code.name: code,
+            NoticePlaceholder.procedure.name: dossier.procedureName,
+            NoticePlaceholder.agency.name: dossier.agencyName,
+            NoticePlaceholder.status.name: dossier.status.label,
+            NoticePlaceholder.dueDate.name: dossier.dueAt.map(VietnameseFormat.dateTime) ?? "—",
+            NoticePlaceholder.reason.name: note,
+            NoticePlaceholder.deliveryMethod.name: dossier.deliveryMethod?.label ?? "Trực tuyến",
+            NoticePlaceholder.dossierURL.name: "\(publicURL)/ho-so/\(dossier.id)",
+            NoticePlaceholder.lookupURL.name: "\(publicURL)/tra-cuu?ma=\(code)",
+        ]
+    }
+}

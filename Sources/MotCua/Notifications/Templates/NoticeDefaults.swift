@@ -1,0 +1,75 @@
+/// The Vietnamese texts shipped with the portal, used until the system administrator edits a notice.
+enum NoticeDefaults {
+    static func template(_ kind: NoticeKind) -> NoticeTemplate {
+        if kind.forStaff { return staff(kind) }
+        return NoticeTemplate(
+            mailSubject: kind == .submitted
+                ? "Đã nhận hồ sơ {{ma_ho_so}} – Cổng dịch vụ công MotCua"
+                : "Hồ sơ {{ma_ho_so}}: {{trang_thai}} – Cổng dịch vụ công MotCua",
+            mailBody: """
+                Xin chào {{nguoi_nop}},
+
+                Hồ sơ {{ma_ho_so}} "{{thu_tuc}}" tại {{co_quan}}:
+                \(what(kind))
+
+                Xem hồ sơ: {{duong_dan_ho_so}}
+                Tra cứu công khai: {{duong_dan_tra_cuu}}
+
+                Cổng dịch vụ công MotCua
+                """,
+            smsText: sms(kind))
+    }
+
+    private static func what(_ kind: NoticeKind) -> String {
+        switch kind {
+        case .submitted:
+            "Hồ sơ đã được đăng ký với mã hồ sơ {{ma_ho_so}}.\n"
+                + "Bộ phận tiếp nhận sẽ kiểm tra và thông báo cho bạn việc tiếp nhận, yêu cầu bổ sung hoặc từ chối."
+        case .accepted: "Hồ sơ đã được tiếp nhận. Ngày hẹn trả kết quả: {{ngay_hen}}."
+        case .refused: "Hồ sơ không được tiếp nhận. Lý do: {{ly_do}}"
+        case .supplementRequested:
+            "Hồ sơ cần bổ sung, hoàn thiện như sau:\n{{ly_do}}\n\nVui lòng đăng nhập, bổ sung hồ sơ và gửi lại."
+        case .stopped: "Cơ quan đã dừng xử lý hồ sơ. Lý do: {{ly_do}}"
+        case .finished: "Hồ sơ đã có kết quả. Hình thức nhận kết quả: {{hinh_thuc_nhan}}."
+        case .returned: "Kết quả giải quyết hồ sơ đã được trả."
+        case .apologized:
+            "Cơ quan xin lỗi vì chưa trả kết quả đúng hẹn. Lý do: {{ly_do}}\nNgày hẹn trả kết quả mới: {{ngay_hen}}."
+        case .stepDueSoon, .stepOverdue, .dossierDueSoon, .dossierOverdue: ""
+        }
+    }
+
+    private static func sms(_ kind: NoticeKind) -> String {
+        switch kind {
+        case .submitted: "MotCua: Đã nhận hồ sơ {{ma_ho_so}}. Tra cứu: {{duong_dan_tra_cuu}}"
+        case .accepted: "MotCua: Hồ sơ {{ma_ho_so}} đã được tiếp nhận, hẹn trả kết quả {{ngay_hen}}."
+        case .refused: "MotCua: Hồ sơ {{ma_ho_so}} không được tiếp nhận. Lý do xem trong thư điện tử hoặc trang hồ sơ."
+        case .supplementRequested: "MotCua: Hồ sơ {{ma_ho_so}} cần bổ sung, hoàn thiện. Vui lòng xem yêu cầu tại trang hồ sơ."
+        case .stopped: "MotCua: Cơ quan đã dừng xử lý hồ sơ {{ma_ho_so}}."
+        case .finished: "MotCua: Hồ sơ {{ma_ho_so}} đã có kết quả. Tra cứu: {{duong_dan_tra_cuu}}"
+        case .returned: "MotCua: Kết quả hồ sơ {{ma_ho_so}} đã được trả."
+        case .apologized: "MotCua: Xin lỗi vì hồ sơ {{ma_ho_so}} chưa có kết quả đúng hẹn. Ngày hẹn mới: {{ngay_hen}}."
+        case .stepDueSoon, .stepOverdue, .dossierDueSoon, .dossierOverdue: ""
+        }
+    }
+
+    private static func staff(_ kind: NoticeKind) -> NoticeTemplate {
+        let what = switch kind {
+        case .stepDueSoon: "Bước xử lý hồ sơ {{ma_ho_so}} sắp đến hạn"
+        case .stepOverdue: "Bước xử lý hồ sơ {{ma_ho_so}} đã quá hạn"
+        case .dossierOverdue: "Hồ sơ {{ma_ho_so}} đã quá hạn"
+        default: "Hồ sơ {{ma_ho_so}} sắp đến hạn"
+        }
+        return NoticeTemplate(
+            mailSubject: "\(what) ({{han}}) – MotCua",
+            mailBody: """
+                Xin chào {{nguoi_nhan}},
+
+                \(what): hạn {{han}}.
+                Thủ tục: {{thu_tuc}}
+                Xem hồ sơ: {{duong_dan_xu_ly}}
+
+                Cổng dịch vụ công MotCua
+                """,
+            smsText: "")
+    }
+}
