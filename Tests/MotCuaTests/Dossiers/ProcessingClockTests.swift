@@ -34,6 +34,21 @@ struct ProcessingClockTests {
         }
     }
 
+    @Test("The due sweep's mails to the holder follow the notice's edited template")
+    func dueSweepTemplate() async throws {
+        try await TestEnvironment.withDependencies { dependencies in
+            let office = try await Office.make(dependencies)
+            let (_, dossier) = try await Self.submitted(dependencies)
+            _ = try await dependencies.workflow.perform(.accept, on: dossier.id, by: office.desk, input: .init(), at: Self.at(2026, 12, 9, 11))
+            try await NoticeTemplateStore(database: dependencies.database).save(
+                NoticeTemplate(mailSubject: "SẮP HẠN {{ma_ho_so}} lúc {{han}}", mailBody: "{{nguoi_nhan}}, xem {{duong_dan_xu_ly}}", smsText: ""),
+                for: .stepDueSoon, by: office.desk.id)
+            #expect(try await dependencies.dueSweep.sweep(now: Self.at(2026, 12, 9, 11, 5)).stepsDueSoon == 1)
+            let code = try #require(try await dependencies.dossiers.store.dossier(id: dossier.id)?.code)
+            #expect(try await Self.mails(dependencies.database, to: "tn@example.vn") == ["SẮP HẠN \(code) lúc 09/12/2026 16:30"])
+        }
+    }
+
     static func submitted(_ dependencies: AppDependencies, email: String = "an.nguyen@example.vn",
                           delivery: DeliveryMethod = .online) async throws -> (Filing, Dossier) {
         let filing = try await Filing.make(dependencies, email: email)

@@ -78,6 +78,10 @@ let routeRules: [String: RouteAccess] = [
     "GET /quan-tri/lich-lam-viec": .role([.systemAdmin]),
     "POST /quan-tri/lich-lam-viec": .role([.systemAdmin]),
     "POST /quan-tri/lich-lam-viec/xoa": .role([.systemAdmin]),
+    "GET /quan-tri/mau-thong-bao": .role([.systemAdmin]),
+    "GET /quan-tri/mau-thong-bao/{kind}": .role([.systemAdmin]),
+    "POST /quan-tri/mau-thong-bao/{kind}": .role([.systemAdmin]),
+    "POST /quan-tri/mau-thong-bao/{kind}/mac-dinh": .role([.systemAdmin]),
     "GET /ho-so/{id}/xem-lai": .signedIn,
     "GET /ho-so/{id}/da-nop": .signedIn,
     "GET /ho-so/{id}/sua": .signedIn,
@@ -141,6 +145,7 @@ struct RouteAccessTests {
             .replacingOccurrences(of: "{id}", with: "1")
             .replacingOccurrences(of: "{position}", with: "1")
             .replacingOccurrences(of: "{attachment}", with: "1")
+            .replacingOccurrences(of: "{kind}", with: "tiep-nhan")
     }
 
     @Test("Anonymous visitors, citizens and staff of the wrong role are refused everywhere a rule says so")
