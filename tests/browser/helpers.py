@@ -126,6 +126,9 @@ PAGES = [
     PageType("staff-admin", "/quan-tri/can-bo", "form[action='/quan-tri/can-bo'] #vai-tro",
              "Cán bộ của Sở Nội vụ tỉnh Sơn La", user="agency_admin"),
     PageType("outbox", "/quan-tri/thu-dien", ".data-table", "Hộp thư đi", user="system_admin"),
+    PageType("notice-templates", "/quan-tri/mau-thong-bao", ".data-table", "Mẫu thông báo", user="system_admin"),
+    PageType("notice-template", "/quan-tri/mau-thong-bao/tiep-nhan", "form textarea#mail_body",
+             "Tiếp nhận hồ sơ và hẹn trả kết quả", user="system_admin"),
     PageType("units-admin", "/quan-tri/don-vi", "main form select[name=head]", "Đơn vị của Sở Nội vụ tỉnh Sơn La",
              user="agency_admin"),
     # Dossiers (the citizen's own come from the citizen_dossiers fixture: a draft and a submitted one)

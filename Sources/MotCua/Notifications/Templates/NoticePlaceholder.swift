@@ -12,7 +12,7 @@ struct NoticePlaceholder: Sendable, Equatable {
         sample: "Thủ tục thẩm định việc thành lập đơn vị sự nghiệp công lập")
     static let agency = NoticePlaceholder(name: "co_quan", meaning: "Cơ quan giải quyết hồ sơ", sample: "Sở Nội vụ tỉnh Thừa Thiên Huế")
     static let status = NoticePlaceholder(name: "trang_thai", meaning: "Trạng thái hồ sơ sau bước này", sample: "Đã tiếp nhận")
-    static let dueDate = NoticePlaceholder(name: "ngay_hen", meaning: "Ngày hẹn trả kết quả", sample: "16:30 21/12/2026")
+    static let dueDate = NoticePlaceholder(name: "ngay_hen", meaning: "Ngày hẹn trả kết quả", sample: "21/12/2026 16:30")
     static let reason = NoticePlaceholder(
         name: "ly_do", meaning: "Lý do hoặc nội dung cán bộ ghi ở bước này",
         sample: "Bổ sung bản sao quyết định thành lập có chứng thực")
@@ -23,7 +23,7 @@ struct NoticePlaceholder: Sendable, Equatable {
         name: "duong_dan_tra_cuu", meaning: "Đường dẫn tra cứu công khai",
         sample: "https://dichvucong.example.gov.vn/tra-cuu?ma=000.00.12.H57-261207-0123")
     static let recipientName = NoticePlaceholder(name: "nguoi_nhan", meaning: "Họ và tên cán bộ nhận thông báo", sample: "Trần Văn Bình")
-    static let deadline = NoticePlaceholder(name: "han", meaning: "Hạn của bước hoặc của hồ sơ", sample: "16:30 21/12/2026")
+    static let deadline = NoticePlaceholder(name: "han", meaning: "Hạn của bước hoặc của hồ sơ", sample: "21/12/2026 16:30")
     static let staffURL = NoticePlaceholder(
         name: "duong_dan_xu_ly", meaning: "Đường dẫn hồ sơ trong trang một cửa", sample: "https://dichvucong.example.gov.vn/mot-cua/ho-so/123456")
 
