@@ -50,16 +50,12 @@ struct AccountService: Sendable {
             }
             if try await UserStore.emailExists(user.email, in: db) {
                 // Same answer as a new account, so the form does not reveal who has one; the owner learns by mail.
-                try await Outbox.enqueue(
-                    to: user.email, subject: "Địa chỉ của bạn đã có tài khoản – Cổng dịch vụ công MotCua",
-                    body: Mail.alreadyRegistered(publicURL: links), in: db)
+                try await AccountNotice.enqueueAlreadyRegistered(to: user.email, publicURL: links, in: db)
                 return .mailSent(email: user.email)
             }
             let saved = try await UserStore.insert(user, in: db)
             let token = try await AccountTokens.issue(userID: saved.id, purpose: .verifyEmail, in: db)
-            try await Outbox.enqueue(
-                to: saved.email, subject: "Xác thực địa chỉ thư điện tử – Cổng dịch vụ công MotCua",
-                body: Mail.verification(name: saved.displayName, link: "\(links)/xac-thuc-email?ma=\(token)"), in: db)
+            try await AccountNotice.enqueue(.emailVerification, to: saved, link: "\(links)/xac-thuc-email?ma=\(token)", publicURL: links, in: db)
             return .mailSent(email: saved.email)
         }
         return outcome
@@ -96,9 +92,7 @@ struct AccountService: Sendable {
         let links = publicURL
         try await database.transaction { db in
             let token = try await AccountTokens.issue(userID: user.id, purpose: .verifyEmail, in: db)
-            try await Outbox.enqueue(
-                to: user.email, subject: "Xác thực địa chỉ thư điện tử – Cổng dịch vụ công MotCua",
-                body: Mail.verification(name: user.displayName, link: "\(links)/xac-thuc-email?ma=\(token)"), in: db)
+            try await AccountNotice.enqueue(.emailVerification, to: user, link: "\(links)/xac-thuc-email?ma=\(token)", publicURL: links, in: db)
         }
         return .sent
     }
@@ -152,9 +146,7 @@ struct AccountService: Sendable {
         let links = publicURL
         try await database.transaction { db in
             let token = try await AccountTokens.issue(userID: found.user.id, purpose: .resetPassword, in: db)
-            try await Outbox.enqueue(
-                to: found.user.email, subject: "Đặt lại mật khẩu – Cổng dịch vụ công MotCua",
-                body: Mail.passwordReset(name: found.user.displayName, link: "\(links)/dat-lai-mat-khau?ma=\(token)"), in: db)
+            try await AccountNotice.enqueue(.passwordReset, to: found.user, link: "\(links)/dat-lai-mat-khau?ma=\(token)", publicURL: links, in: db)
         }
     }
 
@@ -178,9 +170,7 @@ struct AccountService: Sendable {
             // A reset link proves the mailbox: the address counts as verified.
             try await UserStore.markVerified(userID: userID, in: db)
             try await SessionStore.deleteAll(userID: userID, in: db)
-            try await Outbox.enqueue(
-                to: user.email, subject: "Mật khẩu của bạn đã được thay đổi – Cổng dịch vụ công MotCua",
-                body: Mail.passwordChanged(name: user.displayName), in: db)
+            try await AccountNotice.enqueue(.passwordChanged, to: user, publicURL: publicURL, in: db)
             return .done
         }
     }
@@ -195,9 +185,7 @@ struct AccountService: Sendable {
         try await database.transaction { db in
             try await UserStore.setPassword(userID: user.id, hash: newHash, in: db)
             try await SessionStore.deleteAll(userID: user.id, keeping: keepingSession, in: db)
-            try await Outbox.enqueue(
-                to: user.email, subject: "Mật khẩu của bạn đã được thay đổi – Cổng dịch vụ công MotCua",
-                body: Mail.passwordChanged(name: user.displayName), in: db)
+            try await AccountNotice.enqueue(.passwordChanged, to: user, publicURL: publicURL, in: db)
         }
         return .done
     }

@@ -22,7 +22,7 @@ struct NoticeTemplateCheckTests {
             let samples = Dictionary(uniqueKeysWithValues: kind.placeholders.map { ($0.name, $0.sample) })
             #expect(!compiled.body.rendered(samples).contains("{{"))
             #expect(SMSText.segments(compiled.smsText(samples, fitted: false)) <= 3)
-            #expect(kind.forStaff == compiled.smsText(samples).isEmpty)
+            #expect((kind.forStaff || kind.forAccount) == compiled.smsText(samples).isEmpty)
         }
     }
 
@@ -57,6 +57,13 @@ struct NoticeTemplateCheckTests {
         #expect(invalid.field == .smsText && invalid.message.contains("tối đa 3 tin"))
         #expect(problem(sms: "") == nil)
         #expect(problem(sms: "Ho so {{ma_ho_so}} da co ket qua") == nil)
+    }
+
+    @Test("A verification or reset mail must keep its link; the mail to an address already registered names nobody")
+    func accountNotices() {
+        #expect(problem("Xác thực", "Xin chào {{ho_ten}}", kind: .emailVerification)?.message.contains("{{duong_dan}}") == true)
+        #expect(problem("Đặt lại", "Mở {{duong_dan}}", kind: .passwordReset) == nil)
+        #expect(problem("Đã có", "Xin chào {{ho_ten}}", kind: .alreadyRegistered)?.field == .mailBody)
     }
 
     @Test("An empty subject or body, or a subject on two lines, is refused")
@@ -125,6 +132,25 @@ struct NoticeTemplatePageTests {
             #expect(try await browser.post("/quan-tri/mau-thong-bao/tiep-nhan/mac-dinh", [:]).status == .seeOther)
             let current = try await NoticeTemplateStore(database: database).current(.accepted)
             #expect(current?.template == NoticeDefaults.template(.accepted))
+        }
+    }
+
+    @Test("The verification mail of a registration follows its edited template, link included")
+    func accountTemplate() async throws {
+        try await TestEnvironment.withAppAndDatabase(demoData: false) { browser, mail, database in
+            let admin = try await database.transaction { db in
+                try await UserStore.insert(NewUser(kind: .staff, email: "qt.tk@example.vn", passwordHash: "-", displayName: "Quản trị",
+                                                   role: .systemAdmin, emailVerified: true), in: db)
+            }
+            try await NoticeTemplateStore(database: database).save(
+                NoticeTemplate(mailSubject: "Kích hoạt tài khoản dịch vụ công", mailBody: "Chào {{ho_ten}}! Bấm: {{duong_dan}}", smsText: ""),
+                for: .emailVerification, by: admin.id)
+            #expect(try await browser.post("/dang-ky", Citizen.form()).status == .ok)
+            let sent = try #require(try await mail.messages(to: "an.nguyen@example.vn").last)
+            #expect(sent.subject == "Kích hoạt tài khoản dịch vụ công")
+            let link = try #require(sent.bodyText.firstMatch(of: /Bấm: http:\/\/127.0.0.1:8080\/xac-thuc-email\?ma=([A-Za-z0-9_-]+)$/))
+            #expect(try await browser.post("/xac-thuc-email", ["ma": String(link.1)]).status == .ok)
+            #expect(try await UserStore(database: database).credentials(email: "an.nguyen@example.vn")?.user.emailVerified == true)
         }
     }
 

@@ -2,6 +2,7 @@
 enum NoticeDefaults {
     static func template(_ kind: NoticeKind) -> NoticeTemplate {
         if kind.forStaff { return staff(kind) }
+        if kind.forAccount { return account(kind) }
         return NoticeTemplate(
             mailSubject: kind == .submitted
                 ? "Đã nhận hồ sơ {{ma_ho_so}} – Cổng dịch vụ công MotCua"
@@ -34,7 +35,7 @@ enum NoticeDefaults {
         case .returned: "Kết quả giải quyết hồ sơ đã được trả."
         case .apologized:
             "Cơ quan xin lỗi vì chưa trả kết quả đúng hẹn. Lý do: {{ly_do}}\nNgày hẹn trả kết quả mới: {{ngay_hen}}."
-        case .stepDueSoon, .stepOverdue, .dossierDueSoon, .dossierOverdue: ""
+        default: ""
         }
     }
 
@@ -48,8 +49,52 @@ enum NoticeDefaults {
         case .finished: "MotCua: Hồ sơ {{ma_ho_so}} đã có kết quả. Tra cứu: {{duong_dan_tra_cuu}}"
         case .returned: "MotCua: Kết quả hồ sơ {{ma_ho_so}} đã được trả."
         case .apologized: "MotCua: Xin lỗi vì hồ sơ {{ma_ho_so}} chưa có kết quả đúng hẹn. Ngày hẹn mới: {{ngay_hen}}."
-        case .stepDueSoon, .stepOverdue, .dossierDueSoon, .dossierOverdue: ""
+        default: ""
         }
+    }
+
+    private static func account(_ kind: NoticeKind) -> NoticeTemplate {
+        let (subject, body): (String, String) = switch kind {
+        case .emailVerification: ("Xác thực địa chỉ thư điện tử – Cổng dịch vụ công MotCua", """
+            Xin chào {{ho_ten}},
+
+            Bạn vừa đăng ký tài khoản trên Cổng dịch vụ công MotCua. Vui lòng mở liên kết sau để xác thực địa chỉ thư điện tử (liên kết có hiệu lực trong 24 giờ và chỉ dùng được một lần):
+
+            {{duong_dan}}
+
+            Nếu bạn không đăng ký, hãy bỏ qua thư này.
+
+            Cổng dịch vụ công MotCua
+            """)
+        case .alreadyRegistered: ("Địa chỉ của bạn đã có tài khoản – Cổng dịch vụ công MotCua", """
+            Xin chào,
+
+            Có người vừa dùng địa chỉ thư điện tử này để đăng ký tài khoản trên Cổng dịch vụ công MotCua, nhưng địa chỉ này đã có tài khoản. Không có gì thay đổi.
+
+            Nếu bạn quên mật khẩu, hãy đặt lại tại: {{duong_dan_quen_mat_khau}}
+
+            Cổng dịch vụ công MotCua
+            """)
+        case .passwordReset: ("Đặt lại mật khẩu – Cổng dịch vụ công MotCua", """
+            Xin chào {{ho_ten}},
+
+            Chúng tôi nhận được yêu cầu đặt lại mật khẩu cho tài khoản của bạn. Mở liên kết sau để đặt mật khẩu mới (có hiệu lực trong 1 giờ, dùng một lần):
+
+            {{duong_dan}}
+
+            Nếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu của bạn không thay đổi.
+
+            Cổng dịch vụ công MotCua
+            """)
+        default: ("Mật khẩu của bạn đã được thay đổi – Cổng dịch vụ công MotCua", """
+            Xin chào {{ho_ten}},
+
+            Mật khẩu tài khoản của bạn trên Cổng dịch vụ công MotCua vừa được thay đổi, và các phiên đăng nhập khác đã được đăng xuất. Nếu không phải bạn thực hiện, hãy đặt lại mật khẩu ngay tại {{duong_dan_quen_mat_khau}} và liên hệ bộ phận hỗ trợ.
+
+            Cổng dịch vụ công MotCua
+            """)
+        }
+        return NoticeTemplate(mailSubject: subject, mailBody: body, smsText: "")
     }
 
     private static func staff(_ kind: NoticeKind) -> NoticeTemplate {

@@ -2,6 +2,7 @@
 enum NoticeKind: String, Sendable, CaseIterable {
     case submitted, accepted, supplementRequested, refused, stopped, finished, returned, apologized
     case stepDueSoon, stepOverdue, dossierDueSoon, dossierOverdue
+    case emailVerification, alreadyRegistered, passwordReset, passwordChanged
 
     /// The notice an applicant gets after a step of the back office, or nil for steps they are not told about.
     init?(after action: DossierAction) {
@@ -43,6 +44,10 @@ enum NoticeKind: String, Sendable, CaseIterable {
         case .stepOverdue: "buoc-qua-han"
         case .dossierDueSoon: "ho-so-sap-den-han"
         case .dossierOverdue: "ho-so-qua-han"
+        case .emailVerification: "xac-thuc-email"
+        case .alreadyRegistered: "da-co-tai-khoan"
+        case .passwordReset: "dat-lai-mat-khau"
+        case .passwordChanged: "da-doi-mat-khau"
         }
     }
 
@@ -65,6 +70,10 @@ enum NoticeKind: String, Sendable, CaseIterable {
         case .stepOverdue: "Bước xử lý quá hạn (gửi cán bộ)"
         case .dossierDueSoon: "Hồ sơ sắp đến hạn trả (gửi cán bộ)"
         case .dossierOverdue: "Hồ sơ quá hạn trả (gửi cán bộ)"
+        case .emailVerification: "Xác thực địa chỉ thư điện tử khi đăng ký"
+        case .alreadyRegistered: "Đăng ký bằng địa chỉ đã có tài khoản"
+        case .passwordReset: "Đặt lại mật khẩu"
+        case .passwordChanged: "Mật khẩu đã được thay đổi"
         }
     }
 
@@ -75,7 +84,31 @@ enum NoticeKind: String, Sendable, CaseIterable {
         }
     }
 
-    var placeholders: [NoticePlaceholder] { forStaff ? NoticePlaceholder.forStaff : NoticePlaceholder.forApplicant }
+    /// Notices about the account itself rather than a dossier.
+    var forAccount: Bool {
+        switch self {
+        case .emailVerification, .alreadyRegistered, .passwordReset, .passwordChanged: true
+        default: false
+        }
+    }
 
-    var recipientLabel: String { forStaff ? "Cán bộ đang giữ hồ sơ" : "Người nộp hồ sơ" }
+    var placeholders: [NoticePlaceholder] {
+        switch self {
+        case .emailVerification, .passwordReset: [.accountName, .link]
+        // Sent to whoever typed the address: nothing about the account in it.
+        case .alreadyRegistered: [.forgotPasswordURL]
+        case .passwordChanged: [.accountName, .forgotPasswordURL]
+        default: forStaff ? NoticePlaceholder.forStaff : NoticePlaceholder.forApplicant
+        }
+    }
+
+    /// Placeholders the mail body must keep: without its link the mail is useless.
+    var requiredInBody: [NoticePlaceholder] {
+        switch self {
+        case .emailVerification, .passwordReset: [.link]
+        default: []
+        }
+    }
+
+    var recipientLabel: String { forAccount ? "Chủ tài khoản" : forStaff ? "Cán bộ đang giữ hồ sơ" : "Người nộp hồ sơ" }
 }

@@ -27,6 +27,14 @@ struct NoticePlaceholder: Sendable, Equatable {
     static let staffURL = NoticePlaceholder(
         name: "duong_dan_xu_ly", meaning: "Đường dẫn hồ sơ trong trang một cửa", sample: "https://dichvucong.example.gov.vn/mot-cua/ho-so/123456")
 
+    static let accountName = NoticePlaceholder(name: "ho_ten", meaning: "Họ và tên chủ tài khoản", sample: "Nguyễn Thị Thu Hương")
+    static let link = NoticePlaceholder(
+        name: "duong_dan", meaning: "Đường dẫn dùng một lần trong thư (xác thực địa chỉ, đặt lại mật khẩu)",
+        sample: "https://dichvucong.example.gov.vn/xac-thuc-email?ma=Q2hpIGTDuW5nIG3hu5l0IGzhuqduIGR1eSBuaOG6pXQ")
+    static let forgotPasswordURL = NoticePlaceholder(
+        name: "duong_dan_quen_mat_khau", meaning: "Đường dẫn trang quên mật khẩu",
+        sample: "https://dichvucong.example.gov.vn/quen-mat-khau")
+
     static let forApplicant: [NoticePlaceholder] = [
         applicantName, code, procedure, agency, status, dueDate, reason, deliveryMethod, dossierURL, lookupURL,
     ]

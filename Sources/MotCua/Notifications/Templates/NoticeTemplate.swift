@@ -60,6 +60,9 @@ struct NoticeTemplate: Sendable, Equatable {
             subject: try parse(mailSubject, .mailSubject, maxLength: 200, required: true),
             body: try parse(mailBody, .mailBody, maxLength: 10_000, required: true),
             sms: try parse(smsText, .smsText, maxLength: 1_000, required: false))
+        for placeholder in kind.requiredInBody where !compiled.body.pieces.contains(.placeholder(placeholder.name)) {
+            throw Invalid(field: .mailBody, message: "Nội dung thư phải có thẻ {{\(placeholder.name)}} (\(placeholder.meaning.lowercased())).")
+        }
         if mailSubject.contains(where: \.isNewline) {
             throw Invalid(field: .mailSubject, message: "Tiêu đề thư phải nằm trên một dòng.")
         }

@@ -117,7 +117,7 @@ struct NoticeTemplateController: Sendable {
     /// The values of a real dossier when `code` names one, else the samples; with a message when the code names none.
     private func previewValues(_ kind: NoticeKind, code: String) async throws -> (values: [String: String], source: String, missing: String?) {
         let samples = Dictionary(uniqueKeysWithValues: kind.placeholders.map { ($0.name, $0.sample) })
-        guard !code.isEmpty else { return (samples, "dữ liệu mẫu", nil) }
+        guard !code.isEmpty, !kind.forAccount else { return (samples, "dữ liệu mẫu", nil) }
         let found = try await database.read { db -> (Dossier, User, String?)? in
             guard let id = try await db.raw("SELECT id FROM dossiers WHERE code = \(bind: code)").first()?.decode(column: "id", as: Int64.self),
                   let dossier = try await DossierStore.dossier(id: id, in: db),
