@@ -41,7 +41,7 @@ public struct Backup: Sendable {
         "agencies", "fields", "procedures", "required_documents", "form_templates", "catalog_state",
         "users", "units", "sessions", "account_tokens", "outbox", "throttle_events", "api_tokens",
         "dossiers", "dossier_attachments", "dossier_events", "dossier_sequences", "calendar_overrides",
-        "dossier_handovers", "dossier_apologies", "dossier_deliveries", "dossier_slips",
+        "dossier_handovers", "dossier_apologies", "dossier_deliveries", "dossier_slips", "notice_templates",
     ]
 
     /// Columns that point at a table restored after their own (users and units point at each other: a unit's
