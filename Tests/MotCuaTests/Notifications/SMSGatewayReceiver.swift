@@ -46,8 +46,11 @@ actor SMSInbox {
 enum SMSGatewayReceiver {
     static let apiKey = "khoa-thu-nghiem-0123456789"
 
-    /// Runs the receiver on 127.0.0.1:`port` while `body` runs.
-    static func run<T: Sendable>(port: Int, inbox: SMSInbox, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    struct NotStarted: Error {}
+
+    /// Runs the receiver on 127.0.0.1:`port` (0: a port the system picks) while `body` runs with the port it
+    /// listens on. A port that cannot be bound fails the test at once instead of leaving it waiting.
+    static func run<T: Sendable>(port: Int = 0, inbox: SMSInbox, _ body: @escaping @Sendable (Int) async throws -> T) async throws -> T {
         let router = Router()
         router.post("sms") { request, _ -> Response in
             let authorization = request.headers[.authorization]
@@ -57,16 +60,27 @@ enum SMSGatewayReceiver {
         }
         var logger = Logger(label: "sms.gateway.test")
         logger.logLevel = .critical
-        let (started, running) = AsyncStream<Void>.makeStream()
-        // Not HummingbirdTesting's `.live`: it always binds port 0, and a test of "the gateway was down" needs the port known before.
+        let (started, running) = AsyncStream<Int>.makeStream()
+        // Not HummingbirdTesting's `.live`: it always binds port 0, and "the gateway was down" needs the same port twice.
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { _ in running.yield() }, logger: logger)
+            onServerRunning: { channel in running.yield(channel.localAddress?.port ?? port) }, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
-            for await _ in started { break }
+            group.addTask {
+                defer { running.finish() }
+                try await app.runService(gracefulShutdownSignals: [])
+            }
+            var bound: Int?
+            for await listening in started {
+                bound = listening
+                break
+            }
+            guard let bound else {
+                try await group.next()  // the server's own error (the port taken), else:
+                throw NotStarted()
+            }
             defer { group.cancelAll() }
-            return try await body()
+            return try await body(bound)
         }
     }
 

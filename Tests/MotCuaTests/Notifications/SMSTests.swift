@@ -61,19 +61,22 @@ private func messages(_ channel: OutboxChannel, in database: any Database) async
 struct SMSGatewayTests {
     @Test("An applicant with a phone gets each notice by SMS too, through the gateway with its key and sender; the mail still goes")
     func noticesGoBySMS() async throws {
-        let port = try freePort()
         let inbox = SMSInbox()
-        try await SMSGatewayReceiver.run(port: port, inbox: inbox) {
+        try await SMSGatewayReceiver.run(inbox: inbox) { port in
             try await TestEnvironment.withAppAndDatabase(configure: { $0.sms = SMSGatewayReceiver.settings(port: port) }) { browser, mail, database in
                 let citizen = try await APICitizen.make(database, email: "sms.dan@example.vn", citizenID: "001099000777")
                 let desk = try await APIStaff.make(database, email: "sms.tiepnhan@example.vn", role: .receptionist)
                 let dossier = try await APIFiling.submitted(browser, citizen, database: database)
                 let code = try #require(dossier.code)
                 #expect(try await APIFiling.act(browser, desk, dossier.id, "accept").status == .ok)
-                let arrived = try await eventually { await inbox.received.count == 2 }
+                // Received by the gateway, and marked sent in the outbox (the mark follows the gateway's answer).
+                let arrived = try await eventually {
+                    try await messages(.sms, in: database).filter { $0.status == .sent }.count == 2
+                }
                 let sms = try await messages(.sms, in: database)
                 try #require(arrived, "SMS in the outbox: \(sms)")
                 let received = await inbox.received
+                try #require(received.count == 2)
                 #expect(received.allSatisfy { $0.to == "84912345678" && $0.from == "SONOIVU" })
                 #expect(received[0].text.contains("Đã nhận hồ sơ \(code)"))
                 #expect(received[1].text.contains("Hồ sơ \(code) đã được tiếp nhận, hẹn trả kết quả"))
@@ -92,7 +95,8 @@ struct SMSGatewayTests {
         try await TestEnvironment.withDependencies(demoData: false) { dependencies in
             let database = dependencies.database
             try await database.transaction { try await Outbox.enqueue(OutgoingSMS(to: "0987 654 321", text: "Hồ sơ thử đã có kết quả."), in: $0) }
-            let port = try freePort()
+            // A port a gateway just listened on, now closed: connections are refused.
+            let port = try await SMSGatewayReceiver.run(inbox: SMSInbox()) { $0 }
             let delivery = OutboxDelivery(database: database, mailer: LogMailer(logger: TestEnvironment.logger), logger: TestEnvironment.logger,
                                           sms: SMSGatewayReceiver.gateway(port: port), maxAttempts: 5, baseBackoff: .seconds(60))
             // Nothing listens yet: a temporary failure, kept for later.
@@ -101,7 +105,7 @@ struct SMSGatewayTests {
             #expect(message.status == .pending && message.attempts == 1 && message.lastError != nil)
             #expect(try await delivery.deliverDue() == 0)  // not before its backoff
             let inbox = SMSInbox(failures: 1)
-            try await SMSGatewayReceiver.run(port: port, inbox: inbox) {
+            try await SMSGatewayReceiver.run(port: port, inbox: inbox) { _ in
                 for expected in [0, 1] {
                     try await database.transaction { try await $0.raw("UPDATE outbox SET next_attempt_at = 0").run() }
                     #expect(try await delivery.deliverDue() == expected)
@@ -123,13 +127,13 @@ struct SMSGatewayTests {
                 try await Outbox.enqueue(OutgoingSMS(to: "0987654321", text: "Sai khóa"), in: db)
                 try await Outbox.enqueue(OutgoingSMS(to: "không có số", text: "Không có số"), in: db)
             }
-            let port = try freePort()
             let inbox = SMSInbox()
-            var wrongKey = SMSGatewayReceiver.gateway(port: port)
-            wrongKey = SMSGateway(settings: SMSGateway.Settings(url: wrongKey.settings.url, apiKey: "sai", sender: "SONOIVU"))
-            let delivery = OutboxDelivery(database: database, mailer: LogMailer(logger: TestEnvironment.logger), logger: TestEnvironment.logger,
-                                          sms: wrongKey, maxAttempts: 5)
-            let sent = try await SMSGatewayReceiver.run(port: port, inbox: inbox) { try await delivery.deliverDue() }
+            let sent = try await SMSGatewayReceiver.run(inbox: inbox) { port in
+                let wrongKey = SMSGateway(settings: SMSGateway.Settings(url: "http://127.0.0.1:\(port)/sms", apiKey: "sai", sender: "SONOIVU"))
+                let delivery = OutboxDelivery(database: database, mailer: LogMailer(logger: TestEnvironment.logger), logger: TestEnvironment.logger,
+                                              sms: wrongKey, maxAttempts: 5)
+                return try await delivery.deliverDue()
+            }
             #expect(sent == 0)
             let sms = try await messages(.sms, in: database)
             #expect(sms.count == 2 && sms.allSatisfy { $0.status == .failed && $0.attempts == 1 })
@@ -147,11 +151,10 @@ struct SMSGatewayTests {
             try await database.transaction { db in
                 for index in 0..<24 { try await Outbox.enqueue(OutgoingSMS(to: "0912000\(100 + index)", text: "Tin số \(index)"), in: db) }
             }
-            let port = try freePort()
             let inbox = SMSInbox(delay: .milliseconds(150))
-            let delivery = OutboxDelivery(database: database, mailer: LogMailer(logger: TestEnvironment.logger), logger: TestEnvironment.logger,
-                                          sms: SMSGatewayReceiver.gateway(port: port), claimLease: .seconds(3))
-            try await SMSGatewayReceiver.run(port: port, inbox: inbox) {
+            try await SMSGatewayReceiver.run(inbox: inbox) { port in
+                let delivery = OutboxDelivery(database: database, mailer: LogMailer(logger: TestEnvironment.logger), logger: TestEnvironment.logger,
+                                              sms: SMSGatewayReceiver.gateway(port: port), claimLease: .seconds(3))
                 // Two services, as two processes sharing the database: each round of each races the other for every message.
                 async let first = Self.deliverAll(delivery, database: database)
                 async let second = Self.deliverAll(delivery, database: database)
