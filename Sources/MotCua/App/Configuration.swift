@@ -94,17 +94,18 @@ public struct AppConfiguration: Sendable {
     /// Reads `MOTCUA_HOST`, `MOTCUA_PORT`, `MOTCUA_DATA_DIR`, `DATABASE_URL`, `MOTCUA_DEMO_DATA`, `LOG_LEVEL`.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfiguration {
         var configuration = AppConfiguration()
-        if let host = environment["MOTCUA_HOST"], !host.isEmpty { configuration.host = host }
-        if let port = environment["MOTCUA_PORT"], !port.isEmpty {
+        let settings = EnvironmentSettings(environment)
+        if let host = settings["MOTCUA_HOST"], !host.isEmpty { configuration.host = host }
+        if let port = settings["MOTCUA_PORT"], !port.isEmpty {
             guard let value = Int(port), (1...65535).contains(value) else {
                 throw ConfigurationError.invalid("MOTCUA_PORT", "expected a port number, got '\(port)'")
             }
             configuration.port = value
         }
-        if let directory = environment["MOTCUA_DATA_DIR"], !directory.isEmpty {
+        if let directory = settings["MOTCUA_DATA_DIR"], !directory.isEmpty {
             configuration.dataDirectory = URL(fileURLWithPath: directory, isDirectory: true)
         }
-        if let url = environment["DATABASE_URL"], !url.isEmpty {
+        if let url = settings["DATABASE_URL"], !url.isEmpty {
             guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
                 throw ConfigurationError.invalid("DATABASE_URL", "only postgres:// URLs are supported")
             }
@@ -112,122 +113,122 @@ public struct AppConfiguration: Sendable {
             _ = try PostgresDatabase.configuration(fromURL: url)
             configuration.databaseURL = url
         }
-        if let demo = environment["MOTCUA_DEMO_DATA"] {
+        if let demo = settings["MOTCUA_DEMO_DATA"] {
             configuration.loadDemoData = !["0", "false", "no"].contains(demo.lowercased())
         }
-        if let level = environment["LOG_LEVEL"], !level.isEmpty {
+        if let level = settings["LOG_LEVEL"], !level.isEmpty {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError.invalid("LOG_LEVEL", "expected trace, debug, info, notice, warning, error or critical, got '\(level)'")
             }
             configuration.logLevel = parsed
         }
-        if let url = environment["MOTCUA_PUBLIC_URL"], !url.isEmpty {
+        if let url = settings["MOTCUA_PUBLIC_URL"], !url.isEmpty {
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 throw ConfigurationError.invalid("MOTCUA_PUBLIC_URL", "expected an http:// or https:// address")
             }
             configuration.configuredPublicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
         }
-        if let cost = environment["MOTCUA_BCRYPT_COST"], !cost.isEmpty {
+        if let cost = settings["MOTCUA_BCRYPT_COST"], !cost.isEmpty {
             guard let value = UInt8(cost), (4...16).contains(value) else {
                 throw ConfigurationError.invalid("MOTCUA_BCRYPT_COST", "expected 4 to 16")
             }
             configuration.bcryptCost = value
         }
-        if let host = environment["MOTCUA_SMTP_HOST"], !host.isEmpty {
+        if let host = settings["MOTCUA_SMTP_HOST"], !host.isEmpty {
             var port = 587
-            if let text = environment["MOTCUA_SMTP_PORT"], !text.isEmpty {
+            if let text = settings["MOTCUA_SMTP_PORT"], !text.isEmpty {
                 guard let value = Int(text), (1...65535).contains(value) else {
                     throw ConfigurationError.invalid("MOTCUA_SMTP_PORT", "expected a port number, got '\(text)'")
                 }
                 port = value
             }
-            let security = environment["MOTCUA_SMTP_SECURITY"] ?? "starttls"
+            let security = settings["MOTCUA_SMTP_SECURITY"] ?? "starttls"
             guard ["starttls", "opportunistic", "none"].contains(security) else {
                 throw ConfigurationError.invalid("MOTCUA_SMTP_SECURITY", "expected starttls, opportunistic or none")
             }
             configuration.smtp = SMTPSettings(
-                host: host, port: port, username: environment["MOTCUA_SMTP_USERNAME"],
-                password: environment["MOTCUA_SMTP_PASSWORD"], security: security)
+                host: host, port: port, username: settings["MOTCUA_SMTP_USERNAME"],
+                password: settings["MOTCUA_SMTP_PASSWORD"], security: security)
         }
-        if let url = environment["MOTCUA_SMS_GATEWAY_URL"], !url.isEmpty {
+        if let url = settings["MOTCUA_SMS_GATEWAY_URL"], !url.isEmpty {
             guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
                   components.host?.isEmpty == false else {
                 throw ConfigurationError.invalid("MOTCUA_SMS_GATEWAY_URL", "expected an http:// or https:// address, got '\(url)'")
             }
-            guard let key = environment["MOTCUA_SMS_API_KEY"], !key.isEmpty else {
+            guard let key = settings["MOTCUA_SMS_API_KEY"], !key.isEmpty else {
                 throw ConfigurationError.invalid("MOTCUA_SMS_API_KEY", "required with MOTCUA_SMS_GATEWAY_URL")
             }
-            let sender = environment["MOTCUA_SMS_SENDER"].flatMap { $0.isEmpty ? nil : $0 } ?? "MOTCUA"
+            let sender = settings["MOTCUA_SMS_SENDER"].flatMap { $0.isEmpty ? nil : $0 } ?? "MOTCUA"
             guard sender.count <= 11, sender.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }) else {
                 throw ConfigurationError.invalid("MOTCUA_SMS_SENDER", "expected a brand name of at most 11 letters and digits, got '\(sender)'")
             }
             configuration.sms = SMSSettings(url: url, apiKey: key, sender: sender)
         }
-        if let from = environment["MOTCUA_MAIL_FROM"], !from.isEmpty {
+        if let from = settings["MOTCUA_MAIL_FROM"], !from.isEmpty {
             guard Identifiers.isEmail(from) else {
                 throw ConfigurationError.invalid("MOTCUA_MAIL_FROM", "expected an e-mail address such as khong-tra-loi@so-noi-vu.gov.vn, got '\(from)'")
             }
             configuration.mailFrom = from
         }
-        if let demo = environment["MOTCUA_DEMO_DATA"], !["", "0", "1", "true", "false", "yes", "no"].contains(demo.lowercased()) {
+        if let demo = settings["MOTCUA_DEMO_DATA"], !["", "0", "1", "true", "false", "yes", "no"].contains(demo.lowercased()) {
             throw ConfigurationError.invalid("MOTCUA_DEMO_DATA", "expected 1 or 0, got '\(demo)'")
         }
-        if let days = environment["MOTCUA_DRAFT_MAX_AGE_DAYS"], !days.isEmpty {
+        if let days = settings["MOTCUA_DRAFT_MAX_AGE_DAYS"], !days.isEmpty {
             guard let value = Int64(days), (1...3650).contains(value) else {
                 throw ConfigurationError.invalid("MOTCUA_DRAFT_MAX_AGE_DAYS", "expected 1 to 3650 days")
             }
             configuration.draftMaxAge = .seconds(value * 24 * 60 * 60)
         }
-        if let text = environment["MOTCUA_FILE_SWEEP_GRACE_SECONDS"], !text.isEmpty {
+        if let text = settings["MOTCUA_FILE_SWEEP_GRACE_SECONDS"], !text.isEmpty {
             guard let seconds = Int64(text), (1...604_800).contains(seconds) else {
                 throw ConfigurationError.invalid("MOTCUA_FILE_SWEEP_GRACE_SECONDS", "expected 1 to 604800 seconds")
             }
             configuration.fileSweepGraceSeconds = seconds
         }
-        if let text = environment["MOTCUA_IDLE_TIMEOUT_SECONDS"], !text.isEmpty {
+        if let text = settings["MOTCUA_IDLE_TIMEOUT_SECONDS"], !text.isEmpty {
             guard let seconds = Int64(text), (1...3600).contains(seconds) else {
                 throw ConfigurationError.invalid("MOTCUA_IDLE_TIMEOUT_SECONDS", "expected 1 to 3600 seconds")
             }
             configuration.idleTimeoutSeconds = seconds
         }
-        if let text = environment["MOTCUA_DB_POOL_SIZE"], !text.isEmpty {
+        if let text = settings["MOTCUA_DB_POOL_SIZE"], !text.isEmpty {
             guard let size = Int(text), (1...500).contains(size) else {
                 throw ConfigurationError.invalid("MOTCUA_DB_POOL_SIZE", "expected 1 to 500 connections, got '\(text)'")
             }
             configuration.databasePoolSize = size
         }
-        if let text = environment["MOTCUA_TRUSTED_PROXIES"], !text.isEmpty {
+        if let text = settings["MOTCUA_TRUSTED_PROXIES"], !text.isEmpty {
             guard let proxies = TrustedProxies(text) else {
                 throw ConfigurationError.invalid("MOTCUA_TRUSTED_PROXIES", "expected addresses or CIDR ranges separated by commas, got '\(text)'")
             }
             configuration.trustedProxies = proxies
         }
-        if let text = environment["MOTCUA_OFFICE_HOURS"], !text.isEmpty {
+        if let text = settings["MOTCUA_OFFICE_HOURS"], !text.isEmpty {
             guard let hours = OfficeHours(parsing: text) else {
                 throw ConfigurationError.invalid("MOTCUA_OFFICE_HOURS", "expected ordered spans like 07:30-11:30,13:00-17:00, got '\(text)'")
             }
             configuration.officeHours = hours
         }
-        if let text = environment["MOTCUA_DUE_SOON_DAYS"], !text.isEmpty {
+        if let text = settings["MOTCUA_DUE_SOON_DAYS"], !text.isEmpty {
             guard let days = Double(text), days >= 0, days <= 30, (days * 2).rounded() == days * 2 else {
                 throw ConfigurationError.invalid("MOTCUA_DUE_SOON_DAYS", "expected working days in steps of 0.5 from 0 to 30, got '\(text)'")
             }
             configuration.dueSoonHalfDays = Int(days * 2)
         }
-        if let text = environment["MOTCUA_DUE_SWEEP_SECONDS"], !text.isEmpty {
+        if let text = settings["MOTCUA_DUE_SWEEP_SECONDS"], !text.isEmpty {
             guard let seconds = Int64(text), (1...86_400).contains(seconds) else {
                 throw ConfigurationError.invalid("MOTCUA_DUE_SWEEP_SECONDS", "expected 1 to 86400 seconds, got '\(text)'")
             }
             configuration.dueSweepSeconds = seconds
         }
-        if let token = environment["MOTCUA_METRICS_TOKEN"], !token.isEmpty {
+        if let token = settings["MOTCUA_METRICS_TOKEN"], !token.isEmpty {
             guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
                 throw ConfigurationError.invalid("MOTCUA_METRICS_TOKEN", "expected at least 16 printable ASCII characters")
             }
             configuration.metricsToken = token
         }
         for (name, keyPath) in [("MOTCUA_MAX_FILE_MB", \AppConfiguration.maxFileBytes), ("MOTCUA_MAX_DOSSIER_MB", \.maxDossierBytes)] {
-            guard let text = environment[name], !text.isEmpty else { continue }
+            guard let text = settings[name], !text.isEmpty else { continue }
             guard let megabytes = Int64(text), (1...10_000).contains(megabytes) else {
                 throw ConfigurationError.invalid(name, "expected a number of megabytes from 1 to 10000")
             }

@@ -10,7 +10,7 @@ struct ConfigurationTests {
         ("MOTCUA_PORT", "abc"), ("MOTCUA_SMTP_PORT", "abc"), ("MOTCUA_SMTP_PORT", "70000"), ("LOG_LEVEL", "verbose"),
         ("DATABASE_URL", "postgres://u@127.0.0.1/db?sslmode=requir"), ("DATABASE_URL", "mysql://u@h/db"),
         ("MOTCUA_MAIL_FROM", "not-an-address"), ("MOTCUA_SMTP_SECURITY", "tls"), ("MOTCUA_DEMO_DATA", "maybe"),
-        ("MOTCUA_BCRYPT_COST", "3"), ("MOTCUA_MAX_FILE_MB", "lots"),
+        ("MOTCUA_BCRYPT_COST", "3"), ("MOTCUA_MAX_FILE_MB", "lots"), ("MOTCUA_SMS_GATEWAY_URL", "sms.example.vn/gui"),
     ])
     func refused(variable: String, value: String) {
         var environment = ["MOTCUA_SMTP_HOST": "smtp.example.vn"]
@@ -23,6 +23,23 @@ struct ConfigurationTests {
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+
+    @Test("An SMS gateway needs its key, and a sender of at most 11 letters and digits")
+    func smsGateway() throws {
+        let url = ["MOTCUA_SMS_GATEWAY_URL": "https://sms.example.vn/api/send"]
+        #expect(throws: ConfigurationError.self) { try AppConfiguration.fromEnvironment(url) }
+        var good = url
+        good["MOTCUA_SMS_API_KEY"] = "khoa-bi-mat"
+        #expect(try AppConfiguration.fromEnvironment(good).sms == .init(url: good["MOTCUA_SMS_GATEWAY_URL"]!, apiKey: "khoa-bi-mat", sender: "MOTCUA"))
+        good["MOTCUA_SMS_SENDER"] = "SỞ NỘI VỤ BẮC KẠN"
+        do {
+            _ = try AppConfiguration.fromEnvironment(good)
+            Issue.record("a sender with spaces and diacritics was accepted")
+        } catch let error as ConfigurationError {
+            #expect(error.variable == "MOTCUA_SMS_SENDER")
+        }
+        #expect(try AppConfiguration.fromEnvironment([:]).sms == nil)
     }
 
     @Test("Good settings are read as given")
