@@ -45,7 +45,7 @@ struct AccountController: Sendable {
     }
 
     @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let form = RegistrationForm(try await request.formValues())
+        let form = try await request.decodeForm(RegistrationForm.self)
         switch try await accounts.register(form) {
         case .invalid(let errors):
             return try renderer.render(
@@ -74,7 +74,7 @@ struct AccountController: Sendable {
     }
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let token = try await request.formValues()["ma"] ?? ""
+        let token = try await request.decodeForm(LinkForm.self).ma ?? ""
         guard try await accounts.verifyEmail(token: token) else { return try invalidLink(context) }
         return try renderer.render(MessagePage(
             chrome: PageChrome(title: "Đã xác thực", context: context), heading: "Đã xác thực địa chỉ thư điện tử",
@@ -100,11 +100,11 @@ struct AccountController: Sendable {
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let values = try await request.formValues()
-        let email = (values["email"] ?? "").trimmingCharacters(in: .whitespaces)
-        let next = Self.safeNext(values["next"])
+        let values = try await request.decodeForm(SignInForm.self)
+        let email = (values.email ?? "").trimmingCharacters(in: .whitespaces)
+        let next = Self.safeNext(values.next)
         let outcome = try await accounts.login(
-            email: String(email.prefix(254)), password: String((values["password"] ?? "").prefix(200)),
+            email: String(email.prefix(254)), password: String((values.password ?? "").prefix(200)),
             ip: context.clientIP, userAgent: request.headers[.userAgent] ?? "")
         switch outcome {
         case .success(_, let secret):
@@ -158,7 +158,7 @@ struct AccountController: Sendable {
     }
 
     @Sendable func forgot(_ request: Request, context: AppRequestContext) async throws -> HTML {
-        let email = (try await request.formValues()["email"] ?? "").trimmingCharacters(in: .whitespaces)
+        let email = (try await request.decodeForm(EmailForm.self).email ?? "").trimmingCharacters(in: .whitespaces)
         try await accounts.requestPasswordReset(email: String(email.prefix(254)))
         return try renderer.render(forgotPage(
             context: context,
@@ -180,10 +180,10 @@ struct AccountController: Sendable {
     }
 
     @Sendable func reset(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let values = try await request.formValues()
-        let token = values["ma"] ?? ""
+        let values = try await request.decodeForm(ResetPasswordForm.self)
+        let token = values.ma ?? ""
         switch try await accounts.resetPassword(
-            token: token, password: values["password"] ?? "", confirmation: values["password_confirmation"] ?? "")
+            token: token, password: values.password ?? "", confirmation: values.passwordConfirmation ?? "")
         {
         case .done:
             var response = try renderer.render(MessagePage(
@@ -273,19 +273,19 @@ struct AccountController: Sendable {
     }
 
     @Sendable func updateProfile(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let values = try await request.formValues()
+        let values = try await request.decodeForm(ProfileForm.self)
         var errors = FieldErrors()
         let user = context.user
-        let name = errors.text((values["display_name"] ?? "").trimmingCharacters(in: .whitespaces), field: "display_name",
+        let name = errors.text((values.displayName ?? "").trimmingCharacters(in: .whitespaces), field: "display_name",
                                label: user.kind == .organization ? "Tên tổ chức" : "Họ và tên", max: 200)
-        let phoneText = (values["phone"] ?? "").trimmingCharacters(in: .whitespaces)
+        let phoneText = (values.phone ?? "").trimmingCharacters(in: .whitespaces)
         var phone = ""
         if let normalized = Identifiers.normalizedPhone(phoneText) { phone = normalized }
         else if !(user.isStaff && phoneText.isEmpty) { errors["phone"] = "Số điện thoại di động gồm 10 chữ số, bắt đầu bằng 0 (hoặc +84)." }
-        let addressText = (values["address"] ?? "").trimmingCharacters(in: .whitespaces)
+        let addressText = (values.address ?? "").trimmingCharacters(in: .whitespaces)
         let address = user.isStaff && addressText.isEmpty ? "" : errors.text(addressText, field: "address", label: "Địa chỉ", max: 300)
         guard errors.isEmpty else {
-            let typed = ["display_name": values["display_name"] ?? "", "phone": phoneText, "address": addressText]
+            let typed = ["display_name": values.displayName ?? "", "phone": phoneText, "address": addressText]
             return try await renderAccount(context, problem: "Chưa lưu: vui lòng sửa các mục được đánh dấu.", profileErrors: errors,
                                            typedProfile: typed, status: .unprocessableContent).response(from: request, context: context)
         }
@@ -294,10 +294,10 @@ struct AccountController: Sendable {
     }
 
     @Sendable func changePassword(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let values = try await request.formValues()
+        let values = try await request.decodeForm(ChangePasswordForm.self)
         let outcome = try await accounts.changePassword(
-            user: context.user, current: values["current_password"] ?? "", new: values["password"] ?? "",
-            confirmation: values["password_confirmation"] ?? "", keepingSession: context.identity.sessionHash)
+            user: context.user, current: values.currentPassword ?? "", new: values.password ?? "",
+            confirmation: values.passwordConfirmation ?? "", keepingSession: context.identity.sessionHash)
         switch outcome {
         case .done:
             return Self.backToAccount(.passwordChanged)
@@ -335,10 +335,10 @@ struct AccountController: Sendable {
     }
 
     @Sendable func firstPassword(_ request: Request, context: AuthenticatedContext) async throws -> Response {
-        let values = try await request.formValues()
+        let values = try await request.decodeForm(ChangePasswordForm.self)
         let outcome = try await accounts.changePassword(
-            user: context.user, current: values["current_password"] ?? "", new: values["password"] ?? "",
-            confirmation: values["password_confirmation"] ?? "", keepingSession: context.identity.sessionHash)
+            user: context.user, current: values.currentPassword ?? "", new: values.password ?? "",
+            confirmation: values.passwordConfirmation ?? "", keepingSession: context.identity.sessionHash)
         var errors = FieldErrors()
         switch outcome {
         case .done:
@@ -373,7 +373,7 @@ struct AccountController: Sendable {
 
     @Sendable func createToken(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         var errors = FieldErrors()
-        let name = errors.text((try await request.formValues()["token_name"] ?? "").trimmingCharacters(in: .whitespaces),
+        let name = errors.text((try await request.decodeForm(TokenNameForm.self).tokenName ?? "").trimmingCharacters(in: .whitespaces),
                                field: "token_name", label: "Tên gợi nhớ", max: 100)
         guard errors.isEmpty else {
             return try await renderAccount(context, problem: errors["token_name"], status: .unprocessableContent)

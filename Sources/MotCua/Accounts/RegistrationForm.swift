@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the registration form sent, as typed (kept to fill the form again when something is wrong).
-struct RegistrationForm: Sendable {
+struct RegistrationForm: Sendable, Decodable {
     var kind: AccountKind = .individual
     var fullName = ""
     var citizenID = ""
@@ -17,19 +17,32 @@ struct RegistrationForm: Sendable {
 
     init() {}
 
-    init(_ values: QueryValues) {
-        kind = values["kind"] == AccountKind.organization.rawValue ? .organization : .individual
-        fullName = Self.clean(values["full_name"])
-        citizenID = Self.clean(values["citizen_id"])
-        dateOfBirth = Self.clean(values["date_of_birth"])
-        organizationName = Self.clean(values["organization_name"])
-        taxCode = Self.clean(values["tax_code"])
-        representative = Self.clean(values["representative"])
-        phone = Self.clean(values["phone"])
-        email = Self.clean(values["email"])
-        address = Self.clean(values["address"])
-        password = values["password"] ?? ""
-        passwordConfirmation = values["password_confirmation"] ?? ""
+    enum CodingKeys: String, CodingKey {
+        case kind, phone, email, address, password, representative
+        case fullName = "full_name"
+        case citizenID = "citizen_id"
+        case dateOfBirth = "date_of_birth"
+        case organizationName = "organization_name"
+        case taxCode = "tax_code"
+        case passwordConfirmation = "password_confirmation"
+    }
+
+    /// The registration form as posted (`Request.decodeForm`): fields trimmed, a missing one empty.
+    init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        func text(_ key: CodingKeys) throws -> String? { try values.decodeIfPresent(String.self, forKey: key) }
+        kind = try text(.kind) == AccountKind.organization.rawValue ? .organization : .individual
+        fullName = Self.clean(try text(.fullName))
+        citizenID = Self.clean(try text(.citizenID))
+        dateOfBirth = Self.clean(try text(.dateOfBirth))
+        organizationName = Self.clean(try text(.organizationName))
+        taxCode = Self.clean(try text(.taxCode))
+        representative = Self.clean(try text(.representative))
+        phone = Self.clean(try text(.phone))
+        email = Self.clean(try text(.email))
+        address = Self.clean(try text(.address))
+        password = try text(.password) ?? ""
+        passwordConfirmation = try text(.passwordConfirmation) ?? ""
     }
 
     private static func clean(_ value: String?) -> String {

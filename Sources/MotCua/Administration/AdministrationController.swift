@@ -50,7 +50,7 @@ struct AdministrationController: Sendable {
     }
 
     private func renderStaff(
-        _ context: AuthenticatedContext, agencyCode: String, form: QueryValues? = nil, created: (String, String)? = nil,
+        _ context: AuthenticatedContext, agencyCode: String, form: StaffForm? = nil, created: (String, String)? = nil,
         problem: String? = nil, notice: String? = nil, failedMove: (userID: Int64, message: String)? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> HTML {
@@ -65,15 +65,15 @@ struct AdministrationController: Sendable {
                         + agencyUnits.map { SelectOption(value: String($0.id), label: $0.name, selected: $0.id == user.unitID) },
                      unitError: failedMove?.userID == user.id ? failedMove?.message : nil)
         }
-        let chosenRole = form?["role"]
-        let chosenUnit = form?["unit"] ?? ""
+        let chosenRole = form?.role
+        let chosenUnit = form?.unit ?? ""
         return try renderer.render(
             StaffPage(
                 chrome: PageChrome(title: "Quản lý cán bộ", section: .staffAdmin, context: context), csrfToken: context.csrfToken,
                 agencyName: agencyName, staff: staff,
                 fields: [
-                    FormInput("name", "Họ và tên", value: form?["name"] ?? "", autocomplete: "off", maxLength: 100),
-                    FormInput("email", "Thư điện tử công vụ", type: "email", value: form?["email"] ?? "", autocomplete: "off", maxLength: 254),
+                    FormInput("name", "Họ và tên", value: form?.name ?? "", autocomplete: "off", maxLength: 100),
+                    FormInput("email", "Thư điện tử công vụ", type: "email", value: form?.email ?? "", autocomplete: "off", maxLength: 254),
                 ],
                 roles: StaffRole.agencyRoles.map { SelectOption(value: $0.rawValue, label: $0.label, selected: $0.rawValue == chosenRole) },
                 units: [SelectOption(value: "", label: "— Chưa xếp đơn vị —", selected: chosenUnit.isEmpty)]
@@ -85,16 +85,16 @@ struct AdministrationController: Sendable {
 
     @Sendable func createStaff(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let agency = try managedAgency(context)
-        let values = try await request.formValues()
-        guard let role = values["role"].flatMap(StaffRole.init(rawValue:)), StaffRole.agencyRoles.contains(role) else {
+        let values = try await request.decodeForm(StaffForm.self)
+        guard let role = values.role.flatMap(StaffRole.init(rawValue:)), StaffRole.agencyRoles.contains(role) else {
             return try await renderStaff(context, agencyCode: agency, form: values, problem: "Vai trò không hợp lệ.", status: .unprocessableContent)
                 .response(from: request, context: context)
         }
         do {
             let (user, password) = try await accounts.createStaff(
-                email: (values["email"] ?? "").trimmingCharacters(in: .whitespaces),
-                name: (values["name"] ?? "").trimmingCharacters(in: .whitespaces), role: role, agencyCode: agency,
-                unitName: values["unit"].flatMap { $0.isEmpty ? nil : $0 })
+                email: (values.email ?? "").trimmingCharacters(in: .whitespaces),
+                name: (values.name ?? "").trimmingCharacters(in: .whitespaces), role: role, agencyCode: agency,
+                unitName: values.unit.flatMap { $0.isEmpty ? nil : $0 })
             var response = Response(status: .seeOther, headers: [.location: "/quan-tri/can-bo"])
             response.setCookie(cookies.flash("\(user.email)|\(password)", path: "/quan-tri/can-bo"))
             return response
@@ -130,7 +130,7 @@ struct AdministrationController: Sendable {
     @Sendable func moveStaff(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let agency = try managedAgency(context)
         guard let id = context.parameters.get("id", as: Int64.self) else { throw UnitError.staffNotFound }
-        let choice = try await request.formValues()["unit"] ?? ""
+        let choice = try await request.decodeForm(UnitChoiceForm.self).unit ?? ""
         // A value that is not a number names no unit of this agency.
         let unitID: Int64? = choice.isEmpty ? nil : (Int64(choice) ?? -1)
         do {

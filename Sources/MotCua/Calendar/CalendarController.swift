@@ -43,24 +43,24 @@ struct CalendarController: Sendable {
 
     @Sendable func save(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try checkAdministrator(context)
-        let form = try await request.formValues()
-        guard let day = form["ngay"].flatMap(CivilDate.init(iso:)) else {
+        let form = try await request.decodeForm(CalendarDayForm.self)
+        guard let day = form.day.flatMap(CivilDate.init(iso:)) else {
             return try await render(year: WorkingCalendar.civilDate(of: Date()).year, context: context,
                                     problem: "Ngày không hợp lệ (năm-tháng-ngày).", status: .unprocessableContent)
                 .response(from: request, context: context)
         }
-        guard let kind = form["loai"].flatMap(WorkingCalendar.Override.init(rawValue:)) else {
+        guard let kind = form.kind.flatMap(WorkingCalendar.Override.init(rawValue:)) else {
             return try await render(year: day.year, context: context, problem: "Vui lòng chọn nghỉ thêm hoặc làm bù.",
                                     status: .unprocessableContent).response(from: request, context: context)
         }
-        let note = String((form["ghi-chu"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
+        let note = String((form.note ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         try await overrides.set(day, kind, note: note)
         return Response(status: .seeOther, headers: [.location: "/quan-tri/lich-lam-viec?nam=\(day.year)"])
     }
 
     @Sendable func remove(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try checkAdministrator(context)
-        guard let day = try await request.formValues()["ngay"].flatMap(CivilDate.init(iso:)) else {
+        guard let day = try await request.decodeForm(CalendarDayForm.self).day.flatMap(CivilDate.init(iso:)) else {
             throw PortalError.badRequest("Ngày không hợp lệ.")
         }
         try await overrides.set(day, nil)
@@ -93,4 +93,17 @@ struct CalendarPage: PageModel {
     var hasAnnounced: Bool
     var problem: String?
     var notice: String?
+}
+
+/// An announced day as posted: the day (ISO), "off" or "work", and the note citing the announcement.
+struct CalendarDayForm: Decodable {
+    var day: String?
+    var kind: String?
+    var note: String?
+
+    enum CodingKeys: String, CodingKey {
+        case day = "ngay"
+        case kind = "loai"
+        case note = "ghi-chu"
+    }
 }

@@ -9,8 +9,10 @@ extension Request {
 /// Decoded query parameters or form fields. "+" is a space (forms send spaces that way) and is turned
 /// into one before percent-decoding, so a literal "%2B" stays a plus sign.
 ///
-/// Why not Hummingbird's `URLEncodedFormDecoder` for everything: the dossier form's fields are the
-/// procedure's own (named at run time), and one reader serves the query string and every form alike.
+/// Forms of fixed fields are decoded into types with Hummingbird's `URLEncodedFormDecoder`
+/// (`Request.decodeForm`). This reader stays where a type does not fit: the query strings of the list and
+/// search pages (optional filters, the first of a repeated name kept, so an old bookmark still works) and
+/// the dossier form, whose fields are the procedure's own, named at run time (`f_<key>`).
 /// It says what it could not read: a malformed escape (`%FF`, `%G1`) and a repeated name, which
 /// `checked()` turns into a 400 (a query keeps the first value of a repeated name; a form refuses it).
 struct QueryValues {

@@ -64,9 +64,9 @@ struct UnitController: Sendable {
 
     @Sendable func create(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let agency = try await requiredAgency(request, context)
-        let form = try await request.formValues()
+        let form = try await request.decodeForm(UnitForm.self)
         do {
-            _ = try await units.create(name: form["name"] ?? "", agencyCode: agency.code)
+            _ = try await units.create(name: form.name ?? "", agencyCode: agency.code)
             return redirect(agency, .created)
         } catch let error as UnitError where error.isClientError && error != .notFound {
             return try await render(agency, context: context, form: form, failure: (nil, error)).response(from: request, context: context)
@@ -76,11 +76,11 @@ struct UnitController: Sendable {
     @Sendable func update(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let agency = try await requiredAgency(request, context)
         let id = try unitID(context)
-        let form = try await request.formValues()
+        let form = try await request.decodeForm(UnitForm.self)
         // An empty choice clears the head; a value that is not a number is nobody of this agency.
-        let head: Int64?? = form["head"].map { $0.isEmpty ? .some(nil) : .some(Int64($0) ?? -1) } ?? .none
+        let head: Int64?? = form.head.map { $0.isEmpty ? .some(nil) : .some(Int64($0) ?? -1) } ?? .none
         do {
-            try await units.update(unitID: id, name: form["name"] ?? "", head: head, agencyCode: agency.code)
+            try await units.update(unitID: id, name: form.name ?? "", head: head, agencyCode: agency.code)
             return redirect(agency, .saved)
         } catch let error as UnitError where error.isClientError && error != .notFound {
             return try await render(agency, context: context, form: form, failure: (id, error)).response(from: request, context: context)
@@ -110,7 +110,7 @@ struct UnitController: Sendable {
 
     /// The page; after a refused change, with the form as sent and the message beside its field (4xx).
     private func render(
-        _ agency: ManagedAgency?, context: AuthenticatedContext, form: QueryValues? = nil,
+        _ agency: ManagedAgency?, context: AuthenticatedContext, form: UnitForm? = nil,
         failure: (unitID: Int64?, error: UnitError)? = nil, notice: String? = nil
     ) async throws -> HTML {
         let chrome = PageChrome(title: "Quản lý đơn vị", section: .unitAdmin, context: context)
@@ -123,10 +123,10 @@ struct UnitController: Sendable {
         let staff = try await users.staff(agencyCode: agency.code).filter { !$0.disabled }
         let rows = try await units.units(agencyCode: agency.code).map { unit -> UnitRow in
             let failed = failure.flatMap { $0.unitID == unit.id ? $0.error : nil }
-            let chosenHead = failed == nil ? unit.headUserID.map(String.init) : form?["head"]
+            let chosenHead = failed == nil ? unit.headUserID.map(String.init) : form?.head
             var errors = FieldErrors()
             if failed?.field == "name" { errors["name"] = failed?.portalError.message }
-            var nameField = FormInput("name", "Tên đơn vị", value: failed == nil ? unit.name : form?["name"] ?? unit.name,
+            var nameField = FormInput("name", "Tên đơn vị", value: failed == nil ? unit.name : form?.name ?? unit.name,
                                       errors: errors, maxLength: AgencyUnit.maxNameLength)
             nameField.id = "ten-don-vi-\(unit.id)"
             nameField.describedBy = nameField.error == nil ? nil : "\(nameField.id)-loi"
@@ -144,9 +144,15 @@ struct UnitController: Sendable {
             UnitsPage(
                 chrome: chrome, csrfToken: context.csrfToken, agencyName: agency.name, agencyQuery: agency.query, units: rows,
                 hasUnits: !rows.isEmpty,
-                nameField: FormInput("name", "Tên đơn vị", value: failure?.unitID == nil ? form?["name"] ?? "" : "",
+                nameField: FormInput("name", "Tên đơn vị", value: failure?.unitID == nil ? form?.name ?? "" : "",
                                      errors: createErrors, maxLength: AgencyUnit.maxNameLength),
                 agencies: [], choosingAgency: false, notice: notice, problem: failure.map { $0.error.portalError.message }),
             status: failure?.error.portalError.status ?? .ok)
     }
+}
+
+/// A unit's form as posted: its name, and (when editing) the head's user id or "" for none.
+struct UnitForm: Decodable {
+    var name: String?
+    var head: String?
 }

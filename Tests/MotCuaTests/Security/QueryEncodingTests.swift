@@ -35,6 +35,25 @@ struct QueryEncodingTests {
                 try await db.raw("SELECT COUNT(*) AS n FROM users WHERE email LIKE '%lap.lai%' OR email LIKE '%khac%'").first()?.decode(column: "n", as: Int.self)
             }
             #expect(users == 0)
+
+            // The fixed forms go through URLEncodedFormDecoder: a malformed escape is a 400, "+" a space.
+            let malformedLogin = try await browser.client.execute(
+                uri: "/dang-nhap", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "\(CSRFMiddleware.cookieName)=\(token)"],
+                body: ByteBuffer(string: "_csrf=\(token)&email=a%FF%40example.vn&password=x"))
+            #expect(malformedLogin.status == .badRequest && malformedLogin.text.contains("mã hóa ký tự không hợp lệ"), "\(malformedLogin.status) \(malformedLogin.text.prefix(300))")
+            let accounts = AccountService(database: database, hasher: PasswordHasher(cost: 4), policy: .bundled(),
+                                          publicURL: "http://127.0.0.1:8080", logger: TestEnvironment.logger)
+            _ = try await accounts.createStaff(email: "qt.lich@example.vn", name: "Quản trị", role: .systemAdmin, agencyCode: nil,
+                                              password: "Quan-tri-lich-2026")
+            try await browser.post("/dang-nhap", ["email": "qt.lich@example.vn", "password": "Quan-tri-lich-2026"])
+            let csrf = try #require(browser.cookies[CSRFMiddleware.cookieName])
+            let saved = try await browser.client.execute(
+                uri: "/quan-tri/lich-lam-viec", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded", .cookie: browser.cookieHeader],
+                body: ByteBuffer(string: "_csrf=\(csrf)&ngay=2026-12-31&loai=off&ghi-chu=Ngh%E1%BB%89+b%C3%B9+T%E1%BA%BFt"))
+            #expect(saved.status == .seeOther)
+            #expect(try await CalendarOverrides(database: database).all().contains { $0.note == "Nghỉ bù Tết" })
         }
     }
 }

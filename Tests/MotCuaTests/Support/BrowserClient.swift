@@ -50,6 +50,9 @@ final class BrowserClient: @unchecked Sendable {
                               headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: body)
     }
 
+    /// The cookies as a `Cookie` header, for requests built by hand.
+    var cookieHeader: String { cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+
     func setCookie(_ name: String, _ value: String?) {
         cookies[name] = value
     }

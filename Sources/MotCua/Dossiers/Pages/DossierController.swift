@@ -194,7 +194,7 @@ struct DossierController: Sendable {
 
     @Sendable func supplement(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let dossier = try await owned(context)
-        let note = try await request.formValues()["note"] ?? ""
+        let note = try await request.decodeForm(NoteForm.self).note ?? ""
         do {
             _ = try await service.answerSupplement(dossierID: dossier.id, applicant: context.user, note: note)
         } catch let error as DossierError {
@@ -269,7 +269,7 @@ struct DossierController: Sendable {
 
     @Sendable func withdraw(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let dossier = try await owned(context)
-        let reason = (try await request.formValues()["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let reason = (try await request.decodeForm(WithdrawForm.self).reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         do {
             _ = try await service.withdraw(dossierID: dossier.id, applicant: context.user, reason: reason)
         } catch let error as DossierError {
@@ -316,4 +316,14 @@ struct DossierController: Sendable {
             }
         }
     }
+}
+
+/// The applicant's answer to a supplement request.
+struct NoteForm: Decodable {
+    var note: String?
+}
+
+/// The applicant's reason for withdrawing a dossier.
+struct WithdrawForm: Decodable {
+    var reason: String?
 }

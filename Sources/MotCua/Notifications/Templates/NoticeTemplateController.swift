@@ -58,17 +58,17 @@ struct NoticeTemplateController: Sendable {
     @Sendable func save(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try checkAdministrator(context)
         let kind = try kind(context)
-        let form = try await request.formValues()
+        let form = try await request.decodeForm(NoticeTemplateForm.self)
         let template = NoticeTemplate(
-            mailSubject: (form["mail_subject"] ?? "").trimmingCharacters(in: .whitespaces),
-            mailBody: Self.normalizedLines(form["mail_body"] ?? ""),
-            smsText: Self.normalizedLines(form["sms_text"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
-        let code = (form["ma"] ?? "").trimmingCharacters(in: .whitespaces)
+            mailSubject: (form.mailSubject ?? "").trimmingCharacters(in: .whitespaces),
+            mailBody: Self.normalizedLines(form.mailBody ?? ""),
+            smsText: Self.normalizedLines(form.smsText ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+        let code = (form.previewCode ?? "").trimmingCharacters(in: .whitespaces)
         if let invalid = template.problem(for: kind) {
             return try await render(kind, template, previewCode: code, context: context, invalid: invalid, status: .unprocessableContent)
                 .response(from: request, context: context)
         }
-        guard form["intent"] != "preview" else {
+        guard form.intent != "preview" else {
             return try await render(kind, template, previewCode: code, context: context).response(from: request, context: context)
         }
         try await store.save(template, for: kind, by: context.user.id)
@@ -149,5 +149,23 @@ struct NoticeTemplateController: Sendable {
     /// Browsers send CRLF in a textarea; the mail is written with LF.
     private static func normalizedLines(_ text: String) -> String {
         text.replacing("\r\n", with: "\n").replacing("\r", with: "\n")
+    }
+}
+
+/// The template form as posted: the three texts, the dossier code to preview with, and which button.
+struct NoticeTemplateForm: Decodable {
+    var mailSubject: String?
+    var mailBody: String?
+    var smsText: String?
+    var previewCode: String?
+    /// "save" or "preview".
+    var intent: String?
+
+    enum CodingKeys: String, CodingKey {
+        case intent
+        case mailSubject = "mail_subject"
+        case mailBody = "mail_body"
+        case smsText = "sms_text"
+        case previewCode = "ma"
     }
 }
