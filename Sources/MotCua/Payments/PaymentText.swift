@@ -20,20 +20,19 @@ public enum PaymentText {
         var output = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
+            if (0x0300...0x036F).contains(scalar.value) { continue }  // combining marks: the tones and hats
+            if scalar.properties.isWhitespace {
+                pendingSpace = !output.isEmpty
+                continue
+            }
+            if pendingSpace {
+                output.append(" ")
+                pendingSpace = false
+            }
             switch scalar.value {
-            case 0x0300...0x036F: continue  // combining marks: the tones and hats
             case 0x0111: output.append("d")  // đ
             case 0x0110: output.append("D")  // Đ
-            default:
-                if scalar.properties.isWhitespace {
-                    pendingSpace = !output.isEmpty
-                    continue
-                }
-                if pendingSpace {
-                    output.append(" ")
-                    pendingSpace = false
-                }
-                output.append(scalar)
+            default: output.append(scalar)
             }
         }
         return String(output)
