@@ -6,7 +6,8 @@ import HTTPTypes
 // portal is meant to be the second. The store that records attempts and confirmations (issue 13) talks only
 // to this protocol: it asks for the address to send the payer to, hands over what the gateway sent back, and
 // gives the gateway's acknowledgement to whoever called. Everything a gateway signs, encodes or names its own
-// way stays behind it.
+// way stays behind it. Our own code, like the gateways behind it: no Swift package available to this project
+// speaks to a Vietnamese payment gateway, and this protocol is the part of the design that is ours anyway.
 
 /// Which gateway an attempt went through; stored with the attempt.
 public enum PaymentGatewayKind: String, Sendable, Codable, CaseIterable {

@@ -44,12 +44,13 @@ enum PaymentPython {
     """#
 
     /// What VNPay sends to the return URL and the IPN: the given vnp_ parameters, signed the same way, plus
-    /// vnp_SecureHashType (not signed) and vnp_SecureHash, as a query string.
+    /// vnp_SecureHashType (not signed) and vnp_SecureHash, as a query string. Empty values are signed only
+    /// with "signEmpty" (as VNPay's PHP sample would).
     static let vnpaySignedQuery = #"""
     import sys, json, hmac, hashlib, urllib.parse
     p = json.loads(sys.argv[1])
     params = p['params']
-    signed = urllib.parse.urlencode(sorted((k, v) for k, v in params.items() if v != ''))
+    signed = urllib.parse.urlencode(sorted((k, v) for k, v in params.items() if v != '' or p.get('signEmpty')))
     digest = hmac.new(p['secret'].encode(), signed.encode(), hashlib.sha512).hexdigest()
     print(urllib.parse.urlencode(list(params.items()) + [('vnp_SecureHashType', 'HmacSHA512'), ('vnp_SecureHash', digest)]))
     """#

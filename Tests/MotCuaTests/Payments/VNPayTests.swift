@@ -34,8 +34,8 @@ struct PaymentVNPayTests {
         "vnp_TransactionStatus": "00", "vnp_TxnRef": dossierCode + "-1",
     ]
 
-    static func signedByPython(_ parameters: [String: String], secret: String = secret) throws -> String {
-        try PaymentPython.run(PaymentPython.vnpaySignedQuery, ["params": parameters, "secret": secret])
+    static func signedByPython(_ parameters: [String: String], secret: String = secret, signEmpty: Bool = false) throws -> String {
+        try PaymentPython.run(PaymentPython.vnpaySignedQuery, ["params": parameters, "secret": secret, "signEmpty": signEmpty])
     }
 
     @Test("The payment URL for Cần Thơ's 100.000 đ exam fee is exactly the one Python builds from the documentation")
@@ -117,6 +117,22 @@ struct PaymentVNPayTests {
         let tampered = query.replacingOccurrences(of: original, with: replacement)
         #expect(throws: PaymentCallbackRefusal.invalidSignature, "\(name)") { try Self.gateway().verify(query: tampered) }
         #expect(throws: PaymentCallbackRefusal.invalidSignature, "\(name)") { try Self.gateway().readCallback(query: tampered) }
+    }
+
+    @Test("An empty value verifies whether the gateway signed it (PHP sample) or left it out (Java, .NET samples)")
+    func emptyValues() throws {
+        var parameters = Self.paidParameters
+        parameters["vnp_BankTranNo"] = ""
+        for signEmpty in [false, true] {
+            let query = try Self.signedByPython(parameters, signEmpty: signEmpty)
+            #expect(query.contains("vnp_BankTranNo=&"))
+            let result = try Self.gateway().verify(query: query)
+            #expect(result.bankTransactionNo == nil && result.amount == Money(dong: 100_000), "signEmpty: \(signEmpty)")
+            // Still bound to every other value.
+            #expect(throws: PaymentCallbackRefusal.invalidSignature) {
+                try Self.gateway().verify(query: query.replacingOccurrences(of: "vnp_Amount=10000000", with: "vnp_Amount=100"))
+            }
+        }
     }
 
     @Test("A return signed with another secret, or with a truncated signature, is refused")

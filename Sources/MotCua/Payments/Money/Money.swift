@@ -3,9 +3,8 @@ import HTTPTypes
 
 // Amounts of money in Vietnamese đồng, as whole integers.
 //
-// Our own code: no package in the allowed set (Tests and Sources may use only what Package.swift already
-// names; /work/.library/env/packages/installed-swift.txt has no money or currency package) and none is
-// needed: the đồng has had no subunit in circulation since 1985, so an amount is an `Int64` count of đồng and
+// Our own code: no money or currency package is among the Swift packages available to this project (the local
+// package mirror and the installed-package list have none), and none is needed: the đồng has had no subunit in circulation since 1985, so an amount is an `Int64` count of đồng and
 // every sum is exact. There is no `Double` anywhere on the money path: gateways that want a decimal
 // (VNPay's ×100) get it by integer multiplication, and text is parsed digit by digit.
 

@@ -172,7 +172,11 @@ public struct VNPayGateway: PaymentGateway {
         var signed = all.filter { $0.key.hasPrefix("vnp_") }
         guard let signature = signed.removeValue(forKey: "vnp_SecureHash") else { throw .invalidSignature }
         signed.removeValue(forKey: "vnp_SecureHashType")
-        guard VNPayQuery.isValid(signature: signature, of: VNPayQuery.canonical(signed), secret: configuration.secret) else {
+        let secret = configuration.secret
+        guard VNPayQuery.isValid(signature: signature, of: VNPayQuery.canonical(signed), secret: secret)
+                || (signed.values.contains("")
+                    && VNPayQuery.isValid(signature: signature, of: VNPayQuery.canonical(signed, includingEmpty: true), secret: secret))
+        else {
             throw .invalidSignature
         }
 

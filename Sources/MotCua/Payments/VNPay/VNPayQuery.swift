@@ -3,8 +3,9 @@ import Foundation
 
 // The query-string rules of the VNPay 2.1.0 protocol, and its HMAC-SHA512 signature.
 //
-// Our own code: no Swift package for VNPay exists in the allowed set (installed-swift.txt lists none), and the
-// protocol is a page of rules. What the sandbox documentation and VNPay's reference code (vnpay_php:
+// Our own code: no Swift package for VNPay is among those available to this project (the local package mirror
+// and the installed-package list have none; VNPay itself publishes only PHP, Java, .NET and Node samples), and
+// the protocol is a page of rules. What the sandbox documentation and VNPay's reference code (vnpay_php:
 // vnpay_create_payment.php, vnpay_ipn.php) do:
 //   1. take the vnp_ parameters (without vnp_SecureHash and vnp_SecureHashType), sorted by name;
 //   2. form-encode each name and value as PHP's urlencode does: ASCII letters, digits and "-_." as they are,
@@ -13,7 +14,9 @@ import Foundation
 //   4. vnp_SecureHash = lower-case hex of HMAC-SHA512(key: the secret's UTF-8, data: that string).
 // Python's urllib.parse.urlencode (quote_plus) gives the same string except for "~", which it leaves as it is;
 // the tests check us against Python, and the portal never sends "~" (PaymentText refuses it).
-// Empty values are left out, as VNPay's Java and .NET reference code do (its PHP sample would sign "name=").
+// Empty values are left out when we sign, as VNPay's Java and .NET reference code do; its PHP sample signs them
+// as "name=", so a callback that carries an empty value is accepted under either reading (both are HMACs with
+// our secret over the same parameters; an empty value is treated as absent everywhere).
 
 /// Form encoding and decoding of VNPay parameters, and the signature over them.
 enum VNPayQuery {
@@ -39,9 +42,9 @@ enum VNPayQuery {
     }
 
     /// Steps 1–3 over the parameters to sign (the caller has left out the hash itself).
-    static func canonical(_ parameters: [String: String]) -> String {
+    static func canonical(_ parameters: [String: String], includingEmpty: Bool = false) -> String {
         parameters
-            .filter { !$0.value.isEmpty }
+            .filter { includingEmpty || !$0.value.isEmpty }
             .sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
             .map { encode($0.key) + "=" + encode($0.value) }
             .joined(separator: "&")

@@ -3,8 +3,8 @@ import HTTPTypes
 // VietQR: the NAPAS profile of the EMVCo merchant-presented QR code, which every Vietnamese banking app scans
 // to fill in a transfer (bank, account, amount and note).
 //
-// Our own code: no Swift package for VietQR or EMVCo QR payloads exists in the allowed set
-// (installed-swift.txt lists none); the payload is a string of tag–length–value fields and a CRC, and the QR
+// Our own code: no Swift package for VietQR or EMVCo QR payloads is among those available to this project (the
+// local package mirror and the installed-package list have none); the payload is a string of tag–length–value fields and a CRC, and the QR
 // symbol comes from our encoder (Documents/QRCode.swift). The layout, from NAPAS's "QR code format" technical
 // specification (v1.5.2) on top of EMVCo QRCPS-MPM:
 //   00 "01"                 payload format indicator
