@@ -244,10 +244,10 @@ struct PaymentVNPayTests {
     @Test("Configuration is checked once, and the secret never appears in its description")
     func configuration() throws {
         func configurationError(paymentURL: String = Self.base, terminal: String = Self.terminal, secret: String = Self.secret,
-                                returnURL: String = Self.returnURL, locale: String = "vn") -> PaymentRequestError? {
+                                returnURL: String = Self.returnURL, orderType: String = "other") -> PaymentRequestError? {
             do {
                 _ = try VNPayConfiguration(paymentURL: paymentURL, terminalCode: terminal, hashSecret: secret,
-                                           returnURL: returnURL, locale: locale)
+                                           returnURL: returnURL, orderType: orderType)
                 return nil
             } catch {
                 return error
@@ -260,7 +260,9 @@ struct PaymentVNPayTests {
         #expect(configurationError(secret: "abc") != nil)
         #expect(configurationError(returnURL: "https://x.gov.vn/~ket-qua") != nil)
         #expect(configurationError(returnURL: "/relative") != nil)
-        #expect(configurationError(locale: "fr") != nil)
+        #expect(configurationError(orderType: "Other goods") != nil)
+        #expect(configurationError(orderType: "billpayment") == nil)
+        #expect(VNPayLocale(rawValue: "fr") == nil)
         if case .invalidConfiguration = configurationError(terminal: "SHORT") {} else { Issue.record("not a configuration error") }
         #expect(PaymentRequestError.invalidConfiguration("x").portalError.status.code == 503)
         #expect(!String(describing: try Self.gateway().configuration).contains(Self.secret))

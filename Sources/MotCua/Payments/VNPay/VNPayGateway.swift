@@ -4,6 +4,12 @@ import Foundation
 // The VNPay 2.1.0 payment gateway: the signed payment URL (vnp_Command=pay), and the verification and reading
 // of the browser return and the IPN. Our own code (see VNPayQuery.swift for why, and for the signing rules).
 
+/// vnp_Locale.
+public enum VNPayLocale: String, Sendable, CaseIterable {
+    case vietnamese = "vn"
+    case english = "en"
+}
+
 /// An agency's VNPay settings: configuration, never code. `description` leaves the secret out.
 public struct VNPayConfiguration: Sendable, CustomStringConvertible {
     /// The gateway's payment page, e.g. "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html".
@@ -14,14 +20,14 @@ public struct VNPayConfiguration: Sendable, CustomStringConvertible {
     public let returnURL: String
     /// vnp_OrderType: VNPay's category of goods; "other" unless VNPay assigned one.
     public let orderType: String
-    /// vnp_Locale: "vn" or "en", the language of VNPay's pages.
-    public let locale: String
+    /// vnp_Locale: the language of VNPay's pages.
+    public let locale: VNPayLocale
     /// The secret's bytes (`SymmetricKey` is not `Sendable`; a key is made from these for each signature).
     private let secretBytes: [UInt8]
     var secret: SymmetricKey { SymmetricKey(data: secretBytes) }
 
     public init(paymentURL: String, terminalCode: String, hashSecret: String, returnURL: String,
-                orderType: String = "other", locale: String = "vn") throws(PaymentRequestError) {
+                orderType: String = "other", locale: VNPayLocale = .vietnamese) throws(PaymentRequestError) {
         guard Self.isHTTPURL(paymentURL), !paymentURL.contains("?") else {
             throw .invalidConfiguration("địa chỉ cổng VNPay phải là một địa chỉ http(s) không có tham số.")
         }
@@ -38,9 +44,6 @@ public struct VNPayConfiguration: Sendable, CustomStringConvertible {
         guard (1...100).contains(orderType.utf8.count),
               orderType.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
             throw .invalidConfiguration("loại hàng hóa (vnp_OrderType) không hợp lệ.")
-        }
-        guard locale == "vn" || locale == "en" else {
-            throw .invalidConfiguration("ngôn ngữ (vnp_Locale) phải là vn hoặc en.")
         }
         self.paymentURL = paymentURL
         self.terminalCode = terminalCode
@@ -136,7 +139,7 @@ public struct VNPayGateway: PaymentGateway {
             "vnp_TxnRef": request.reference,
             "vnp_OrderInfo": orderInfo,
             "vnp_OrderType": configuration.orderType,
-            "vnp_Locale": configuration.locale,
+            "vnp_Locale": configuration.locale.rawValue,
             "vnp_ReturnUrl": configuration.returnURL,
             "vnp_IpAddr": request.payerIP,
             "vnp_CreateDate": VNPayTime.format(request.createdAt),
