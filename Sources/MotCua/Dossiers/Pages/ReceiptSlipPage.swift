@@ -27,4 +27,6 @@ struct ReceiptSlipPage: PageModel {
     var delivery: String
     var receivedBy: String
     var slipVersion: String
+    /// The dossier's lookup URL as a QR code (SlipQR).
+    var qrSVG: String
 }
