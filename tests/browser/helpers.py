@@ -185,6 +185,8 @@ PAGES = [
              setup="backoffice_dossiers", then=lambda d: submit_staff_action_without_note(d, "sendBack")),
     PageType("backoffice-control-slip", "/mot-cua/ho-so/{returned_id}/phieu-kiem-soat", "main .slip table.handover-table",
              "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", user="receptionist", setup="backoffice_dossiers"),
+    PageType("backoffice-paper-intake", "/mot-cua/tiep-nhan-ho-so-giay", "form[action='/mot-cua/tiep-nhan-ho-so-giay'] #thu-tuc",
+             "Tiếp nhận hồ sơ giấy", user="receptionist"),
     PageType("backoffice-supplement-slip", "/mot-cua/ho-so/{supplement_id}/phieu-bo-sung/1", "main .slip .slip-qr svg",
              "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", user="receptionist", setup="backoffice_dossiers"),
     PageType("backoffice-tracking-book", "/mot-cua/so-theo-doi", "main .slip table.book-table", "SỔ THEO DÕI HỒ SƠ",

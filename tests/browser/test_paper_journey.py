@@ -6,6 +6,7 @@
    processor, who uploads the result and forwards it through the unit's second step to the leader, who approves
    it; the desk returns it by post with a tracking number and the day sent. The dossier page then says so, and the
    anonymous public lookup (what the applicant has: the code on the receipt) shows it returned, with no personal data.
+   Before it is registered, the intake page lists it under "Hồ sơ giấy đang nhập", and its link leads back to it.
 2. Every slip 01–05, as the receptionist prints it: each print page (reached by its link on the dossier page)
    shows the slip's title, the dossier's code and the applicant's name with its diacritics; its QR code, taken
    from a screenshot of the page, reads back (zbarimg) as the dossier's public lookup URL; and the PDF issued at
@@ -160,6 +161,17 @@ def test_walk_in_dossier_registered_scanned_processed_and_returned_by_post(brows
         assert notice(browser) == "Đã lưu bản quét.", main_text(browser)[:400]
     scanned = browser.find_elements(By.XPATH, f"//main//li[contains(@class,'document-slot')]//a[normalize-space()='{scan.name}']")
     assert len(scanned) == len(mandatory), f"{len(scanned)} scans listed for {len(mandatory)} mandatory documents"
+
+    # Not lost while unregistered: the intake page lists it under "Hồ sơ giấy đang nhập", and its link leads back.
+    click_and_wait_for_new_page(browser, header_link(browser, "/mot-cua"), "the back office")
+    click_and_wait_for_new_page(browser, browser.find_element(By.CSS_SELECTOR, "main a[href='/mot-cua/tiep-nhan-ho-so-giay']"),
+                                "the paper intake form")
+    section = browser.find_element(By.CSS_SELECTOR, "main section[aria-labelledby=dang-nhap-giay]")
+    row = section.find_element(By.XPATH, f".//tr[.//a[normalize-space()='{WALK_IN_NAME}']]")
+    assert "Trực tiếp" in row.text and str(len(mandatory)) in row.text.split(), row.text
+    assert_no_blocking_axe(browser, "the intake page with a paper dossier in progress")
+    click_and_wait_for_new_page(browser, row.find_element(By.TAG_NAME, "a"), "the paper dossier again")
+    assert urllib.parse.urlsplit(browser.current_url).path == office, browser.current_url
 
     # Registered: a code; then accepted and handed to the processor.
     _take(browser, "Đăng ký hồ sơ (cấp mã)")
