@@ -77,6 +77,28 @@ print(db.execute("SELECT count(*) FROM dossiers WHERE agency_id = (SELECT id FRO
 EOF
 )
 echo "the book of $AGENCY from $FROM to $TO: $ROWS_IN_DB dossiers received"
+# The book's query as DossierStore+Book.swift sends it, alone (Python's sqlite3, the server stopped): the
+# database's share of each download, with its plan.
+QUERY_NOTE=$(python3 - "$DATA_DIR/motcua.sqlite" "$AGENCY" "$FROM" "$TO" <<'EOF2'
+import datetime as dt, sqlite3, sys, time
+vn = dt.timezone(dt.timedelta(hours=7))
+start = int(dt.datetime.fromisoformat(sys.argv[3]).replace(tzinfo=vn).timestamp() * 1000)
+end = int((dt.datetime.fromisoformat(sys.argv[4]) + dt.timedelta(days=1)).replace(tzinfo=vn).timestamp() * 1000)
+sql = """SELECT d.code, p.name AS procedure_name, d.applicant_name, u.address, u.phone, d.accepted_at, d.due_at,
+    d.finished_at, d.returned_at,
+    (SELECT MIN(h.received_at) FROM dossier_handovers h WHERE h.dossier_id = d.id AND h.step_position = 1) AS sent_at
+FROM dossiers d JOIN procedures p ON p.id = d.procedure_id JOIN users u ON u.id = d.applicant_id
+WHERE d.agency_id = (SELECT id FROM agencies WHERE code = ?) AND d.accepted_at >= ? AND d.accepted_at < ?
+ORDER BY d.accepted_at, d.id"""
+db = sqlite3.connect(sys.argv[1])
+plan = "; ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, (sys.argv[2], start, end)))
+times = []
+for _ in range(3):
+    t = time.perf_counter(); rows = db.execute(sql, (sys.argv[2], start, end)).fetchall(); times.append(time.perf_counter() - t)
+print(f"{len(rows)} rows in {times[0] * 1000:.0f} ms cold, {min(times[1:]) * 1000:.0f} ms warm (plan: {plan})")
+EOF2
+)
+echo "the book's query alone: $QUERY_NOTE"
 
 start_server
 echo "server pid $SERVER_PID on $BASE"
@@ -167,6 +189,8 @@ for r in rows:
     print(f"| {r['what']} | {r['rows']} | {int(r['bytes']):,} | {r['cold_ms']} | {rps:,.1f} | {rps / base:.4f} | {float(r['p50']):.1f} | "
           f"{float(r['p99']):.1f} | {r['errors']} | {mb(r['rss_before_kb'])} | {mb(r['hwm_kb'])} | {mb(r['rss_after_kb'])} |")
 EOF
+  echo
+  echo "The book's query alone (Python sqlite3 on the same file, server stopped): $QUERY_NOTE."
   echo
   echo "Generation: $(tail -n 1 "$OUT/generate.log"). Total time $((SECONDS - T0)) s."
 } >"$REPORT"
