@@ -118,6 +118,8 @@ struct SlipPrintPageTests {
             for page in issued.pages {
                 let response = try await browser.get(page.url)
                 #expect(response.status == .ok, "mẫu \(page.form)")
+                // The number of the slip issued as PDF (the control slip has none before the return or a stop).
+                #expect(response.text.contains("Số: 0001/") == (page.form != "05"), "mẫu \(page.form)")
                 let svg = try #require(Self.svg(in: response.text), "mẫu \(page.form) has no QR code")
                 #expect(svg.contains("aria-label=\"Mã QR tra cứu hồ sơ \(page.code)\"") && !svg.contains("<script"))
                 // The same symbol the encoder makes for the lookup URL, module for module.

@@ -247,7 +247,8 @@ struct BackOfficeController: Sendable {
             dueAt: dossier.dueAt.map(VietnameseFormat.dateTime) ?? "—",
             delivery: dossier.deliveryMethod.map { $0.label + (dossier.deliveryAddress.map { ": \($0)" } ?? "") } ?? "—",
             receivedBy: receivedBy ?? "", slipVersion: ReceiptSlipPage.version,
-            qrSVG: try SlipQR.svg(publicURL: workflow.publicURL, code: code)))
+            qrSVG: try SlipQR.svg(publicURL: workflow.publicURL, code: code),
+            slipNumber: try await workflow.store.slips(dossierID: dossier.id).first { $0.form == "01" }?.number))
     }
 
     @Sendable func slipPDF(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -268,7 +269,8 @@ struct BackOfficeController: Sendable {
             procedureName: dossier.procedureName, receivedAt: dossier.acceptedAt.map(VietnameseFormat.dateTime) ?? "—",
             dueAt: dossier.dueAt.map(VietnameseFormat.dateTime) ?? "—",
             rows: handovers.enumerated().map { HandoverRow($1, number: $0 + 1) }, slipVersion: ControlSlipPage.version,
-            qrSVG: try SlipQR.svg(publicURL: workflow.publicURL, code: code)))
+            qrSVG: try SlipQR.svg(publicURL: workflow.publicURL, code: code),
+            slipNumber: try await workflow.store.slips(dossierID: dossier.id).last { $0.form == "05" }?.number))
     }
 
     @Sendable func apologySlip(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
@@ -286,6 +288,8 @@ struct BackOfficeController: Sendable {
             receivedAt: dossier.acceptedAt.map(VietnameseFormat.dateTime) ?? "—",
             previousDueAt: VietnameseFormat.dateTime(apology.previousDueAt), newDueAt: VietnameseFormat.dateTime(apology.newDueAt),
             reason: apology.reason, issuedAt: VietnameseFormat.dateTime(apology.at), issuedBy: apology.byName ?? "",
-            slipVersion: ApologySlipPage.version, qrSVG: try SlipQR.svg(publicURL: workflow.publicURL, code: code)))
+            slipVersion: ApologySlipPage.version, qrSVG: try SlipQR.svg(publicURL: workflow.publicURL, code: code),
+            // The slip issued with this apology: same step, same moment.
+            slipNumber: try await workflow.store.slips(dossierID: dossier.id).first { $0.form == "04" && $0.createdAt == apology.at }?.number))
     }
 }

@@ -29,4 +29,6 @@ struct ReceiptSlipPage: PageModel {
     var slipVersion: String
     /// The dossier's lookup URL as a QR code (SlipQR).
     var qrSVG: String
+    /// The number of the slip issued as PDF for this page's step, once there is one.
+    var slipNumber: String?
 }
