@@ -78,7 +78,7 @@ enum Migrations {
         M0010DossierSlips.migration,
         M0011StepName.migration,
         M0012WalkInApplicants.migration,
-        M0013SlipContent.migration,
+        M0014SlipContent.migration,
     ]
 }
 
