@@ -1,10 +1,14 @@
 /// The QR code every slip page prints: the dossier's public lookup URL, the same URL the PDF slips encode
 /// (`DossierSlips.lookupURL`), as inline SVG. Rendered by the templates with triple braces: the SVG is made of
-/// the encoder's modules and a fixed label, never of request data.
+/// the encoder's modules and a label (the dossier's code, XML-escaped by `QRCode.svg`), never of request data.
 enum SlipQR {
     static func svg(publicURL: String, code: String) throws -> String {
-        try QRCode(text: DossierSlips.lookupURL(publicURL: publicURL, code: code), errorCorrection: .medium)
-            .svg(label: "Mã QR tra cứu hồ sơ \(code)")
+        try svg(url: DossierSlips.lookupURL(publicURL: publicURL, code: code), code: code)
+    }
+
+    /// `url` as the PDFs draw it (error correction M), labelled with the dossier's code.
+    static func svg(url: String, code: String) throws -> String {
+        try QRCode(text: url, errorCorrection: .medium).svg(label: "Mã QR tra cứu hồ sơ \(code)")
     }
 }
 
@@ -28,6 +32,7 @@ struct SlipHeadingView: Sendable {
         code = heading.dossierCode
         self.form = form
         layoutVersion = heading.layoutVersion
-        qrSVG = try QRCode(text: heading.lookupURL, errorCorrection: .medium).svg(label: "Mã QR tra cứu hồ sơ \(heading.dossierCode)")
+        // The URL the slip was issued with (the portal's address then), as its PDF encodes it.
+        qrSVG = try SlipQR.svg(url: heading.lookupURL, code: heading.dossierCode)
     }
 }
