@@ -14,7 +14,7 @@ struct MotCuaCommand: AsyncParsableCommand {
         abstract: "MotCua — cổng dịch vụ công trực tuyến và một cửa điện tử.",
         version: MotCuaVersion.string,
         subcommands: [Serve.self, Migrate.self, ImportCatalog.self, CreateUser.self, BackupCommand.self, RestoreCommand.self,
-                      SweepDue.self],
+                      SweepDue.self, BenchSlips.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -112,6 +112,23 @@ struct SweepDue: AsyncParsableCommand {
         print("Due sweep: steps due soon \(sweep.stepsDueSoon), steps overdue \(sweep.stepsOverdue), "
             + "dossiers due soon \(sweep.dossiersDueSoon), dossiers overdue \(sweep.dossiersOverdue), mails \(sweep.mails); "
             + "sweep \(seconds(result.1)) s, with opening the database \(seconds(ContinuousClock.now - started)) s.")
+    }
+}
+
+/// Hidden: times the slip renderer (bench/issue12.sh). No database, no server.
+struct BenchSlips: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-slips", abstract: "Time the PDF rendering of slips 01–05 and print a table.", shouldDisplay: false)
+    @Option(help: "Renders of each form.") var count = 200
+
+    func run() throws {
+        guard (1...100_000).contains(count) else { throw ValidationError("--count must be 1–100000.") }
+        print("form\tcount\tbytes\tmean_ms\tp50_ms\tp95_ms\tmax_ms")
+        for figure in try SlipBenchmark.run(count: count, fonts: try PDFFonts.bundled()) {
+            print([figure.form, String(figure.count), String(figure.bytes)].joined(separator: "\t") + "\t" + [
+                figure.meanMilliseconds, figure.p50Milliseconds, figure.p95Milliseconds, figure.maxMilliseconds,
+            ].map { String(format: "%.3f", $0) }.joined(separator: "\t"))
+        }
     }
 }
 

@@ -53,7 +53,11 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     BackOfficeController(workflow: dependencies.workflow, uploader: uploader, downloads: downloads, renderer: dependencies.renderer)
         .addRoutes(to: router)
     TrackingBookController(workflow: dependencies.workflow, renderer: dependencies.renderer).addRoutes(to: router)
-    DeskIntakeController(intake: dependencies.workflow.intake, uploader: uploader, renderer: dependencies.renderer).addRoutes(to: router)
+    IssuedSlipController(workflow: dependencies.workflow, renderer: dependencies.renderer).addRoutes(to: router)
+    DeskIntakeController(
+        intake: dependencies.workflow.intake, uploader: uploader, renderer: dependencies.renderer,
+        draftMaxAgeDays: Int(dependencies.configuration.draftMaxAge.components.seconds / 86_400)
+    ).addRoutes(to: router)
     LookupController(
         store: DossierStore(database: dependencies.database), throttle: Throttle(database: dependencies.database),
         renderer: dependencies.renderer

@@ -1,9 +1,10 @@
 // The standard slips (SPEC.md "Standard slips", Circular 01/2018/TT-VPCP forms 01–05) as plain values: what
 // a renderer needs to print them, nothing from the database. Times are Unix milliseconds, printed in Vietnam
-// time (UTC+7).
+// time (UTC+7). Codable: the dossier keeps each issued slip's values (dossier_slips.content, SlipContent.swift),
+// and its print page shows them as issued.
 
 /// What every slip prints at its top and bottom.
-public struct SlipHeading: Sendable, Equatable {
+public struct SlipHeading: Sendable, Equatable, Codable {
     /// The agency, printed in capitals at the top left ("UBND PHƯỜNG BA ĐÌNH").
     public var agencyName: String
     /// The unit under it, usually "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ".
@@ -33,7 +34,7 @@ public struct SlipHeading: Sendable, Equatable {
 }
 
 /// A row of the documents received.
-public struct ReceivedDocument: Sendable, Equatable {
+public struct ReceivedDocument: Sendable, Equatable, Codable {
     public var name: String
     /// "Bản chính", "Bản sao", "Bản sao chứng thực", …
     public var form: String
@@ -47,7 +48,7 @@ public struct ReceivedDocument: Sendable, Equatable {
 }
 
 /// Form 01: receipt and appointment (Giấy tiếp nhận hồ sơ và hẹn trả kết quả), A5.
-public struct ReceiptSlip: Sendable, Equatable {
+public struct ReceiptSlip: Sendable, Equatable, Codable {
     public var heading: SlipHeading
     public var applicantName: String
     public var applicantAddress: String
@@ -87,7 +88,7 @@ public struct ReceiptSlip: Sendable, Equatable {
 }
 
 /// Form 02: supplement request (Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ).
-public struct SupplementRequestSlip: Sendable, Equatable {
+public struct SupplementRequestSlip: Sendable, Equatable, Codable {
     public var heading: SlipHeading
     public var applicantName: String
     public var procedureName: String
@@ -107,7 +108,7 @@ public struct SupplementRequestSlip: Sendable, Equatable {
 }
 
 /// Form 03: refusal (Phiếu từ chối tiếp nhận giải quyết hồ sơ).
-public struct RefusalSlip: Sendable, Equatable {
+public struct RefusalSlip: Sendable, Equatable, Codable {
     public var heading: SlipHeading
     public var applicantName: String
     public var procedureName: String
@@ -126,7 +127,7 @@ public struct RefusalSlip: Sendable, Equatable {
 }
 
 /// Form 04: apology and new appointment (Phiếu xin lỗi và hẹn lại ngày trả kết quả).
-public struct ApologySlip: Sendable, Equatable {
+public struct ApologySlip: Sendable, Equatable, Codable {
     public var heading: SlipHeading
     public var applicantName: String
     public var procedureName: String
@@ -153,7 +154,7 @@ public struct ApologySlip: Sendable, Equatable {
 }
 
 /// Whether a processing step ended before, on or after its allowance.
-public enum StepTimeliness: String, Sendable, Equatable {
+public enum StepTimeliness: String, Sendable, Equatable, Codable {
     case early, onTime, late
 
     var label: String {
@@ -166,7 +167,7 @@ public enum StepTimeliness: String, Sendable, Equatable {
 }
 
 /// One hand-over on the control slip.
-public struct ControlStep: Sendable, Equatable {
+public struct ControlStep: Sendable, Equatable, Codable {
     public var fromUnit: String
     public var fromPerson: String
     public var toUnit: String
@@ -189,7 +190,7 @@ public struct ControlStep: Sendable, Equatable {
 }
 
 /// Form 05: processing control slip (Phiếu kiểm soát quá trình giải quyết hồ sơ), A4.
-public struct ControlSlip: Sendable, Equatable {
+public struct ControlSlip: Sendable, Equatable, Codable {
     public var heading: SlipHeading
     public var applicantName: String
     public var procedureName: String

@@ -4,7 +4,8 @@ import Hummingbird
 import Mustache
 
 /// Renders page view models with the Mustache templates shipped in the package. Templates escape
-/// `{{value}}` by default; none of ours uses triple braces on user data.
+/// `{{value}}` by default; none of ours uses triple braces on user data (the one triple brace, partials/slip-qr, is
+/// the QR code SVG that `QRCode.svg` makes from modules and an escaped label).
 public struct HTMLRenderer: Sendable {
     let library: MustacheLibrary
 

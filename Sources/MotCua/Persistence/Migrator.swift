@@ -79,6 +79,7 @@ enum Migrations {
         M0011StepName.migration,
         M0012WalkInApplicants.migration,
         M0013Notices.migration,
+        M0014SlipContent.migration,
     ]
 }
 

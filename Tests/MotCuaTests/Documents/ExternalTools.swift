@@ -106,3 +106,12 @@ enum TestPNG {
         return bigEndian(UInt32(data.count)) + body + bigEndian(~crc)
     }
 }
+
+extension ExternalTool {
+    /// Whether this run is CI's (`CI` set, as .ci/run is run): there a missing tool fails its test instead of
+    /// skipping it, so a check can never vanish from CI unnoticed.
+    static var inCI: Bool { ProcessInfo.processInfo.environment["CI"].map { !$0.isEmpty && $0 != "false" } ?? false }
+
+    /// Run a test when `names` are installed, and always in CI.
+    static func available(_ names: String...) -> Bool { inCI || names.allSatisfy { path($0) != nil } }
+}

@@ -104,6 +104,8 @@ let routeRules: [String: RouteAccess] = [
     "GET /tai-khoan/dat-mat-khau": .signedIn,
     "POST /tai-khoan/dat-mat-khau": .signedIn,
     "GET /mot-cua/ho-so/{id}/phieu-xin-loi/{number}": .role(backOffice),
+    "GET /mot-cua/ho-so/{id}/phieu-bo-sung/{number}": .role(backOffice),
+    "GET /mot-cua/ho-so/{id}/phieu-tu-choi/{number}": .role(backOffice),
     "GET /api/v1/staff/dossiers": .role(backOffice),
     "GET /api/v1/staff/queues": .role(backOffice),
     "GET /api/v1/staff/dossiers/{id}": .role(backOffice),

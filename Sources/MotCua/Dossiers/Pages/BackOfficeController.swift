@@ -143,9 +143,13 @@ struct BackOfficeController: Sendable {
                 }, hasApologies: !apologies.isEmpty, delivery: try await workflow.store.delivery(dossierID: dossier.id)?.summary,
                 actions: actions, hasActions: !actions.isEmpty, history: history,
                 problem: problem, notice: notice)
-        page.slips = try await workflow.store.slips(dossierID: dossier.id).map {
-            SlipLink(title: $0.title, number: $0.number, issuedAt: VietnameseFormat.dateTime($0.createdAt),
-                     url: "/mot-cua/ho-so/\(dossier.id)/phieu/\($0.id)")
+        var ordinals: [String: Int] = [:]
+        page.slips = try await workflow.store.slips(dossierID: dossier.id).map { slip in
+            ordinals[slip.form, default: 0] += 1
+            let printURL = IssuedSlipController.printURL(dossierID: dossier.id, form: slip.form, ordinal: ordinals[slip.form] ?? 1)
+            return SlipLink(title: slip.title, number: slip.number, issuedAt: VietnameseFormat.dateTime(slip.createdAt),
+                            url: "/mot-cua/ho-so/\(dossier.id)/phieu/\(slip.id)", printURL: printURL,
+                            printLabel: printURL.map { _ in "Xem và in mẫu \(slip.form) số \(slip.number)" })
         }
         return try renderer.render(page, status: status)
     }
@@ -242,7 +246,9 @@ struct BackOfficeController: Sendable {
             processingDays: procedure?.processingDays ?? 0, receivedAt: VietnameseFormat.dateTime(acceptedAt),
             dueAt: dossier.dueAt.map(VietnameseFormat.dateTime) ?? "—",
             delivery: dossier.deliveryMethod.map { $0.label + (dossier.deliveryAddress.map { ": \($0)" } ?? "") } ?? "—",
-            receivedBy: receivedBy ?? "", slipVersion: ReceiptSlipPage.version))
+            receivedBy: receivedBy ?? "", slipVersion: ReceiptSlipPage.version,
+            qrSVG: try SlipQR.svg(publicURL: workflow.publicURL, code: code),
+            slipNumber: try await workflow.store.slips(dossierID: dossier.id).first { $0.form == "01" }?.number))
     }
 
     @Sendable func slipPDF(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -262,7 +268,9 @@ struct BackOfficeController: Sendable {
             id: dossier.id, agencyName: dossier.agencyName, code: code, applicantName: dossier.applicantName,
             procedureName: dossier.procedureName, receivedAt: dossier.acceptedAt.map(VietnameseFormat.dateTime) ?? "—",
             dueAt: dossier.dueAt.map(VietnameseFormat.dateTime) ?? "—",
-            rows: handovers.enumerated().map { HandoverRow($1, number: $0 + 1) }, slipVersion: ControlSlipPage.version))
+            rows: handovers.enumerated().map { HandoverRow($1, number: $0 + 1) }, slipVersion: ControlSlipPage.version,
+            qrSVG: try SlipQR.svg(publicURL: workflow.publicURL, code: code),
+            slipNumber: try await workflow.store.slips(dossierID: dossier.id).last { $0.form == "05" }?.number))
     }
 
     @Sendable func apologySlip(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
@@ -280,6 +288,8 @@ struct BackOfficeController: Sendable {
             receivedAt: dossier.acceptedAt.map(VietnameseFormat.dateTime) ?? "—",
             previousDueAt: VietnameseFormat.dateTime(apology.previousDueAt), newDueAt: VietnameseFormat.dateTime(apology.newDueAt),
             reason: apology.reason, issuedAt: VietnameseFormat.dateTime(apology.at), issuedBy: apology.byName ?? "",
-            slipVersion: ApologySlipPage.version))
+            slipVersion: ApologySlipPage.version, qrSVG: try SlipQR.svg(publicURL: workflow.publicURL, code: code),
+            // The slip issued with this apology: same step, same moment.
+            slipNumber: try await workflow.store.slips(dossierID: dossier.id).first { $0.form == "04" && $0.createdAt == apology.at }?.number))
     }
 }

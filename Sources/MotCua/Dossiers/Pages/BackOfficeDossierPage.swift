@@ -128,4 +128,7 @@ struct SlipLink: Sendable {
     var number: String
     var issuedAt: String
     var url: String
+    /// The slip's print page, where the staff page has one for it (mẫu 02, 03).
+    var printURL: String? = nil
+    var printLabel: String? = nil
 }

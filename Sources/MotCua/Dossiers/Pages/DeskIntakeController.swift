@@ -8,6 +8,8 @@ struct DeskIntakeController: Sendable {
     let intake: DeskIntake
     let uploader: AttachmentUploader
     let renderer: HTMLRenderer
+    /// How long an untouched draft is kept (DraftCleanup removes it after), shown beside the paper drafts.
+    var draftMaxAgeDays: Int = 30
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let office = router.group("mot-cua", context: AuthenticatedContext.self)
@@ -25,8 +27,10 @@ struct DeskIntakeController: Sendable {
         let options = try await procedures(context.user).map {
             SelectOption(value: $0.code, label: "\($0.code) – \($0.name)", selected: $0.code == request.procedureCode)
         }
+        let drafts = try await intake.store.paperDrafts(agencyCode: context.user.agencyCode ?? "").map(PaperDraftRow.init)
         return DeskIntakePage(
             chrome: PageChrome(title: "Tiếp nhận hồ sơ giấy", section: .backOffice, context: context), csrfToken: context.csrfToken,
+            drafts: drafts, hasDrafts: !drafts.isEmpty, draftMaxAgeDays: draftMaxAgeDays,
             procedures: options, procedureError: errors["procedure"],
             channels: [(DossierChannel.desk, "Nộp trực tiếp tại Bộ phận một cửa"), (.post, "Nhận qua dịch vụ bưu chính")].map {
                 SelectOption(value: String($0.0.rawValue), label: $0.1, selected: $0.0 == request.channel)
@@ -99,10 +103,37 @@ struct DeskIntakeController: Sendable {
     }
 }
 
+/// A paper draft in the list "Hồ sơ giấy đang nhập", with the link to go on with it.
+struct PaperDraftRow: Sendable {
+    var url: String
+    var applicantName: String
+    var applicantIDNumber: String
+    var procedureName: String
+    var channel: String
+    var createdAt: String
+    var updatedAt: String
+    var scans: Int
+
+    init(_ draft: PaperDraft) {
+        url = "/mot-cua/ho-so/\(draft.id)"
+        applicantName = draft.applicantName
+        applicantIDNumber = draft.applicantIDNumber
+        procedureName = draft.procedureName
+        channel = draft.channel == .post ? "Qua bưu chính" : "Trực tiếp"
+        createdAt = VietnameseFormat.dateTime(draft.createdAt)
+        updatedAt = VietnameseFormat.dateTime(draft.updatedAt)
+        scans = draft.scans
+    }
+}
+
 struct DeskIntakePage: PageModel {
     static let template = "backoffice/intake"
     var chrome: PageChrome
     var csrfToken: String
+    /// The agency's paper dossiers started and not registered yet.
+    var drafts: [PaperDraftRow]
+    var hasDrafts: Bool
+    var draftMaxAgeDays: Int
     var procedures: [SelectOption]
     var procedureError: String?
     var channels: [SelectOption]

@@ -13,6 +13,10 @@ struct ControlSlipPage: PageModel {
     var dueAt: String
     var rows: [HandoverRow]
     var slipVersion: String
+    /// The dossier's lookup URL as a QR code (SlipQR).
+    var qrSVG: String
+    /// The number of the slip issued as PDF for this page's step, once there is one.
+    var slipNumber: String?
 }
 
 /// Mẫu 04 of Circular 01/2018/TT-VPCP: the agency's apology for a late dossier and the new appointment date.
@@ -33,6 +37,10 @@ struct ApologySlipPage: PageModel {
     var issuedAt: String
     var issuedBy: String
     var slipVersion: String
+    /// The dossier's lookup URL as a QR code (SlipQR).
+    var qrSVG: String
+    /// The number of the slip issued as PDF for this page's step, once there is one.
+    var slipNumber: String?
 }
 
 /// Where the dossier is in its process, for the staff page.

@@ -27,4 +27,8 @@ struct ReceiptSlipPage: PageModel {
     var delivery: String
     var receivedBy: String
     var slipVersion: String
+    /// The dossier's lookup URL as a QR code (SlipQR).
+    var qrSVG: String
+    /// The number of the slip issued as PDF for this page's step, once there is one.
+    var slipNumber: String?
 }

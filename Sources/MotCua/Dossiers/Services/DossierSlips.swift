@@ -35,10 +35,10 @@ struct DossierSlips: Sendable {
             .decode(column: "province", as: String.self) ?? ""
         let heading = SlipHeading(
             agencyName: dossier.agencyName.uppercased(), place: province, slipNumber: number, dossierCode: code, issuedAt: at,
-            layoutVersion: Self.layoutVersion, lookupURL: publicURL + "/tra-cuu?ma=" + code)
+            layoutVersion: Self.layoutVersion, lookupURL: Self.lookupURL(publicURL: publicURL, code: code))
         let name = dossier.applicantName.nonEmpty ?? applicant.displayName
         let receivedAt = dossier.acceptedAt ?? dossier.submittedAt ?? at
-        let bytes: [UInt8]
+        let content: SlipContent
         switch form {
         case "01":
             let attachments = try await DossierStore.attachments(dossierID: dossier.id, in: db).filter { $0.kind == .applicant }
@@ -46,25 +46,25 @@ struct DossierSlips: Sendable {
                 let files = attachments.filter { $0.documentPosition == document.position }.count
                 return files == 0 ? nil : ReceivedDocument(name: document.name, form: document.originals > 0 ? "Bản chính" : "Bản sao", count: files)
             }
-            bytes = try renderer.receipt(ReceiptSlip(
+            content = .receipt(ReceiptSlip(
                 heading: heading, applicantName: name, applicantAddress: applicant.address, applicantPhone: applicant.phone,
                 applicantEmail: applicant.email, procedureName: dossier.procedureName, documents: documents,
                 numberOfSets: 1, processingDays: procedure?.processingDays ?? 0, receivedAt: receivedAt, dueAt: dossier.dueAt ?? at,
                 resultCollectedAt: dossier.deliveryMethod.map { $0.label + (dossier.deliveryAddress.map { ": \($0)" } ?? "") } ?? "",
                 receiverName: staff.displayName))
         case "02":
-            bytes = try renderer.supplementRequest(SupplementRequestSlip(
+            content = .supplementRequest(SupplementRequestSlip(
                 heading: heading, applicantName: name, procedureName: dossier.procedureName, receivedAt: receivedAt,
                 items: note.split(whereSeparator: \.isNewline).map(String.init), officerName: staff.displayName))
         case "03":
-            bytes = try renderer.refusal(RefusalSlip(
+            content = .refusal(RefusalSlip(
                 heading: heading, applicantName: name, procedureName: dossier.procedureName, receivedAt: receivedAt, reason: note,
                 officerName: staff.displayName))
         case "04":
             let apology = try await db.raw("""
                 SELECT previous_due_at, new_due_at FROM dossier_apologies WHERE dossier_id = \(bind: dossier.id) ORDER BY id DESC
                 """).first()
-            bytes = try renderer.apology(ApologySlip(
+            content = .apology(ApologySlip(
                 heading: heading, applicantName: name, procedureName: dossier.procedureName, receivedAt: receivedAt,
                 originalDueAt: try apology?.decode(column: "previous_due_at") ?? dossier.dueAt ?? at,
                 newDueAt: try apology?.decode(column: "new_due_at") ?? dossier.dueAt ?? at, reason: note, signerName: staff.displayName))
@@ -77,16 +77,21 @@ struct DossierSlips: Sendable {
                     timeliness: row.outcome.map { switch $0 { case .early: .early; case .onTime: .onTime; case .late: .late } },
                     note: row.stepName + (row.note.isEmpty ? "" : " – " + row.note))
             }
-            bytes = try renderer.control(ControlSlip(
+            content = .control(ControlSlip(
                 heading: heading, applicantName: name, procedureName: dossier.procedureName, receivedAt: receivedAt,
                 dueAt: dossier.dueAt ?? at, steps: steps))
         }
-        let file = try await fileStore.write(bytes: bytes)
+        let file = try await fileStore.write(bytes: try content.pdf(renderer))
         try await db.raw("""
-            INSERT INTO dossier_slips (dossier_id, form, number, sha256, size_bytes, layout_version, created_at)
+            INSERT INTO dossier_slips (dossier_id, form, number, sha256, size_bytes, layout_version, created_at, content)
             VALUES (\(bind: dossier.id), \(bind: form), \(bind: number), \(bind: file.sha256), \(bind: file.size),
-                \(bind: Self.layoutVersion), \(bind: at))
+                \(bind: Self.layoutVersion), \(bind: at), \(bind: try content.json()))
             """).run()
+    }
+
+    /// The dossier's public lookup page: what every slip's QR code says, on paper and on screen.
+    static func lookupURL(publicURL: String, code: String) -> String {
+        publicURL + "/tra-cuu?ma=" + code
     }
 
     /// "0001/2026": the agency's running number of that form in the year.
@@ -124,6 +129,17 @@ struct IssuedSlip: Sendable, Equatable {
 }
 
 extension DossierStore {
+    /// What the slip said when it was issued; nil for a slip issued before the portal kept its values.
+    func slipContent(slipID: Int64, dossierID: Int64) async throws -> SlipContent? {
+        try await database.read { db in
+            guard let row = try await db.raw("""
+                SELECT form, content FROM dossier_slips WHERE id = \(bind: slipID) AND dossier_id = \(bind: dossierID)
+                """).first(), let json = try row.decode(column: "content", as: String?.self)
+            else { return nil }
+            return try SlipContent(form: try row.decode(column: "form"), json: json)
+        }
+    }
+
     func slips(dossierID: Int64) async throws -> [IssuedSlip] {
         try await database.read { db in
             try await db.raw("""
