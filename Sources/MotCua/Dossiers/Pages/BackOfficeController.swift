@@ -156,24 +156,24 @@ struct BackOfficeController: Sendable {
 
     @Sendable func act(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let dossier = try await dossier(context)
-        let form = try await request.formValues()
-        guard let action = form["action"].flatMap(DossierAction.init(rawValue:)) else {
+        let form = try await request.decodeForm(StaffActionForm.self)
+        guard let action = form.action.flatMap(DossierAction.init(rawValue:)) else {
             throw PortalError.badRequest("Thao tác không hợp lệ.")
         }
-        var input = StaffActionInput(note: form["note"] ?? "")
+        var input = StaffActionInput(note: form.note ?? "")
         do {
-            if let raw = form["to"]?.nonEmpty {
+            if let raw = form.to?.nonEmpty {
                 guard let id = Int64(raw) else { throw DossierError.invalidFields(["to": "Người nhận không hợp lệ."]) }
                 input.toUserID = id
             }
-            input.collectorName = form["collector_name"]
-            input.collectorIDNumber = form["collector_id_number"]
-            input.trackingNumber = form["tracking_number"]
-            if let raw = form["sent_on"]?.nonEmpty {
+            input.collectorName = form.collectorName
+            input.collectorIDNumber = form.collectorIDNumber
+            input.trackingNumber = form.trackingNumber
+            if let raw = form.sentOn?.nonEmpty {
                 guard let date = CivilDate(iso: raw) else { throw DossierError.invalidFields(["sent_on": "Ngày gửi phải có dạng năm-tháng-ngày."]) }
                 input.sentOn = date
             }
-            if let raw = form["new_due_date"]?.nonEmpty {
+            if let raw = form.newDueDate?.nonEmpty {
                 guard let date = CivilDate(iso: raw) else {
                     throw DossierError.invalidFields(["new_due_date": "Ngày hẹn mới phải có dạng năm-tháng-ngày."])
                 }
@@ -291,5 +291,27 @@ struct BackOfficeController: Sendable {
             slipVersion: ApologySlipPage.version, qrSVG: try SlipQR.svg(publicURL: workflow.publicURL, code: code),
             // The slip issued with this apology: same step, same moment.
             slipNumber: try await workflow.store.slips(dossierID: dossier.id).first { $0.form == "04" && $0.createdAt == apology.at }?.number))
+    }
+}
+
+/// A back-office step as posted by the forms of the staff dossier page: the action, its note, and the fields
+/// of the steps that have them (who next, the result's delivery, the new appointment day).
+struct StaffActionForm: Decodable {
+    var action: String?
+    var note: String?
+    var to: String?
+    var collectorName: String?
+    var collectorIDNumber: String?
+    var trackingNumber: String?
+    var sentOn: String?
+    var newDueDate: String?
+
+    enum CodingKeys: String, CodingKey {
+        case action, note, to
+        case collectorName = "collector_name"
+        case collectorIDNumber = "collector_id_number"
+        case trackingNumber = "tracking_number"
+        case sentOn = "sent_on"
+        case newDueDate = "new_due_date"
     }
 }

@@ -68,16 +68,16 @@ struct DeskIntakeController: Sendable {
 
     @Sendable func start(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         try Self.checkReceptionist(context.user)
-        let values = try await request.formValues()
+        let values = try await request.decodeForm(PaperDossierForm.self)
         let applicant = DeskIntake.Applicant(
-            kind: values["kind"].flatMap(AccountKind.init(rawValue:)).flatMap { $0 == .staff ? nil : $0 } ?? .individual,
-            name: values["name"] ?? "", idNumber: values["id_number"] ?? "", phone: values["phone"] ?? "",
-            address: values["address"] ?? "", email: values["email"] ?? "")
+            kind: values.kind.flatMap(AccountKind.init(rawValue:)).flatMap { $0 == .staff ? nil : $0 } ?? .individual,
+            name: values.name ?? "", idNumber: values.idNumber ?? "", phone: values.phone ?? "",
+            address: values.address ?? "", email: values.email ?? "")
         let intakeRequest = DeskIntake.Request(
-            procedureCode: values["procedure"] ?? "",
-            channel: values["channel"].flatMap(Int.init).flatMap(DossierChannel.init(rawValue:)) ?? .online,
-            summary: values["summary"] ?? "", delivery: values["delivery_method"].flatMap(DeliveryMethod.init(rawValue:)) ?? .desk,
-            deliveryAddress: values["delivery_address"] ?? "")
+            procedureCode: values.procedure ?? "",
+            channel: values.channel.flatMap(Int.init).flatMap(DossierChannel.init(rawValue:)) ?? .online,
+            summary: values.summary ?? "", delivery: values.deliveryMethod.flatMap(DeliveryMethod.init(rawValue:)) ?? .desk,
+            deliveryAddress: values.deliveryAddress ?? "")
         do {
             let draft = try await intake.start(by: context.user, applicant: applicant, request: intakeRequest)
             return Response(status: .seeOther, headers: [.location: "/mot-cua/ho-so/\(draft.id)?thong-bao=giay"])
@@ -142,4 +142,26 @@ struct DeskIntakePage: PageModel {
     var deliveries: [SelectOption]
     var problem: String?
     var notice: String?
+}
+
+/// The paper intake form as posted: the applicant as the receptionist typed them, and the request.
+struct PaperDossierForm: Decodable {
+    var kind: String?
+    var name: String?
+    var idNumber: String?
+    var phone: String?
+    var address: String?
+    var email: String?
+    var procedure: String?
+    var channel: String?
+    var summary: String?
+    var deliveryMethod: String?
+    var deliveryAddress: String?
+
+    enum CodingKeys: String, CodingKey {
+        case kind, name, phone, address, email, procedure, channel, summary
+        case idNumber = "id_number"
+        case deliveryMethod = "delivery_method"
+        case deliveryAddress = "delivery_address"
+    }
 }
