@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+import HummingbirdTesting
 import SQLKit
 import Testing
 
@@ -252,6 +254,21 @@ struct ProcessingClockTests {
                                            input: StaffActionInput(trackingNumber: "el123456789vn", sentOn: today))
             let post = try #require(try await dependencies.dossiers.store.delivery(dossierID: byPost.id))
             #expect(post.trackingNumber == "EL123456789VN" && post.sentOn == today && post.summary.contains("EL123456789VN"))
+
+            // The applicant reads it on their dossier page: the tracking number and the day it was sent.
+            let hash = try await PasswordHasher(cost: 4).hash("Buu-dien-Son-La-2026")
+            try await dependencies.database.transaction { try await UserStore.setPassword(userID: byPost.applicantID, hash: hash, in: $0) }
+            let app = try await buildApplication(configuration: dependencies.configuration, metrics: TestEnvironment.metrics,
+                                                 logger: TestEnvironment.logger)
+            try await app.test(.router) { client in
+                let browser = BrowserClient(client)
+                #expect(try await browser.post("/dang-nhap", ["email": "buu.dien@example.vn", "password": "Buu-dien-Son-La-2026"]).status
+                    == .seeOther)
+                let page = try await browser.get("/ho-so/\(byPost.id)")
+                #expect(page.status == .ok && page.text.contains("EL123456789VN"), "\(page.text.prefix(200))")
+                let sentOn = String(format: "%02d/%02d/%04d", today.day, today.month, today.year)
+                #expect(page.text.contains(sentOn))
+            }
         }
     }
 }
