@@ -130,7 +130,8 @@ def outbox_rows(admin: Client) -> list[list[str]]:
 
 def verification_code(admin: Client, email: str) -> str:
     for cells in outbox_rows(admin):
-        if len(cells) >= 5 and cells[1] == email:
+        # Columns: created, channel (mail or SMS), recipient, subject, status, body.
+        if len(cells) >= 6 and cells[2] == email:
             match = re.search(r"/xac-thuc-email\?ma=([A-Za-z0-9_-]+)", cells[-1])
             if match:
                 return match.group(1)

@@ -23,7 +23,7 @@ extension QRCode {
         }
         let label = Self.escaped(label)
         return """
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(side) \(side)" role="img" aria-label="\(label)" \
+            <svg xmlns="http://www.w3.org/2000/svg" class="lookup-qr" viewBox="0 0 \(side) \(side)" role="img" aria-label="\(label)" \
             shape-rendering="crispEdges"><title>\(label)</title><rect width="\(side)" height="\(side)" fill="#fff"/>\
             <path fill="#000" d="\(path)"/></svg>
             """

@@ -7,9 +7,17 @@ import SQLiteNIO
 import ServiceLifecycle
 import Synchronization
 
-/// SQLite in WAL mode: one writer connection whose transactions are serialized by a lock, and a few
-/// reader connections used round-robin. Owns its connections and closes them on shutdown (sqlite-nio
+/// SQLite in WAL mode: one writer connection whose transactions are serialized by a lock, and reader
+/// connections each used by one read at a time. Owns its connections and closes them on shutdown (sqlite-nio
 /// traps in debug builds when a connection is left open).
+///
+/// One read at a time per reader connection, because SQLite's read transaction belongs to the connection:
+/// sqlite-nio lets two threads step statements on one handle at once, and a statement that starts while
+/// another is still stepping on the same connection runs in that statement's older snapshot. With readers
+/// shared round-robin, the durability suite once got a 404 for a dossier created 2 ms before (under load,
+/// during a backup); this is the likely cause, and sharing is what this removes. A read takes an idle
+/// reader, or opens one when all are busy (so a read never waits for another, and a read inside a read
+/// cannot deadlock); up to `maxIdleReaders` stay open for the next ones.
 ///
 /// The writer runs on a thread of its own and the readers on theirs: on the shared NIO thread pool (as
 /// many threads as cores) every statement of a write transaction queued behind the reads of busy pages,
@@ -17,9 +25,10 @@ import Synchronization
 public final class SQLiteDatabase: Database, Service {
     public let engine = DatabaseEngine.sqlite
     private let writer: SQLiteConnection
-    private let readers: [SQLiteConnection]
+    /// Reader connections not in use; a read takes one (or opens one) and gives it back.
+    private let idleReaders: Mutex<[SQLiteConnection]>
+    private let maxIdleReaders: Int
     private let writeLock = AsyncLock()
-    private let nextReader = Atomic<Int>(0)
     private let closed = Mutex(false)
     private let logger: Logger
     private let pools: [NIOThreadPool]
@@ -29,7 +38,8 @@ public final class SQLiteDatabase: Database, Service {
     private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], pools: [NIOThreadPool], logger: Logger) {
         self.path = path
         self.writer = writer
-        self.readers = readers
+        self.idleReaders = Mutex(readers)
+        self.maxIdleReaders = max(readers.count, 16)
         self.pools = pools
         self.logger = logger
     }
@@ -61,9 +71,30 @@ public final class SQLiteDatabase: Database, Service {
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
-        let connection = readers[abs(index % readers.count)]
-        return try await body(connection.sql())
+        let connection = try await checkOutReader()
+        do {
+            let result = try await body(connection.sql())
+            await checkIn(connection)
+            return result
+        } catch {
+            await checkIn(connection)
+            throw error
+        }
+    }
+
+    private func checkOutReader() async throws -> SQLiteConnection {
+        if let idle = idleReaders.withLock({ $0.popLast() }) { return idle }
+        return try await Self.openConnection(path: path, threadPool: pools[1], logger: logger)
+    }
+
+    /// Keeps the connection for the next read, or closes it when enough are idle or the database is closed.
+    private func checkIn(_ connection: SQLiteConnection) async {
+        let kept = idleReaders.withLock { idle -> Bool in
+            guard idle.count < maxIdleReaders, !closed.withLock({ $0 }) else { return false }
+            idle.append(connection)
+            return true
+        }
+        if !kept { try? await connection.close() }
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -111,7 +142,10 @@ public final class SQLiteDatabase: Database, Service {
         }
         guard !alreadyClosed else { return }
         // Closing must happen even when the calling task is cancelled (as services are at shutdown).
-        let connections = readers + [writer]
+        let connections = idleReaders.withLock { idle in
+            defer { idle.removeAll() }
+            return idle
+        } + [writer]
         let pools = self.pools
         await Task.detached {
             for connection in connections { try? await connection.close() }
@@ -123,7 +157,7 @@ public final class SQLiteDatabase: Database, Service {
         // Safety net for a database dropped without `close()` (for example when start-up fails after
         // opening it): the future keeps each connection alive until it is closed.
         if !closed.withLock({ $0 }) {
-            for connection in readers + [writer] { _ = connection.close() }
+            for connection in idleReaders.withLock({ $0 }) + [writer] { _ = connection.close() }
             for pool in pools { pool.shutdownGracefully { _ in } }
         }
     }
