@@ -13,10 +13,7 @@ enum AccountNotice {
             NoticePlaceholder.link.name: link,
             NoticePlaceholder.forgotPasswordURL.name: "\(publicURL)/quen-mat-khau",
         ]
-        var notice = Notice(mail: template.mail(to: user.email, values))
-        let text = template.smsText(values)
-        if !text.isEmpty, SMSText.internationalNumber(user.phone) != nil { notice.sms = OutgoingSMS(to: user.phone, text: text) }
-        try await Outbox.enqueue(notice, in: db)
+        try await Outbox.enqueue(template.notice(email: user.email, phone: user.phone, values), in: db)
     }
 
     /// Someone registered with an address that has an account: its owner is told, with nothing about the account.

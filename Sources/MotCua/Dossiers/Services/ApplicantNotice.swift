@@ -11,14 +11,8 @@ enum ApplicantNotice {
     ) async throws -> Notice? {
         guard let kind = NoticeKind(after: action) else { return nil }
         let template = try await NoticeTemplateStore.compiled(kind, in: db)
-        let values = values(dossier, applicant: applicant, note: note, publicURL: publicURL)
-        var notice = Notice()
-        if let email = applicant.noticeEmail { notice.mail = template.mail(to: email, values) }
-        let text = template.smsText(values)
-        if !text.isEmpty, SMSText.internationalNumber(applicant.phone) != nil {
-            notice.sms = OutgoingSMS(to: applicant.phone, text: text)
-        }
-        return notice
+        return template.notice(email: applicant.noticeEmail, phone: applicant.phone,
+                               values(dossier, applicant: applicant, note: note, publicURL: publicURL))
     }
 
     /// The values of the applicant notices' placeholders (`NoticePlaceholder.forApplicant`) for one dossier.

@@ -98,18 +98,25 @@ struct DueSweep: Service {
                 """).all()
             let messages = try recipients.map { row in
                 let id = try row.decode(column: "id", as: Int64.self)
-                return template.mail(to: try row.decode(column: "email"), [
-                    NoticePlaceholder.recipientName.name: try row.decode(column: "display_name", as: String.self),
-                    NoticePlaceholder.code.name: try row.decode(column: "code", as: String?.self) ?? "",
-                    NoticePlaceholder.procedure.name: try row.decode(column: "procedure_name", as: String.self),
-                    NoticePlaceholder.deadline.name: due[id].map(VietnameseFormat.dateTime) ?? "",
-                    NoticePlaceholder.staffURL.name: "\(publicURL)/mot-cua/ho-so/\(id)",
-                ])
+                return template.mail(to: try row.decode(column: "email"), Self.values(
+                    recipient: try row.decode(column: "display_name"), code: try row.decode(column: "code", as: String?.self) ?? "",
+                    procedure: try row.decode(column: "procedure_name"), due: due[id], dossierID: id, publicURL: publicURL))
             }
             try await Outbox.enqueue(messages, in: db)
             mails += messages.count
         }
         return (rows.count, mails)
+    }
+
+    /// The values of the staff notices' placeholders (`NoticePlaceholder.forStaff`) for one dossier.
+    static func values(recipient: String, code: String, procedure: String, due: Int64?, dossierID: Int64, publicURL: String) -> [String: String] {
+        [
+            NoticePlaceholder.recipientName.name: recipient,
+            NoticePlaceholder.code.name: code,
+            NoticePlaceholder.procedure.name: procedure,
+            NoticePlaceholder.deadline.name: due.map(VietnameseFormat.dateTime) ?? "—",
+            NoticePlaceholder.staffURL.name: "\(publicURL)/mot-cua/ho-so/\(dossierID)",
+        ]
     }
 
     /// Rows whose mails are written in one statement (7 binds each, far under either database's limit).

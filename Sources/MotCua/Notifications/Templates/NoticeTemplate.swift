@@ -82,6 +82,15 @@ struct CompiledNoticeTemplate: Sendable, Equatable {
     var body: PlaceholderText
     var sms: PlaceholderText
 
+    /// The mail to `email` (when known) and the SMS to `phone` (when the template has one and the phone is a
+    /// Vietnamese number): what one event tells one person.
+    func notice(email: String?, phone: String, _ values: [String: String]) -> Notice {
+        var notice = Notice(mail: email.map { mail(to: $0, values) })
+        let text = smsText(values)
+        if !text.isEmpty, SMSText.internationalNumber(phone) != nil { notice.sms = OutgoingSMS(to: phone, text: text) }
+        return notice
+    }
+
     func mail(to recipient: String, _ values: [String: String]) -> OutgoingMail {
         OutgoingMail(to: recipient, subject: subject.rendered(values), body: body.rendered(values))
     }

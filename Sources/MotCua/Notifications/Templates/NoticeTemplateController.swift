@@ -133,14 +133,11 @@ struct NoticeTemplateController: Sendable {
             return (samples, "dữ liệu mẫu", "Không tìm thấy hồ sơ mã \(code); bản xem trước dùng dữ liệu mẫu.")
         }
         var values = kind.forStaff
-            ? [
-                NoticePlaceholder.recipientName.name: dossier.progress.holderUserName ?? NoticePlaceholder.recipientName.sample,
-                NoticePlaceholder.code.name: dossier.code ?? "",
-                NoticePlaceholder.procedure.name: dossier.procedureName,
-                NoticePlaceholder.deadline.name: (kind == .stepDueSoon || kind == .stepOverdue ? dossier.progress.stepDueAt : dossier.dueAt)
-                    .map(VietnameseFormat.dateTime) ?? "—",
-                NoticePlaceholder.staffURL.name: "\(publicURL)/mot-cua/ho-so/\(dossier.id)",
-            ]
+            ? DueSweep.values(
+                recipient: dossier.progress.holderUserName ?? NoticePlaceholder.recipientName.sample, code: dossier.code ?? "",
+                procedure: dossier.procedureName,
+                due: kind == .stepDueSoon || kind == .stepOverdue ? dossier.progress.stepDueAt : dossier.dueAt,
+                dossierID: dossier.id, publicURL: publicURL)
             : ApplicantNotice.values(dossier, applicant: applicant, note: note ?? "", publicURL: publicURL)
         if (note ?? "").isEmpty, !kind.forStaff { values[NoticePlaceholder.reason.name] = NoticePlaceholder.reason.sample }
         return (values, "hồ sơ \(dossier.code ?? code)", nil)

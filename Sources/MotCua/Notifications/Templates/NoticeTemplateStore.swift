@@ -25,8 +25,7 @@ struct NoticeTemplateStore: Sendable {
 
     static func latest(_ kind: NoticeKind, in db: any SQLDatabase) async throws -> NoticeTemplateVersion? {
         try await db.raw("""
-            SELECT t.id, t.kind, t.mail_subject, t.mail_body, t.sms_text, t.created_at, u.display_name
-            FROM notice_templates t LEFT JOIN users u ON u.id = t.created_by
+            \(Self.selectVersions)
             WHERE t.kind = \(bind: kind.rawValue) ORDER BY t.id DESC LIMIT 1
             """).first().map(version(from:))
     }
@@ -39,8 +38,7 @@ struct NoticeTemplateStore: Sendable {
     func history(_ kind: NoticeKind, limit: Int = 50) async throws -> [NoticeTemplateVersion] {
         try await database.read { db in
             try await db.raw("""
-                SELECT t.id, t.kind, t.mail_subject, t.mail_body, t.sms_text, t.created_at, u.display_name
-                FROM notice_templates t LEFT JOIN users u ON u.id = t.created_by
+                \(Self.selectVersions)
                 WHERE t.kind = \(bind: kind.rawValue) ORDER BY t.id DESC LIMIT \(bind: limit)
                 """).all().map(Self.version(from:))
         }
@@ -50,8 +48,7 @@ struct NoticeTemplateStore: Sendable {
     func edited() async throws -> [NoticeKind: NoticeTemplateVersion] {
         let versions = try await database.read { db in
             try await db.raw("""
-                SELECT t.id, t.kind, t.mail_subject, t.mail_body, t.sms_text, t.created_at, u.display_name
-                FROM notice_templates t LEFT JOIN users u ON u.id = t.created_by
+                \(Self.selectVersions)
                 WHERE t.id IN (SELECT MAX(id) FROM notice_templates GROUP BY kind)
                 """).all().map(Self.version(from:))
         }
@@ -71,6 +68,12 @@ struct NoticeTemplateStore: Sendable {
         }
         return template
     }
+
+    /// A version with the name of who saved it; the caller adds WHERE and ORDER.
+    private static let selectVersions: SQLQueryString = """
+        SELECT t.id, t.kind, t.mail_subject, t.mail_body, t.sms_text, t.created_at, u.display_name
+        FROM notice_templates t LEFT JOIN users u ON u.id = t.created_by
+        """
 
     private static func version(from row: any SQLRow) throws -> NoticeTemplateVersion {
         NoticeTemplateVersion(
