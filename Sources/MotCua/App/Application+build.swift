@@ -21,6 +21,7 @@ public struct AppDependencies: Sendable {
     let smsSender: any SMSSender
     let dossiers: DossierService
     let workflow: DossierWorkflow
+    let payments: PaymentService
     /// Opened when `prepare()` has migrated the schema; background services wait for it.
     let schemaReady = ReadySignal()
 
@@ -43,10 +44,16 @@ public struct AppDependencies: Sendable {
         let limits = UploadLimits(maxFileBytes: configuration.maxFileBytes, maxDossierBytes: configuration.maxDossierBytes)
         self.dossiers = DossierService(database: database, catalog: catalogReader, publicURL: configuration.publicURL, limits: limits,
                                       officeHours: configuration.officeHours)
+        let slipRenderer = SlipRenderer(fonts: try PDFFonts.bundled())
         self.workflow = DossierWorkflow(
             database: database, store: dossiers.store, catalog: catalogReader, publicURL: configuration.publicURL, limits: limits,
             officeHours: configuration.officeHours,
-            slips: DossierSlips(renderer: SlipRenderer(fonts: try PDFFonts.bundled()), fileStore: fileStore, publicURL: configuration.publicURL))
+            slips: DossierSlips(renderer: slipRenderer, fileStore: fileStore, publicURL: configuration.publicURL))
+        self.payments = PaymentService(
+            store: PaymentStore(database: database, receipts: PaymentReceiptIssuer(
+                renderer: slipRenderer, fileStore: fileStore, publicURL: configuration.publicURL)),
+            dossiers: dossiers, workflow: workflow,
+            gateways: try PaymentGateways(vnpay: configuration.vnpay, publicURL: configuration.publicURL), logger: logger)
         self.cookies = SessionCookies(secure: configuration.secureCookies)
         if let smtp = configuration.smtp {
             let security: SMTPConfiguration.Security =

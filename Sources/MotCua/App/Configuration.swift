@@ -61,6 +61,10 @@ public struct AppConfiguration: Sendable {
     public var dueSoonHalfDays = 2
     /// How often the due sweep runs (`MOTCUA_DUE_SWEEP_SECONDS`, default 900: every 15 minutes).
     public var dueSweepSeconds: Int64 = 900
+    /// Each agency's VNPay merchant settings, by agency code, read from the JSON file `MOTCUA_VNPAY_FILE` (it holds
+    /// secrets: keep it out of the repository, readable by the portal only). An agency without one takes bank
+    /// transfers only.
+    public var vnpay: [String: VNPaySettings] = [:]
     /// Reverse proxies whose `X-Forwarded-For` names the client (`MOTCUA_TRUSTED_PROXIES`); none by default.
     var trustedProxies: TrustedProxies = .none
 
@@ -83,6 +87,23 @@ public struct AppConfiguration: Sendable {
             self.url = url
             self.apiKey = apiKey
             self.sender = sender
+        }
+    }
+
+    /// One agency's VNPay terminal.
+    public struct VNPaySettings: Sendable, Codable, Equatable {
+        /// The gateway's payment page, e.g. https://sandbox.vnpayment.vn/paymentv2/vpcpay.html.
+        public var paymentURL: String
+        /// The merchant API for transaction queries, e.g. https://sandbox.vnpayment.vn/merchant_webapi/api/transaction.
+        public var queryURL: String?
+        public var terminalCode: String
+        public var hashSecret: String
+
+        public init(paymentURL: String, queryURL: String? = nil, terminalCode: String, hashSecret: String) {
+            self.paymentURL = paymentURL
+            self.queryURL = queryURL
+            self.terminalCode = terminalCode
+            self.hashSecret = hashSecret
         }
     }
 
@@ -163,6 +184,24 @@ public struct AppConfiguration: Sendable {
                 throw ConfigurationError.invalid("MOTCUA_SMS_SENDER", "expected a brand name of at most 11 letters and digits, got '\(sender)'")
             }
             configuration.sms = SMSSettings(url: url, apiKey: key, sender: sender)
+        }
+        if let path = settings["MOTCUA_VNPAY_FILE"], !path.isEmpty {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError.invalid("MOTCUA_VNPAY_FILE", "cannot read '\(path)'")
+            }
+            do {
+                configuration.vnpay = try JSONDecoder().decode([String: VNPaySettings].self, from: data)
+            } catch {
+                throw ConfigurationError.invalid(
+                    "MOTCUA_VNPAY_FILE", "expected {\"<agency code>\": {\"paymentURL\", \"queryURL\", \"terminalCode\", \"hashSecret\"}}: \(error)")
+            }
+            for (agency, settings) in configuration.vnpay {
+                do {
+                    _ = try PaymentGateways.vnpay(settings, publicURL: configuration.publicURL)
+                } catch {
+                    throw ConfigurationError.invalid("MOTCUA_VNPAY_FILE", "\(agency): \(error.message)")
+                }
+            }
         }
         if let from = settings["MOTCUA_MAIL_FROM"], !from.isEmpty {
             guard Identifiers.isEmail(from) else {

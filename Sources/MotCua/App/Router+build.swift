@@ -42,7 +42,8 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     let uploader = AttachmentUploader(service: dependencies.dossiers, fileStore: dependencies.fileStore)
     let downloads = AttachmentDownload(store: dependencies.dossiers.store, fileStore: dependencies.fileStore)
     DossierAPIController(service: dependencies.dossiers, uploader: uploader, downloads: downloads).addRoutes(to: api)
-    DossierController(service: dependencies.dossiers, uploader: uploader, downloads: downloads, renderer: dependencies.renderer)
+    DossierController(service: dependencies.dossiers, uploader: uploader, downloads: downloads, renderer: dependencies.renderer,
+                      payments: dependencies.payments.store)
         .addRoutes(to: router)
     StaffDossierAPIController(workflow: dependencies.workflow, uploader: uploader, downloads: downloads).addRoutes(to: api)
     NoticeTemplateController(
@@ -50,8 +51,14 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         publicURL: dependencies.configuration.publicURL).addRoutes(to: router)
     CalendarController(overrides: CalendarOverrides(database: dependencies.database), renderer: dependencies.renderer)
         .addRoutes(to: router)
-    BackOfficeController(workflow: dependencies.workflow, uploader: uploader, downloads: downloads, renderer: dependencies.renderer)
-        .addRoutes(to: router)
+    let backOffice = BackOfficeController(
+        workflow: dependencies.workflow, uploader: uploader, downloads: downloads, renderer: dependencies.renderer,
+        payments: dependencies.payments.store)
+    backOffice.addRoutes(to: router)
+    PaymentController(
+        service: dependencies.payments, statements: StatementImport(database: dependencies.database, receipts: dependencies.payments.store.receipts),
+        downloads: downloads, renderer: dependencies.renderer, backOffice: backOffice
+    ).addRoutes(to: router, api: api)
     TrackingBookController(workflow: dependencies.workflow, renderer: dependencies.renderer).addRoutes(to: router)
     IssuedSlipController(workflow: dependencies.workflow, renderer: dependencies.renderer).addRoutes(to: router)
     DeskIntakeController(

@@ -23,6 +23,8 @@ struct CatalogFile: Decodable, Sendable {
         var accountNumber: String?
         var bankName: String?
         var accountHolder: String?
+        /// The bank's 6-digit NAPAS BIN, for VietQR codes.
+        var bin: String?
     }
 
     struct FieldEntry: Decodable, Sendable {
@@ -57,6 +59,7 @@ struct CatalogFile: Decodable, Sendable {
     struct FeeEntry: Decodable, Sendable {
         var description: String?
         var amount: Int64?
+        var variable: Bool?
     }
 
     /// One timed step: `days` in working days, in half-day steps (0.5, 1, 1.5 …).

@@ -57,8 +57,11 @@ struct CatalogValidator {
                 let number = problems.required(bank.accountNumber, "\(path).bankAccount.accountNumber", "số tài khoản")
                 let bankName = problems.required(bank.bankName, "\(path).bankAccount.bankName", "tên ngân hàng")
                 let holder = problems.required(bank.accountHolder, "\(path).bankAccount.accountHolder", "chủ tài khoản")
+                if let bin = bank.bin, !(bin.utf8.count == 6 && bin.utf8.allSatisfy { (0x30...0x39).contains($0) }) {
+                    problems.add("\(path).bankAccount.bin", "mã BIN ngân hàng phải gồm 6 chữ số (\(bin))")
+                }
                 if let number, let bankName, let holder {
-                    bankAccount = BankAccount(accountNumber: number, bankName: bankName, accountHolder: holder)
+                    bankAccount = BankAccount(accountNumber: number, bankName: bankName, accountHolder: holder, bin: bank.bin)
                 }
             }
             if let code, let name, let province {
@@ -145,7 +148,7 @@ struct CatalogValidator {
                 } else if amount > 1_000_000_000_000 {
                     problems.add("\(feePath).amount", "số tiền quá lớn (\(amount))")
                 } else if let description {
-                    fees.append(Fee(description: description, amount: amount))
+                    fees.append(Fee(description: description, amount: amount, variable: fee.variable ?? false))
                 }
             } else {
                 problems.add("\(feePath).amount", "thiếu số tiền")

@@ -74,7 +74,7 @@ public struct SQLCatalogRepository: CatalogRepository {
                 SELECT p.*, a.code AS a_code, a.name AS a_name, a.province AS a_province, a.address AS a_address,
                        a.phone AS a_phone, a.email AS a_email, a.website AS a_website,
                        a.bank_account_number AS a_bank_account_number, a.bank_name AS a_bank_name,
-                       a.bank_account_holder AS a_bank_account_holder,
+                       a.bank_account_holder AS a_bank_account_holder, a.bank_bin AS a_bank_bin,
                        f.code AS f_code, f.name AS f_name
                 FROM procedures p
                 JOIN agencies a ON a.id = p.agency_id
@@ -134,15 +134,16 @@ public struct SQLCatalogRepository: CatalogRepository {
             for agency in catalog.agencies {
                 try await db.raw("""
                     INSERT INTO agencies (code, name, province, address, phone, email, website,
-                        bank_account_number, bank_name, bank_account_holder, updated_at)
+                        bank_account_number, bank_name, bank_account_holder, bank_bin, updated_at)
                     VALUES (\(bind: agency.code), \(bind: agency.name), \(bind: agency.province), \(bind: agency.address),
                         \(bind: agency.phone), \(bind: agency.email), \(bind: agency.website),
                         \(bind: agency.bankAccount?.accountNumber), \(bind: agency.bankAccount?.bankName),
-                        \(bind: agency.bankAccount?.accountHolder), \(bind: now))
+                        \(bind: agency.bankAccount?.accountHolder), \(bind: agency.bankAccount?.bin), \(bind: now))
                     ON CONFLICT (code) DO UPDATE SET name = excluded.name, province = excluded.province,
                         address = excluded.address, phone = excluded.phone, email = excluded.email,
                         website = excluded.website, bank_account_number = excluded.bank_account_number,
                         bank_name = excluded.bank_name, bank_account_holder = excluded.bank_account_holder,
+                        bank_bin = excluded.bank_bin,
                         updated_at = excluded.updated_at
                     """).run()
             }
@@ -264,7 +265,8 @@ public struct SQLCatalogRepository: CatalogRepository {
         let holder = try row.decode(column: prefix + "bank_account_holder", as: String?.self)
         var account: BankAccount?
         if let number, let bank, let holder {
-            account = BankAccount(accountNumber: number, bankName: bank, accountHolder: holder)
+            account = BankAccount(accountNumber: number, bankName: bank, accountHolder: holder,
+                                  bin: try row.decode(column: prefix + "bank_bin", as: String?.self))
         }
         return Agency(
             code: try row.decode(column: prefix + "code"), name: try row.decode(column: prefix + "name"),

@@ -42,6 +42,7 @@ public struct Backup: Sendable {
         "users", "units", "sessions", "account_tokens", "outbox", "throttle_events", "api_tokens",
         "dossiers", "dossier_attachments", "dossier_events", "dossier_sequences", "calendar_overrides",
         "dossier_handovers", "dossier_apologies", "dossier_deliveries", "dossier_slips", "notice_templates",
+        "dossier_charges", "payment_attempts", "payment_receipt_sequences", "payment_receipts", "payment_refunds",
     ]
 
     /// Columns that point at a table restored after their own (users and units point at each other: a unit's
@@ -83,6 +84,7 @@ public struct Backup: Sendable {
             }
             let files = try await db.raw("""
                 SELECT sha256 FROM dossier_attachments UNION SELECT sha256 FROM form_templates UNION SELECT sha256 FROM dossier_slips
+                UNION SELECT sha256 FROM payment_receipts WHERE sha256 IS NOT NULL
                 """).all().map { try $0.decode(column: "sha256", as: String.self) }
             return (version, tables, files.sorted())
         }

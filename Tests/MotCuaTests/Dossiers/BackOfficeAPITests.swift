@@ -103,7 +103,7 @@ struct BackOfficeAPITests {
             let seen = try await browser.client.execute(uri: "/api/v1/staff/dossiers/\(dossier.id)", method: .get, headers: desk.auth)
             let body = try seen.json(StaffDossierBody.self)
             #expect(body.applicant?.email == "cong.dan@example.vn")
-            #expect(Set(body.availableActions ?? []) == ["accept", "refuse", "requestSupplement"])
+            #expect(Set(body.availableActions ?? []) == ["accept", "refuse", "requestSupplement", "requestFee"])
             // The processor cannot accept: 403, and nothing changes.
             #expect(try await APIFiling.act(browser, processor, dossier.id, "accept").status == .forbidden)
 

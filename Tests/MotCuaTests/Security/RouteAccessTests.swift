@@ -35,6 +35,16 @@ let routeRules: [String: RouteAccess] = [
     "GET /api/v1/me": .signedIn,
     "GET /api/v1/me/procedures": .signedIn,
     "GET /tra-cuu": .everyone,
+    "GET /thanh-toan/vnpay/ket-qua": .everyone,
+    "GET /api/v1/payments/vnpay/ipn": .everyone,
+    "GET /ho-so/{id}/thanh-toan": .signedIn,
+    "POST /ho-so/{id}/thanh-toan/truc-tuyen": .signedIn,
+    "GET /ho-so/{id}/bien-lai/{receipt}": .signedIn,
+    "POST /mot-cua/ho-so/{id}/nop-phi": .role([.receptionist]),
+    "POST /mot-cua/ho-so/{id}/hoan-phi": .role([.receptionist, .leader]),
+    "GET /mot-cua/ho-so/{id}/bien-lai/{receipt}": .role([.receptionist, .processor, .leader]),
+    "GET /mot-cua/sao-ke": .role([.receptionist]),
+    "POST /mot-cua/sao-ke": .role([.receptionist]),
     "GET /thu-tuc/{agency}/{code}/nop-ho-so": .signedIn,
     "POST /thu-tuc/{agency}/{code}/nop-ho-so": .signedIn,
     "GET /ho-so": .signedIn,
@@ -147,6 +157,7 @@ struct RouteAccessTests {
             .replacingOccurrences(of: "{id}", with: "1")
             .replacingOccurrences(of: "{position}", with: "1")
             .replacingOccurrences(of: "{attachment}", with: "1")
+            .replacingOccurrences(of: "{receipt}", with: "1")
             .replacingOccurrences(of: "{kind}", with: "tiep-nhan")
     }
 

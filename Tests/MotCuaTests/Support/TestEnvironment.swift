@@ -80,9 +80,13 @@ enum TestEnvironment {
 
     /// The wired dependencies (repositories, importer…) on fresh, migrated storage, without HTTP.
     static func withDependencies<T: Sendable>(
-        demoData: Bool = true, _ body: @Sendable (AppDependencies) async throws -> T
+        demoData: Bool = true, configure: @Sendable (inout AppConfiguration) -> Void = { _ in },
+        _ body: @Sendable (AppDependencies) async throws -> T
     ) async throws -> T {
-        try await withConfiguration(demoData: demoData) { configuration in
+        try await withConfiguration(demoData: demoData) { base in
+            var adjusted = base
+            configure(&adjusted)
+            let configuration = adjusted
             let opened = try await OpenedDatabase.open(configuration, logger: logger)
             return try await opened.whileRunning { database in
                 let dependencies = try await AppDependencies(

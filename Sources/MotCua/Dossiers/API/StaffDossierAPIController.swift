@@ -61,6 +61,8 @@ struct StaffDossierAPIController: Sendable {
         /// Returning by post: the tracking number and the day sent (YYYY-MM-DD).
         var trackingNumber: String?
         var sentOn: String?
+        /// Requesting a fee: the amount in đồng.
+        var amount: Int64?
     }
 
     @Sendable func act(_ request: Request, context: AuthenticatedContext) async throws -> StaffDossierDTO {
@@ -81,6 +83,13 @@ struct StaffDossierAPIController: Sendable {
                 throw PortalError.badRequest("Ngày hẹn mới phải có dạng YYYY-MM-DD.", fields: [.init(name: "newDueDate", reason: "format")])
             }
             input.newDueDate = date
+        }
+        if let amount = body.amount {
+            guard amount > 0, amount <= Money.maximum.dong else {
+                throw PortalError(status: .unprocessableContent, message: MoneyError.notPositive.message,
+                                  fieldErrors: [.init(name: "amount", reason: "range")])
+            }
+            input.amount = Money(dong: amount)
         }
         let saved = try await workflow.perform(body.action, on: dossier.id, by: context.user, input: input)
         return try await dto(saved, for: context.user)

@@ -18,6 +18,9 @@ public enum DossierAction: String, Sendable, Codable, CaseIterable {
     /// A leader approves the result: the dossier has its result and goes to the desk to be returned.
     case finish
     case returnResult
+    /// The desk pays a receipt back (a refused, withdrawn or stopped dossier, or a fee paid twice): recorded in
+    /// the history, with no status change and no rule of the state machine.
+    case refund
 }
 
 /// Who acts on a dossier: its applicant, staff of the receiving agency in a role, or the system.

@@ -26,21 +26,25 @@ public enum DossierStateMachine {
         public var status: DossierStatus
         /// The desk has accepted it (its appointment clock has started).
         public var accepted: Bool
+        /// Submitting it charges fees (the procedure's fixed fees): it waits for payment before the desk.
+        public var feeDue: Bool
 
-        public init(_ status: DossierStatus, accepted: Bool = false) {
+        public init(_ status: DossierStatus, accepted: Bool = false, feeDue: Bool = false) {
             self.status = status
             self.accepted = accepted
+            self.feeDue = feeDue
         }
     }
 
     private enum Who: Sendable {
         case applicant
         case staff(Set<StaffRole>)
+        case staffOrApplicant(Set<StaffRole>)
 
         func includes(_ actor: DossierActor) -> Bool {
             switch (self, actor) {
-            case (.applicant, .applicant): true
-            case (.staff(let roles), .staff(let role)): roles.contains(role)
+            case (.applicant, .applicant), (.staffOrApplicant, .applicant): true
+            case (.staff(let roles), .staff(let role)), (.staffOrApplicant(let roles), .staff(let role)): roles.contains(role)
             default: false
             }
         }
@@ -53,6 +57,8 @@ public enum DossierStateMachine {
         let allowed: Who
         /// When set, the rule holds only for dossiers accepted (true) or not yet accepted (false).
         var accepted: Bool? = nil
+        /// When set, the rule holds only when a fee is (true) or is not (false) due on submission.
+        var feeDue: Bool? = nil
     }
 
     private static let applicantOnly = Who.applicant
@@ -60,7 +66,11 @@ public enum DossierStateMachine {
     private static let processing: Set<DossierStatus> = [.accepted, .processing]
 
     private static let rules: [DossierAction: [Rule]] = [
-        .submit: [Rule(from: [.draft], to: .registered, allowed: applicantOnly)],
+        // With fees due at submission, a submitted dossier waits for payment (status 6) before the desk sees it.
+        .submit: [
+            Rule(from: [.draft], to: .registered, allowed: applicantOnly, feeDue: false),
+            Rule(from: [.draft], to: .feeRequested, allowed: applicantOnly, feeDue: true),
+        ],
         .register: [Rule(from: [.draft], to: .registered, allowed: staff(.receptionist))],
         // The applicant may withdraw until the desk has accepted the dossier.
         .withdraw: [Rule(from: [.registered, .supplementRequested, .feeRequested], to: .withdrawn, allowed: applicantOnly, accepted: false)],
@@ -72,7 +82,9 @@ public enum DossierStateMachine {
             Rule(from: [.supplementRequested], to: .registered, allowed: applicantOnly, accepted: false),
             Rule(from: [.supplementRequested], to: .processing, allowed: applicantOnly, accepted: true),
         ],
-        .pay: [Rule(from: [.feeRequested], to: .registered, allowed: applicantOnly)],
+        // Paid: online (the gateway's notification, on the applicant's behalf) or confirmed by the desk (a bank
+        // transfer, cash at the desk). Back to the desk's queue.
+        .pay: [Rule(from: [.feeRequested], to: .registered, allowed: .staffOrApplicant([.receptionist]))],
         .accept: [Rule(from: [.registered], to: .accepted, allowed: staff(.receptionist))],
         .refuse: [Rule(from: [.registered], to: .refused, allowed: staff(.receptionist))],
         .requestSupplement: [
@@ -91,7 +103,10 @@ public enum DossierStateMachine {
 
     /// The status after `action` by `actor`, or why it cannot happen.
     public static func transition(from state: State, action: DossierAction, by actor: DossierActor) -> Result<DossierStatus, Refusal> {
-        let candidates = (rules[action] ?? []).filter { $0.from.contains(state.status) && ($0.accepted ?? state.accepted) == state.accepted }
+        let candidates = (rules[action] ?? []).filter {
+            $0.from.contains(state.status) && ($0.accepted ?? state.accepted) == state.accepted
+                && ($0.feeDue ?? state.feeDue) == state.feeDue
+        }
         guard !candidates.isEmpty else { return .failure(.notAllowedInStatus(state.status, action)) }
         guard let rule = candidates.first(where: { $0.allowed.includes(actor) }) else { return .failure(.notPermitted(action)) }
         return .success(rule.to ?? state.status)

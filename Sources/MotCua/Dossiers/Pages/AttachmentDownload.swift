@@ -45,6 +45,17 @@ struct AttachmentDownload: Sendable {
             body: body)
     }
 
+    /// A stored PDF kept with a dossier (a receipt), as a download.
+    func storedPDF(sha256: String, size: Int64, fileName: String, context: some RequestContext) async throws -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/pdf", .contentLength: String(size),
+                .contentDisposition: ContentDisposition.attachment(fileName: fileName), .cacheControl: "private, no-store",
+            ],
+            body: try await fileBody(sha256: sha256, context: context))
+    }
+
     /// A stored file as a response body: streamed from disk in chunks where the store is local.
     private func fileBody(sha256: String, context: some RequestContext) async throws -> ResponseBody {
         if let path = fileStore.localPath(sha256: sha256) {

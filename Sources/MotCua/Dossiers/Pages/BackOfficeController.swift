@@ -10,6 +10,7 @@ struct BackOfficeController: Sendable {
     let uploader: AttachmentUploader
     let downloads: AttachmentDownload
     let renderer: HTMLRenderer
+    let payments: PaymentStore
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let office = router.group("mot-cua", context: AuthenticatedContext.self)
@@ -79,12 +80,14 @@ struct BackOfficeController: Sendable {
         case "ket-qua": "Đã tải lên tệp kết quả."
         case "giay": "Đã lưu hồ sơ giấy. Quét từng giấy tờ vào hồ sơ rồi bấm “Đăng ký hồ sơ (cấp mã)”."
         case "da-quet": "Đã lưu bản quét."
+        case "nop-phi": "Đã ghi nhận nộp phí và lập biên lai; hồ sơ chuyển sang chờ tiếp nhận."
+        case "hoan-phi": "Đã ghi nhận hoàn trả phí, lệ phí."
         default: done.flatMap(DossierAction.init(rawValue:)).map(\.doneText)
         }
         return try await render(try await dossier(context), context: context, notice: notice)
     }
 
-    private func render(_ dossier: Dossier, context: AuthenticatedContext, notice: String? = nil, problem: String? = nil,
+    func render(_ dossier: Dossier, context: AuthenticatedContext, notice: String? = nil, problem: String? = nil,
                         noteError: (DossierAction, String)? = nil, status: HTTPResponse.Status = .ok) async throws -> HTML {
         let procedure = try await workflow.catalog.procedure(agencyCode: dossier.agencyCode, code: dossier.procedureCode)
         let attachments = try await workflow.store.attachments(dossierID: dossier.id)
@@ -143,6 +146,14 @@ struct BackOfficeController: Sendable {
                 }, hasApologies: !apologies.isEmpty, delivery: try await workflow.store.delivery(dossierID: dossier.id)?.summary,
                 actions: actions, hasActions: !actions.isEmpty, history: history,
                 problem: problem, notice: notice)
+        let money = try await payments.payments(dossierID: dossier.id)
+        if !money.isEmpty || dossier.status == .feeRequested {
+            var panel = PaymentPanel(money, dossier: dossier, csrfToken: context.csrfToken,
+                                     receiptURL: { "/mot-cua/ho-so/\(dossier.id)/bien-lai/\($0.id)" })
+            panel.canConfirm = context.user.role == .receptionist && dossier.status == .feeRequested && money.openCharge != nil
+            panel.canRefund = [.receptionist, .leader].contains(context.user.role) && !panel.refundable.isEmpty
+            page.payment = panel
+        }
         var ordinals: [String: Int] = [:]
         page.slips = try await workflow.store.slips(dossierID: dossier.id).map { slip in
             ordinals[slip.form, default: 0] += 1
@@ -179,6 +190,13 @@ struct BackOfficeController: Sendable {
                 }
                 input.newDueDate = date
             }
+            if let raw = form.amount, action == .requestFee {
+                do {
+                    input.amount = try Money(parsing: raw).requirePositive()
+                } catch {
+                    throw DossierError.invalidFields(["amount": error.message])
+                }
+            }
             if action == .register {
                 _ = try await workflow.intake.register(dossier.id, by: context.user)
             } else {
@@ -187,7 +205,7 @@ struct BackOfficeController: Sendable {
         } catch let error as DossierError {
             var noteError: (DossierAction, String)?
             if case .invalidFields(let errors) = error,
-               let message = ["note", "to", "new_due_date", "collector_name", "collector_id_number", "tracking_number", "sent_on"]
+               let message = ["amount", "note", "to", "new_due_date", "collector_name", "collector_id_number", "tracking_number", "sent_on"]
                    .lazy.compactMap({ errors[$0] }).first {
                 noteError = (action, message)
             }
@@ -305,9 +323,10 @@ struct StaffActionForm: Decodable {
     var trackingNumber: String?
     var sentOn: String?
     var newDueDate: String?
+    var amount: String?
 
     enum CodingKeys: String, CodingKey {
-        case action, note, to
+        case action, note, to, amount
         case collectorName = "collector_name"
         case collectorIDNumber = "collector_id_number"
         case trackingNumber = "tracking_number"

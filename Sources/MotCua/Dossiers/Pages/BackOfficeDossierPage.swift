@@ -22,6 +22,8 @@ struct ActionForm: Sendable {
     /// Returning the result: at the desk, who collected it; by post, the tracking number and the day sent.
     var needsCollector = false
     var needsTracking = false
+    /// Requesting a fee: its amount.
+    var needsAmount: Bool
     /// Apology: the new appointment date.
     var needsDate: Bool
     var dateID: String
@@ -30,6 +32,7 @@ struct ActionForm: Sendable {
         self.peopleID = "nguoi-nhan-\(action.rawValue)"
         self.dateID = "ngay-hen-moi"
         self.needsDate = action == .apologize
+        self.needsAmount = action == .requestFee
         self.action = action.rawValue
         self.url = "/mot-cua/ho-so/\(dossierID)/xu-ly"
         self.csrfToken = csrfToken
@@ -42,6 +45,7 @@ struct ActionForm: Sendable {
         case .stop: "Lý do dừng xử lý"
         case .sendBack: "Lý do trả lại, việc cần làm lại"
         case .apologize: "Lý do trễ hạn (ghi trên phiếu xin lỗi)"
+        case .requestFee: "Khoản phí, lệ phí và căn cứ thu"
         default: "Ghi chú"
         }
         self.noteID = "ghi-chu-\(action.rawValue)"
@@ -83,6 +87,8 @@ struct BackOfficeDossierPage: PageModel {
     var history: [HistoryRow]
     var problem: String?
     var notice: String?
+    /// What the dossier owes and paid, with the desk's payment forms.
+    var payment: PaymentPanel? = nil
 }
 
 /// A row of the control slip (mẫu 05), as the staff page and the printed slip show it.

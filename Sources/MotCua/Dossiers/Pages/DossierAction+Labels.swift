@@ -20,7 +20,8 @@ extension DossierAction {
         case .register: "Đăng ký hồ sơ (cấp mã)"
         case .withdraw: "Rút hồ sơ"
         case .supplement: "Gửi hồ sơ bổ sung"
-        case .pay: "Nộp phí"
+        case .pay: "Xác nhận đã nộp phí"
+        case .refund: "Hoàn trả phí, lệ phí"
         }
     }
 
@@ -61,6 +62,7 @@ extension DossierAction {
         case .stop: "Cơ quan dừng xử lý hồ sơ."
         case .finish: "Hồ sơ đã có kết quả."
         case .returnResult: "Đã trả kết quả."
+        case .refund: "Cơ quan đã hoàn trả phí, lệ phí."
         }
     }
 

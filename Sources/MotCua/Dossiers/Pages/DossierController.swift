@@ -9,6 +9,7 @@ struct DossierController: Sendable {
     let uploader: AttachmentUploader
     let downloads: AttachmentDownload
     let renderer: HTMLRenderer
+    let payments: PaymentStore
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let start = router.group("thu-tuc", context: AuthenticatedContext.self)
@@ -185,6 +186,17 @@ struct DossierController: Sendable {
 
                 canSupplement: actions.contains(.supplement), canWithdraw: !review && actions.contains(.withdraw),
                 problem: problem, notice: notice)
+        if dossier.status == .draft, let procedure, !procedure.feesDueAtSubmission.isEmpty {
+            page.fees = procedure.feesDueAtSubmission.map { "\($0.description): \(Money(dong: $0.amount).formatted)" }
+            page.feeTotal = Money(dong: procedure.feesDueAtSubmission.reduce(0) { $0 + $1.amount }).formatted
+        }
+        let money = try await payments.payments(dossierID: dossier.id)
+        if !money.isEmpty {
+            var panel = PaymentPanel(money, dossier: dossier, csrfToken: context.csrfToken,
+                                     receiptURL: { "/ho-so/\(dossier.id)/bien-lai/\($0.id)" })
+            panel.payURL = dossier.status == .feeRequested && money.openCharge != nil ? "/ho-so/\(dossier.id)/thanh-toan" : nil
+            page.payment = panel
+        }
         page.slips = try await service.store.slips(dossierID: dossier.id).map {
             SlipLink(title: $0.title, number: $0.number, issuedAt: VietnameseFormat.dateTime($0.createdAt),
                      url: "/ho-so/\(dossier.id)/phieu/\($0.id)")

@@ -43,6 +43,11 @@ struct DossierPage: PageModel {
     var canWithdraw: Bool
     var problem: String?
     var notice: String?
+    /// What the dossier owes and paid.
+    var payment: PaymentPanel? = nil
+    /// The review page: the fees charged at submission, and their total.
+    var fees: [String] = []
+    var feeTotal: String? = nil
 }
 
 struct ApologyNotice: Sendable {

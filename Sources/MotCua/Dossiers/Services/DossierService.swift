@@ -75,13 +75,19 @@ struct DossierService: Sendable {
         }
         let day = DossierCode.day(at: date)
         let links = publicURL
-        let step = DossierStep(action: .submit, actor: .applicant, actorID: applicant.id, note: "Nộp hồ sơ trực tuyến")
+        // The procedure's fixed fees are charged now: the dossier waits for payment before the desk sees it.
+        let fees = procedure.feesDueAtSubmission
+        let charge = fees.isEmpty ? nil : NewCharge(
+            amount: Money(dong: fees.reduce(0) { $0 + $1.amount }), reason: fees.map(\.description).joined(separator: "; "),
+            source: .procedure, requestedBy: nil)
+        let step = DossierStep(action: .submit, actor: .applicant, actorID: applicant.id, note: "Nộp hồ sơ trực tuyến",
+                               feeDue: charge != nil)
         do {
             return try await store.transition(dossierID, step, changes: { current, db in
                 let code = try await DossierStore.allocateCode(dossierID: current.id, agencyCode: current.agencyCode, day: day, in: db)
                 return DossierChanges(
                     code: code, submittedAt: step.at, applicantName: applicant.displayName,
-                    applicantIDNumber: applicant.idNumber)
+                    applicantIDNumber: applicant.idNumber, charge: charge)
             }, notice: { saved, db in
                 try await ApplicantNotice.after(.submit, dossier: saved, to: applicant, note: step.note, publicURL: links, in: db)
             })

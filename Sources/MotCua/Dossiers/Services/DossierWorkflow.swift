@@ -62,13 +62,13 @@ struct DossierWorkflow: Sendable {
     static func availableActions(_ dossier: Dossier, for staff: User) -> [DossierAction] {
         guard let role = staff.role else { return [] }
         return DossierStateMachine.availableActions(in: dossier.machineState, for: .staff(role))
-            .filter { $0 != .requestFee && ProcessingPolicy.refusal($0, dossier, staff) == nil }
+            .filter { $0 != .pay && ProcessingPolicy.refusal($0, dossier, staff) == nil }
     }
 
     /// Whether `action` needs a written note: a refusal, a supplement request, a stop, a send-back and an
     /// apology are given in writing.
     static func needsNote(_ action: DossierAction) -> Bool {
-        [.refuse, .requestSupplement, .stop, .sendBack, .apologize].contains(action)
+        [.refuse, .requestSupplement, .requestFee, .stop, .sendBack, .apologize].contains(action)
     }
 
     /// Whether the staff member may attach result files to the dossier now.
@@ -104,8 +104,8 @@ struct DossierWorkflow: Sendable {
     /// processing policy on the dossier as read in the transaction, then the step's own checks.
     func perform(_ action: DossierAction, on id: Int64, by staff: User, input: StaffActionInput, at now: Int64 = Clock.nowMilliseconds()) async throws -> Dossier {
         guard let role = staff.role else { throw DossierError.forbidden("Tài khoản không có vai trò cán bộ.") }
-        // Fee requests come with online payment, which the portal does not take yet.
-        guard action != .requestFee else { throw DossierError.refused("Cổng chưa hỗ trợ yêu cầu nộp phí trực tuyến.") }
+        // Paying goes through the payment store (a receipt with every payment), never as a bare step.
+        guard action != .pay else { throw DossierError.refused("Xác nhận nộp phí bằng biểu mẫu nộp phí của hồ sơ.") }
         let note = try DossierNote.checked(input.note, requiredBecause: Self.noteRequirement(action))
         let current = try await dossier(id, for: staff)
         let procedure = try await catalog.procedure(agencyCode: current.agencyCode, code: current.procedureCode)
@@ -137,6 +137,7 @@ struct DossierWorkflow: Sendable {
         case .requestSupplement: "Vui lòng ghi đầy đủ các giấy tờ cần bổ sung, sửa đổi (yêu cầu một lần)."
         case .sendBack: "Vui lòng ghi rõ lý do trả lại và việc cần làm lại."
         case .apologize: "Vui lòng ghi rõ lý do hồ sơ trễ hạn."
+        case .requestFee: "Vui lòng ghi rõ khoản phí, lệ phí phải nộp và căn cứ thu."
         case _ where needsNote(action): "Vui lòng ghi rõ lý do."
         default: nil
         }

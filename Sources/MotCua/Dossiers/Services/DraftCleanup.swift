@@ -58,6 +58,7 @@ struct DraftCleanup: Service {
                     SELECT sha256 FROM dossier_attachments WHERE sha256 IN (\(binds: batch))
                     UNION SELECT sha256 FROM form_templates WHERE sha256 IN (\(binds: batch))
                     UNION SELECT sha256 FROM dossier_slips WHERE sha256 IN (\(binds: batch))
+                    UNION SELECT sha256 FROM payment_receipts WHERE sha256 IN (\(binds: batch))
                     """).all().map { try $0.decode(column: "sha256", as: String.self) }
             })
             for sha in batch where !referenced.contains(sha) {

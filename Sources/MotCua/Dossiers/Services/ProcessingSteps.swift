@@ -67,6 +67,12 @@ struct ProcessingSteps: Sendable {
             changes.deskNote = note
         case .refuse, .requestSupplement:
             changes.deskNote = note
+        case .requestFee:
+            guard let amount = input.amount else {
+                throw DossierError.invalidFields(["amount": "Vui lòng nhập số tiền phí, lệ phí phải nộp."])
+            }
+            changes.deskNote = note
+            changes.charge = NewCharge(amount: amount, reason: note, source: .desk, requestedBy: staff.id)
         case .supplement:
             // The desk answers a paper dossier's supplement: the clock restarts as when an applicant answers online.
             changes.deskNote = ""

@@ -9,4 +9,6 @@ struct StaffActionInput: Sendable {
     var collectorIDNumber: String?
     var trackingNumber: String?
     var sentOn: CivilDate?
+    /// Requesting a fee: the amount in đồng (the note says what it is for).
+    var amount: Money?
 }

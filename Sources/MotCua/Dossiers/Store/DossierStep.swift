@@ -7,6 +7,8 @@ struct DossierStep: Sendable {
     var actorID: Int64?
     var note: String = ""
     var at: Int64 = Clock.nowMilliseconds()
+    /// Submitting or registering charges fees now (the state machine's `feeDue`).
+    var feeDue = false
 }
 
 /// Columns and rows a step writes besides the status (nil leaves them as they are).
@@ -31,6 +33,15 @@ struct DossierChanges: Sendable {
     var apology: NewApology?
     /// How the result was handed over (returning it).
     var delivery: ResultDelivery?
+    /// A charge the step opens (fees due at submission, a fee the desk requests).
+    var charge: NewCharge?
+}
+
+struct NewCharge: Sendable {
+    var amount: Money
+    var reason: String
+    var source: ChargeSource
+    var requestedBy: Int64?
 }
 
 struct NewHandover: Sendable {

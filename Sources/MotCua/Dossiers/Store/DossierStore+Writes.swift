@@ -84,45 +84,65 @@ extension DossierStore {
         issue: @escaping @Sendable (Dossier, any SQLDatabase) async throws -> Void = { _, _ in }
     ) async throws -> Dossier {
         try await database.transaction { db in
-            guard let current = try await Self.dossier(id: dossierID, in: db) else { throw DossierError.notFound }
-            let next = try DossierStateMachine.next(current.machineState, step.action, by: step.actor)
-            let extra = try await changes(current, db)
-            var update: SQLQueryString = """
-                UPDATE dossiers SET status = \(bind: next.rawValue), updated_at = \(bind: step.at), revision = revision + 1
-                """
-            update += try Self.assignments(extra)
-            update += " WHERE id = \(bind: dossierID) AND status = \(bind: current.status.rawValue)"
-            update += " AND revision = \(bind: current.progress.revision) RETURNING id"
-            guard try await db.raw(update).first() != nil else {
-                throw DossierError.conflict("Hồ sơ vừa được người khác xử lý hoặc đã thay đổi trạng thái. Vui lòng tải lại trang.")
-            }
-            try await db.raw("""
-                INSERT INTO dossier_events (dossier_id, at, actor_id, action, from_status, to_status, note)
-                VALUES (\(bind: dossierID), \(bind: step.at), \(bind: step.actorID), \(bind: step.action.rawValue),
-                    \(bind: current.status.rawValue), \(bind: next.rawValue), \(bind: step.note))
-                """).run()
-            try await Self.recordHandovers(extra, dossierID: dossierID, actorID: step.actorID, in: db)
-            if let apology = extra.apology {
-                try await db.raw("""
-                    INSERT INTO dossier_apologies (dossier_id, at, by_user_id, reason, previous_due_at, new_due_at)
-                    VALUES (\(bind: dossierID), \(bind: step.at), \(bind: apology.byUserID), \(bind: apology.reason),
-                        \(bind: apology.previousDueAt), \(bind: apology.newDueAt))
-                    """).run()
-            }
-            if let delivery = extra.delivery {
-                try await db.raw("""
-                    INSERT INTO dossier_deliveries (dossier_id, method, collector_name, collector_id_number, tracking_number, sent_on,
-                        recorded_at, recorded_by)
-                    VALUES (\(bind: dossierID), \(bind: delivery.method.rawValue), \(bind: delivery.collectorName),
-                        \(bind: delivery.collectorIDNumber), \(bind: delivery.trackingNumber), \(bind: delivery.sentOn?.description),
-                        \(bind: step.at), \(bind: step.actorID))
-                    """).run()
-            }
-            guard let saved = try await Self.dossier(id: dossierID, in: db) else { throw DossierError.notSaved }
-            if let message = try await notice(saved, db) { try await Outbox.enqueue(message, in: db) }
-            try await issue(saved, db)
-            return saved
+            try await Self.transition(dossierID, step, changes: changes, notice: notice, issue: issue, in: db)
         }
+    }
+
+    /// `transition` inside a transaction the caller holds (a payment's settlement writes its own rows beside it).
+    static func transition(
+        _ dossierID: Int64, _ step: DossierStep,
+        changes: @Sendable (Dossier, any SQLDatabase) async throws -> DossierChanges = { _, _ in DossierChanges() },
+        notice: @Sendable (Dossier, any SQLDatabase) async throws -> Notice? = { _, _ in nil },
+        issue: @Sendable (Dossier, any SQLDatabase) async throws -> Void = { _, _ in },
+        in db: any SQLDatabase
+    ) async throws -> Dossier {
+        guard let current = try await Self.dossier(id: dossierID, in: db) else { throw DossierError.notFound }
+        var state = current.machineState
+        state.feeDue = step.feeDue
+        let next = try DossierStateMachine.next(state, step.action, by: step.actor)
+        let extra = try await changes(current, db)
+        var update: SQLQueryString = """
+            UPDATE dossiers SET status = \(bind: next.rawValue), updated_at = \(bind: step.at), revision = revision + 1
+            """
+        update += try Self.assignments(extra)
+        update += " WHERE id = \(bind: dossierID) AND status = \(bind: current.status.rawValue)"
+        update += " AND revision = \(bind: current.progress.revision) RETURNING id"
+        guard try await db.raw(update).first() != nil else {
+            throw DossierError.conflict("Hồ sơ vừa được người khác xử lý hoặc đã thay đổi trạng thái. Vui lòng tải lại trang.")
+        }
+        try await db.raw("""
+            INSERT INTO dossier_events (dossier_id, at, actor_id, action, from_status, to_status, note)
+            VALUES (\(bind: dossierID), \(bind: step.at), \(bind: step.actorID), \(bind: step.action.rawValue),
+                \(bind: current.status.rawValue), \(bind: next.rawValue), \(bind: step.note))
+            """).run()
+        try await Self.recordHandovers(extra, dossierID: dossierID, actorID: step.actorID, in: db)
+        if let apology = extra.apology {
+            try await db.raw("""
+                INSERT INTO dossier_apologies (dossier_id, at, by_user_id, reason, previous_due_at, new_due_at)
+                VALUES (\(bind: dossierID), \(bind: step.at), \(bind: apology.byUserID), \(bind: apology.reason),
+                    \(bind: apology.previousDueAt), \(bind: apology.newDueAt))
+                """).run()
+        }
+        if let delivery = extra.delivery {
+            try await db.raw("""
+                INSERT INTO dossier_deliveries (dossier_id, method, collector_name, collector_id_number, tracking_number, sent_on,
+                    recorded_at, recorded_by)
+                VALUES (\(bind: dossierID), \(bind: delivery.method.rawValue), \(bind: delivery.collectorName),
+                    \(bind: delivery.collectorIDNumber), \(bind: delivery.trackingNumber), \(bind: delivery.sentOn?.description),
+                    \(bind: step.at), \(bind: step.actorID))
+                """).run()
+        }
+        if let charge = extra.charge {
+            try await PaymentStore.openCharge(charge, dossierID: dossierID, at: step.at, in: db)
+        }
+        if [.withdrawn, .refused, .stopped].contains(next) {
+            // Nothing more is owed on a dossier that ends here; what was paid is refunded from its page.
+            try await PaymentStore.cancelOpenCharges(dossierID: dossierID, at: step.at, in: db)
+        }
+        guard let saved = try await Self.dossier(id: dossierID, in: db) else { throw DossierError.notSaved }
+        if let message = try await notice(saved, db) { try await Outbox.enqueue(message, in: db) }
+        try await issue(saved, db)
+        return saved
     }
 
     /// The SET list of the columns a step changes besides status, updated_at and revision.

@@ -1,0 +1,32 @@
+/// The online gateways configured for each agency (its own merchant terminal and secret), by agency code.
+struct PaymentGateways: Sendable {
+    let byAgency: [String: any PaymentGateway]
+
+    init(byAgency: [String: any PaymentGateway] = [:]) {
+        self.byAgency = byAgency
+    }
+
+    /// The gateways of `settings` (already checked when the configuration was read).
+    init(vnpay settings: [String: AppConfiguration.VNPaySettings], publicURL: String) throws(PaymentRequestError) {
+        var gateways: [String: any PaymentGateway] = [:]
+        for (agency, value) in settings { gateways[agency] = try Self.vnpay(value, publicURL: publicURL) }
+        byAgency = gateways
+    }
+
+    /// Where VNPay sends the payer's browser back: the portal's own page (display only).
+    static func returnURL(publicURL: String) -> String { publicURL + "/thanh-toan/vnpay/ket-qua" }
+
+    static func vnpay(_ settings: AppConfiguration.VNPaySettings, publicURL: String) throws(PaymentRequestError) -> VNPayGateway {
+        VNPayGateway(configuration: try VNPayConfiguration(
+            paymentURL: settings.paymentURL, terminalCode: settings.terminalCode, hashSecret: settings.hashSecret,
+            returnURL: returnURL(publicURL: publicURL)))
+    }
+
+    func gateway(for agencyCode: String) -> (any PaymentGateway)? { byAgency[agencyCode] }
+
+    /// The VNPay gateway a callback names by its (not yet verified) terminal code; the signature is then checked
+    /// with that terminal's secret, so naming another agency's terminal gains nothing.
+    func vnpay(terminalCode: String) -> VNPayGateway? {
+        byAgency.values.compactMap { $0 as? VNPayGateway }.first { $0.configuration.terminalCode == terminalCode }
+    }
+}
