@@ -38,6 +38,8 @@ let routeRules: [String: RouteAccess] = [
     "GET /thanh-toan/vnpay/ket-qua": .everyone,
     "GET /api/v1/payments/vnpay/ipn": .everyone,
     "GET /ho-so/{id}/thanh-toan": .signedIn,
+    "GET /api/v1/dossiers/{id}/payments": .signedIn,
+    "POST /api/v1/dossiers/{id}/payments": .signedIn,
     "POST /ho-so/{id}/thanh-toan/truc-tuyen": .signedIn,
     "GET /ho-so/{id}/bien-lai/{receipt}": .signedIn,
     "POST /mot-cua/ho-so/{id}/nop-phi": .role([.receptionist]),

@@ -23,6 +23,12 @@ struct PaymentService: Sendable {
 
     /// Starts an online payment of the dossier's open charge and returns the gateway's address to send the payer to.
     func checkout(_ dossierID: Int64, applicant: User, payerIP: String, at now: Int64 = Clock.nowMilliseconds()) async throws -> String {
+        try await start(dossierID, applicant: applicant, payerIP: payerIP, at: now).url
+    }
+
+    /// `checkout`, with the attempt it recorded.
+    func start(_ dossierID: Int64, applicant: User, payerIP: String, at now: Int64 = Clock.nowMilliseconds()) async throws
+        -> (url: String, attempt: PaymentAttempt) {
         let dossier = try await dossiers.ownedDossier(dossierID, by: applicant)
         guard dossier.status == .feeRequested else { throw PaymentError.notAwaitingPayment }
         guard let gateway = gateways.gateway(for: dossier.agencyCode) else { throw PaymentError.gatewayUnavailable }
@@ -31,7 +37,7 @@ struct PaymentService: Sendable {
         let request = PaymentRequest(
             reference: attempt.reference, amount: attempt.amount, description: "Nop phi, le phi ho so \(dossier.code ?? "")",
             payerIP: Self.gatewayIP(payerIP), createdAt: now, expiresAt: now + attemptLifetime)
-        return try gateway.paymentURL(for: request)
+        return (try gateway.paymentURL(for: request), attempt)
     }
 
     /// Gateways want an IP address; a unit-test client or a proxy may give none.
