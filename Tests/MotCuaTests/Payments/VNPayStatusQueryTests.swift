@@ -136,6 +136,13 @@ struct PaymentVNPayStatusQueryTests {
         #expect(answer.outcome == .failed("Không tìm thấy giao dịch tại cổng thanh toán."))
         #expect(answer.gatewayCode == "91")
         #expect(answer.reference == Self.reference)
+        // VNPay finds a transaction by its reference and its day: the right reference with another date is not it.
+        let vnpay = try Self.simulatorWithOrder()
+        var otherDay = Self.query
+        otherDay.createdAt -= 86_400_000
+        let asked = otherDay
+        let other = try await vnpay.serve { url in try await Self.gateway(queryURL: url).queryStatus(asked, at: Self.now) }
+        #expect(other.gatewayCode == "91")
     }
 
     @Test("A duplicate request (94), another error (99) and a checksum VNPay refuses (97) are refusals, not outcomes")
@@ -184,9 +191,11 @@ struct PaymentVNPayStatusQueryTests {
         }
         #expect(isUnreachable(unconfigured))
         // The simulator's address once it has stopped: a real port with nobody on it.
+        // AsyncHTTPClient keeps trying to connect until the deadline, so a short one keeps the test short.
         let stopped = try await Self.simulator().serve { $0 }
+        let gateway = VNPayGateway(configuration: try Self.gateway(queryURL: stopped).configuration, queryTimeout: .seconds(2))
         let refused = await #expect(throws: PaymentQueryError.self) {
-            try await Self.gateway(queryURL: stopped).queryStatus(Self.query, at: Self.now)
+            try await gateway.queryStatus(Self.query, at: Self.now)
         }
         #expect(isUnreachable(refused))
     }
@@ -205,6 +214,16 @@ struct PaymentVNPayStatusQueryTests {
         let answer = try gateway.readStatusAnswer(Data(json.utf8), for: Self.query)
         #expect(answer.outcome == .paid && answer.amount == Money(dong: 100_000) && answer.bankCode == "VCB")
         #expect(answer.paidAt == Fixture.created + 195_000)
+        // Other transaction states: money taken under suspicion waits, like readCallback's; the rest failed.
+        for (status, outcome) in [("07", PaymentCallback.Outcome.pending),
+                                  ("04", .failed(VNPayTransactionStatus.reversed.message)),
+                                  ("02", .failed("Giao dịch không thành công."))] {
+            var other = fields
+            other["vnp_TransactionStatus"] = status
+            let signed = try PaymentPython.run(PaymentPython.vnpayQueryAnswer, ["fields": other, "secret": Fixture.secret])
+            let read = try gateway.readStatusAnswer(Data(signed.utf8), for: Self.query)
+            #expect(read.outcome == outcome && read.gatewayCode == "00/" + status)
+        }
         let changed = json.replacingOccurrences(of: "10000000", with: "20000000")
         #expect(throws: PaymentQueryError.invalidSignature) { try gateway.readStatusAnswer(Data(changed.utf8), for: Self.query) }
         #expect(throws: PaymentQueryError.malformed("body")) { try gateway.readStatusAnswer(Data("[]".utf8), for: Self.query) }
