@@ -150,6 +150,59 @@ public protocol PaymentGateway: Sendable {
 
     /// The body to answer a notification with, for an outcome.
     func acknowledgement(for outcome: PaymentNotificationOutcome) -> PaymentAcknowledgement
+
+    /// Asks the gateway itself for the state of an attempt whose notification has not come, at `now` (Unix
+    /// milliseconds). The answer is verified like a callback before it is read. Throws `PaymentQueryError`
+    /// (untyped: typed throws in async functions crash the compiler we build with).
+    func queryStatus(_ query: PaymentStatusQuery, at now: Int64) async throws -> PaymentCallback
+}
+
+/// What the portal asks a gateway about one attempt whose notification has not come.
+public struct PaymentStatusQuery: Sendable, Equatable {
+    /// The attempt's reference (VNPay's vnp_TxnRef).
+    public var reference: String
+    /// Unix milliseconds the attempt was created (VNPay's vnp_CreateDate of the payment).
+    public var createdAt: Int64
+    /// Order info; folded to ASCII like the payment's.
+    public var description: String
+    /// The server's IP address, as the gateway wants it.
+    public var requestIP: String
+
+    public init(reference: String, createdAt: Int64, description: String, requestIP: String) {
+        self.reference = reference
+        self.createdAt = createdAt
+        self.description = description
+        self.requestIP = requestIP
+    }
+
+    /// The query for an attempt made with `request`, asked from the server at `serverIP`.
+    public init(_ request: PaymentRequest, serverIP: String) {
+        self.init(reference: request.reference, createdAt: request.createdAt, description: request.description,
+                  requestIP: serverIP)
+    }
+}
+
+/// Why a status query gave no answer to believe. Nothing may change on any of these; ask again later.
+public enum PaymentQueryError: Error, Equatable, Sendable {
+    /// No query address configured, no connection, a timeout, or an HTTP status other than 2xx (what happened).
+    case unreachable(String)
+    /// The answer's signature is missing or does not match it with our secret.
+    case invalidSignature
+    /// The question could not be asked as given, or the signed answer is unreadable or about another
+    /// terminal or attempt (the field's name).
+    case malformed(String)
+    /// The gateway refused the question (its code and message as sent, e.g. "94": a duplicate request).
+    case refused(code: String, message: String)
+
+    /// For staff; the details go to the log.
+    public var message: String {
+        switch self {
+        case .unreachable: "Không kết nối được cổng thanh toán để tra cứu giao dịch. Vui lòng thử lại sau."
+        case .invalidSignature: "Không xác thực được kết quả tra cứu giao dịch từ cổng thanh toán."
+        case .malformed: "Kết quả tra cứu giao dịch từ cổng thanh toán không đầy đủ hoặc không khớp với giao dịch đã hỏi."
+        case .refused: "Cổng thanh toán từ chối yêu cầu tra cứu giao dịch. Vui lòng thử lại sau."
+        }
+    }
 }
 
 /// Why a payment request (or a gateway's configuration) was refused before anything was sent.

@@ -55,6 +55,46 @@ enum PaymentPython {
     print(urllib.parse.urlencode(list(params.items()) + [('vnp_SecureHashType', 'HmacSHA512'), ('vnp_SecureHash', digest)]))
     """#
 
+    /// The JSON body of a VNPay 2.1.0 querydr request, written from the documentation alone: the order info
+    /// without diacritics, both times yyyyMMddHHmmss in GMT+7, and vnp_SecureHash the HMAC-SHA512 hex of
+    /// RequestId|Version|Command|TmnCode|TxnRef|TransactionDate|CreateDate|IpAddr|OrderInfo. Printed as JSON.
+    static let vnpayQueryRequest = #"""
+    import sys, json, hmac, hashlib, unicodedata
+    from datetime import datetime, timezone, timedelta
+    p = json.loads(sys.argv[1])
+    vn = timezone(timedelta(hours=7))
+    def stamp(ms): return datetime.fromtimestamp(ms // 1000, vn).strftime('%Y%m%d%H%M%S')
+    def ascii_text(s):
+        s = s.replace('đ', 'd').replace('Đ', 'D')
+        return ''.join(c for c in unicodedata.normalize('NFD', s) if not unicodedata.combining(c))
+    f = {
+        'vnp_RequestId': p['requestId'], 'vnp_Version': '2.1.0', 'vnp_Command': 'querydr', 'vnp_TmnCode': p['tmn'],
+        'vnp_TxnRef': p['ref'], 'vnp_TransactionDate': stamp(p['created']), 'vnp_CreateDate': stamp(p['now']),
+        'vnp_IpAddr': p['ip'], 'vnp_OrderInfo': ascii_text(p['info']),
+    }
+    order = ['vnp_RequestId', 'vnp_Version', 'vnp_Command', 'vnp_TmnCode', 'vnp_TxnRef', 'vnp_TransactionDate',
+             'vnp_CreateDate', 'vnp_IpAddr', 'vnp_OrderInfo']
+    data = '|'.join(f[k] for k in order)
+    f['vnp_SecureHash'] = hmac.new(p['secret'].encode(), data.encode(), hashlib.sha512).hexdigest()
+    print(json.dumps(f, sort_keys=True))
+    """#
+
+    /// A querydr answer as VNPay's merchant API sends it: the given fields and vnp_SecureHash, the HMAC-SHA512 hex
+    /// of ResponseId|Command|ResponseCode|Message|TmnCode|TxnRef|Amount|BankCode|PayDate|TransactionNo|
+    /// TransactionType|TransactionStatus|OrderInfo|PromotionCode|PromotionAmount (a missing field as ""; a number
+    /// as its digits). Printed as JSON, numbers left numbers.
+    static let vnpayQueryAnswer = #"""
+    import sys, json, hmac, hashlib
+    p = json.loads(sys.argv[1])
+    f = p['fields']
+    order = ['vnp_ResponseId', 'vnp_Command', 'vnp_ResponseCode', 'vnp_Message', 'vnp_TmnCode', 'vnp_TxnRef',
+             'vnp_Amount', 'vnp_BankCode', 'vnp_PayDate', 'vnp_TransactionNo', 'vnp_TransactionType',
+             'vnp_TransactionStatus', 'vnp_OrderInfo', 'vnp_PromotionCode', 'vnp_PromotionAmount']
+    data = '|'.join(str(f.get(k, '')) for k in order)
+    f['vnp_SecureHash'] = hmac.new(p['secret'].encode(), data.encode(), hashlib.sha512).hexdigest()
+    print(json.dumps(f))
+    """#
+
     /// Unix milliseconds of a "yyyyMMddHHmmss" stamp in GMT+7.
     static let vnpayStampToMilliseconds = #"""
     import sys, json

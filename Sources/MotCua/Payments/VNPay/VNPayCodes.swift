@@ -116,6 +116,21 @@ public enum VNPayTransactionStatus: Sendable, Hashable {
         case .unknown(let code): code
         }
     }
+
+    /// For the payer, when a status query finds the transaction not paid.
+    public var message: String {
+        switch self {
+        case .success: "Giao dịch thành công."
+        case .incomplete: "Giao dịch chưa hoàn tất."
+        case .failed: "Giao dịch không thành công."
+        case .reversed: "Giao dịch bị đảo: ngân hàng đã trừ tiền nhưng cổng thanh toán chưa ghi nhận. Cơ quan sẽ đối soát và hoàn tiền."
+        case .refundProcessing: "Giao dịch đang được hoàn tiền."
+        case .refundSent: "Giao dịch đã được gửi yêu cầu hoàn tiền sang ngân hàng."
+        case .suspectedFraud: "Giao dịch đang bị nghi ngờ gian lận, cơ quan sẽ đối soát trước khi xác nhận."
+        case .refundRefused: "Yêu cầu hoàn tiền của giao dịch bị từ chối."
+        case .unknown: "Giao dịch không thành công."
+        }
+    }
 }
 
 /// The merchant's answer to VNPay's IPN, sent as JSON with HTTP 200: `{"RspCode":"00","Message":"Confirm Success"}`.

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Crypto
 import Foundation
 
@@ -22,14 +23,23 @@ public struct VNPayConfiguration: Sendable, CustomStringConvertible {
     public let orderType: String
     /// vnp_Locale: the language of VNPay's pages.
     public let locale: VNPayLocale
+    /// The merchant API that answers querydr, e.g. "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction";
+    /// nil when the agency has none configured (status queries then fail as unreachable).
+    public let queryURL: String?
     /// The secret's bytes (`SymmetricKey` is not `Sendable`; a key is made from these for each signature).
     private let secretBytes: [UInt8]
     var secret: SymmetricKey { SymmetricKey(data: secretBytes) }
 
     public init(paymentURL: String, terminalCode: String, hashSecret: String, returnURL: String,
-                orderType: String = "other", locale: VNPayLocale = .vietnamese) throws(PaymentRequestError) {
+                orderType: String = "other", locale: VNPayLocale = .vietnamese,
+                queryURL: String? = nil) throws(PaymentRequestError) {
         guard Self.isHTTPURL(paymentURL), !paymentURL.contains("?") else {
             throw .invalidConfiguration("địa chỉ cổng VNPay phải là một địa chỉ http(s) không có tham số.")
+        }
+        if let queryURL {
+            guard Self.isHTTPURL(queryURL), !queryURL.contains("?") else {
+                throw .invalidConfiguration("địa chỉ tra cứu giao dịch VNPay (merchant_webapi) phải là một địa chỉ http(s) không có tham số.")
+            }
         }
         guard terminalCode.utf8.count == 8, terminalCode.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
             throw .invalidConfiguration("mã website (vnp_TmnCode) phải gồm 8 chữ cái hoặc chữ số.")
@@ -50,11 +60,12 @@ public struct VNPayConfiguration: Sendable, CustomStringConvertible {
         self.returnURL = returnURL
         self.orderType = orderType
         self.locale = locale
+        self.queryURL = queryURL
         self.secretBytes = Array(hashSecret.utf8)
     }
 
     public var description: String {
-        "VNPayConfiguration(paymentURL: \(paymentURL), terminalCode: \(terminalCode), returnURL: \(returnURL), secret: <hidden>)"
+        "VNPayConfiguration(paymentURL: \(paymentURL), queryURL: \(queryURL ?? "none"), terminalCode: \(terminalCode), returnURL: \(returnURL), secret: <hidden>)"
     }
 
     /// What a return URL may hold besides letters, digits and `PaymentText.punctuation`: the characters of a
@@ -94,9 +105,15 @@ public struct VNPayResult: Sendable, Equatable {
 /// VNPay 2.1.0 behind `PaymentGateway`.
 public struct VNPayGateway: PaymentGateway {
     public let configuration: VNPayConfiguration
+    /// Carries status queries (VNPayStatusQuery.swift); the process-wide shared client unless one is given.
+    let client: HTTPClient
+    /// How long a status query may take, connection included.
+    let queryTimeout: Duration
 
-    public init(configuration: VNPayConfiguration) {
+    public init(configuration: VNPayConfiguration, client: HTTPClient = .shared, queryTimeout: Duration = .seconds(10)) {
         self.configuration = configuration
+        self.client = client
+        self.queryTimeout = queryTimeout
     }
 
     public var kind: PaymentGatewayKind { .vnpay }
