@@ -92,6 +92,11 @@ public struct AppDependencies: Sendable {
                  metrics: metrics)
     }
 
+    /// Asks the gateways about online payments whose notification never came.
+    var paymentReconciliation: PaymentReconciliation {
+        PaymentReconciliation(store: payments.store, gateways: payments.gateways, logger: logger, ready: schemaReady)
+    }
+
     /// Purges expired sessions, single-use links and throttle events in the background.
     var accountCleanup: AccountCleanup {
         AccountCleanup(database: database, sessions: accounts.sessions, logger: logger, ready: schemaReady)
@@ -175,7 +180,7 @@ public func buildApplication(
         server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MotCua"),
         services: [opened.service, dependencies.outboxDelivery, dependencies.draftCleanup, dependencies.accountCleanup,
-                   dependencies.dueSweep],
+                   dependencies.dueSweep, dependencies.paymentReconciliation],
         logger: logger)
     app.beforeServerStarts {
         try await dependencies.prepare()

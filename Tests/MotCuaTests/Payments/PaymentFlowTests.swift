@@ -309,3 +309,54 @@ struct PaymentFlowTests {
         }
     }
 }
+
+/// Attempts whose notification never came, settled by asking the gateway (VNPay's querydr) over real HTTP,
+/// against the simulator of the tests.
+@Suite("Payments: reconciliation by querydr when the IPN never arrives")
+struct PaymentReconciliationTests {
+    @Test("An IPN that never came: the query finds the payment and pays the dossier once; an abandoned attempt fails only after it expired")
+    func reconciles() async throws {
+        let vnpay = VNPaySimulator(terminalCode: PaymentFlowTests.terminal, secret: PaymentFlowTests.secret)
+        try await vnpay.serve { queryURL in
+            try await TestEnvironment.withDependencies(configure: {
+                $0.vnpay = [PaymentFlowTests.agency: .init(paymentURL: "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html", queryURL: queryURL,
+                                                           terminalCode: PaymentFlowTests.terminal, hashSecret: PaymentFlowTests.secret)]
+            }) { dependencies in
+                let (applicant, paid) = try await PaymentFlowTests.submitted(dependencies)
+                let (other, abandoned) = try await PaymentFlowTests.submitted(dependencies, email: "cuong@example.vn")
+                let (third, unfinished) = try await PaymentFlowTests.submitted(dependencies, email: "dung@example.vn")
+                let payments = dependencies.payments
+                let start = Clock.nowMilliseconds()
+                let paidURL = try await payments.checkout(paid.id, applicant: applicant, payerIP: "1.2.3.4", at: start)
+                let abandonedURL = try await payments.checkout(abandoned.id, applicant: other, payerIP: "1.2.3.4", at: start)
+                _ = abandonedURL  // the payer never reached VNPay: it knows nothing of this one
+                let unfinishedURL = try await payments.checkout(unfinished.id, applicant: third, payerIP: "1.2.3.4", at: start)
+                let order = try vnpay.receive(paymentURL: paidURL)
+                _ = try vnpay.receive(paymentURL: unfinishedURL)  // reached VNPay's page, never paid
+                try vnpay.settle(order.reference, as: .success)  // paid at VNPay; the IPN is lost
+                let reconciliation = dependencies.paymentReconciliation
+                // Too early to ask: nothing happens.
+                #expect(try await reconciliation.reconcile(now: start + 60_000) == 0)
+                #expect(vnpay.receivedQueries.isEmpty)
+                // Six minutes on: the paid one is settled; the abandoned one is unknown but not expired yet.
+                #expect(try await reconciliation.reconcile(now: start + 6 * 60_000) == 1)
+                #expect(try await dependencies.dossiers.store.dossier(id: paid.id)?.status == .registered)
+                #expect(try await payments.store.payments(dossierID: paid.id).receipts.count == 1)
+                #expect(try await payments.store.payments(dossierID: abandoned.id).attempts.first?.state == .pending)
+                #expect(vnpay.receivedQueries.allSatisfy(\.signatureValid) && vnpay.receivedQueries.count == 3)
+                // Past its expiry: the abandoned attempt fails; the unfinished one is given 15 minutes more.
+                #expect(try await reconciliation.reconcile(now: start + 20 * 60_000) == 1)
+                #expect(try await payments.store.payments(dossierID: unfinished.id).attempts.first?.state == .pending)
+                #expect(try await reconciliation.reconcile(now: start + 31 * 60_000) == 1)
+                #expect(try await payments.store.payments(dossierID: unfinished.id).attempts.first?.state == .failed)
+                let attempt = try #require(try await payments.store.payments(dossierID: abandoned.id).attempts.first)
+                #expect(attempt.state == .failed && attempt.failure == "Không tìm thấy giao dịch tại cổng thanh toán.")
+                #expect(try await dependencies.dossiers.store.dossier(id: abandoned.id)?.status == .feeRequested)
+                // The late IPN of the paid one changes nothing more.
+                let late = try vnpay.callbackQuery(for: order.reference, outcome: .success)
+                #expect(await payments.notify(vnpayQuery: late).body.contains(#""RspCode":"02""#))
+                #expect(try await reconciliation.reconcile(now: start + 40 * 60_000) == 0)
+            }
+        }
+    }
+}

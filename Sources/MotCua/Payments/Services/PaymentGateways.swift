@@ -19,7 +19,7 @@ struct PaymentGateways: Sendable {
     static func vnpay(_ settings: AppConfiguration.VNPaySettings, publicURL: String) throws(PaymentRequestError) -> VNPayGateway {
         VNPayGateway(configuration: try VNPayConfiguration(
             paymentURL: settings.paymentURL, terminalCode: settings.terminalCode, hashSecret: settings.hashSecret,
-            returnURL: returnURL(publicURL: publicURL)))
+            returnURL: returnURL(publicURL: publicURL), queryURL: settings.queryURL))
     }
 
     func gateway(for agencyCode: String) -> (any PaymentGateway)? { byAgency[agencyCode] }

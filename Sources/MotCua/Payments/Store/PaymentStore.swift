@@ -89,6 +89,15 @@ struct PaymentStore: Sendable {
         }
     }
 
+    /// The agency and code of a dossier, for asking its gateway.
+    func dossierAgency(_ dossierID: Int64) async throws -> (agencyCode: String, code: String?)? {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT a.code AS agency_code, d.code FROM dossiers d JOIN agencies a ON a.id = d.agency_id WHERE d.id = \(bind: dossierID)
+                """).first().map { (try $0.decode(column: "agency_code"), try $0.decode(column: "code")) }
+        }
+    }
+
     // MARK: Online attempts
 
     /// Records a new gateway attempt for the dossier's open charge, if the dossier awaits payment.
