@@ -94,6 +94,13 @@ struct PaymentFlowTests {
             #expect(payments.openCharge?.amount == Money(dong: 100_000))
             #expect(payments.openCharge?.source == .procedure)
             #expect(payments.openCharge?.reason == "Phí dự thi nâng ngạch")
+            // The applicant is asked for the fee, by mail and SMS, instead of being told the desk will look.
+            let bodies = try await dependencies.database.read { db in
+                try await db.raw("SELECT channel, body_text FROM outbox WHERE recipient = 'binh.tran@example.vn' OR recipient LIKE '%912345678' ORDER BY id").all()
+                    .map { try $0.decode(column: "channel", as: String.self) + ": " + $0.decode(column: "body_text", as: String.self) }
+            }
+            #expect(bodies.count == 2)
+            #expect(bodies.allSatisfy { $0.contains("100.000 đ (Phí dự thi nâng ngạch)") })
             // Bắc Kạn's fee varies with the number of candidates: charged later by the desk, not at submission.
             let (_, other) = try await ProcessingClockTests.submitted(dependencies)
             #expect(other.status == .registered)

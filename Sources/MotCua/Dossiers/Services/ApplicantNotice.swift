@@ -9,10 +9,15 @@ enum ApplicantNotice {
     static func after(
         _ action: DossierAction, dossier: Dossier, to applicant: User, note: String, publicURL: String, in db: any SQLDatabase
     ) async throws -> Notice? {
-        guard let kind = NoticeKind(after: action) else { return nil }
+        // A submission that charges fees asks for them instead of announcing the desk.
+        let kind = action == .submit && dossier.status == .feeRequested ? .feeRequested : NoticeKind(after: action)
+        guard let kind else { return nil }
         let template = try await NoticeTemplateStore.compiled(kind, in: db)
-        return template.notice(email: applicant.noticeEmail, phone: applicant.phone,
-                               values(dossier, applicant: applicant, note: note, publicURL: publicURL))
+        var values = values(dossier, applicant: applicant, note: note, publicURL: publicURL)
+        if let charge = try await PaymentStore.payments(dossierID: dossier.id, in: db).openCharge {
+            values[NoticePlaceholder.fee.name] = "\(charge.amount.formatted) (\(charge.reason))"
+        }
+        return template.notice(email: applicant.noticeEmail, phone: applicant.phone, values)
     }
 
     /// The values of the applicant notices' placeholders (`NoticePlaceholder.forApplicant`) for one dossier.
@@ -29,6 +34,7 @@ enum ApplicantNotice {
             NoticePlaceholder.deliveryMethod.name: dossier.deliveryMethod?.label ?? "Trực tuyến",
             NoticePlaceholder.dossierURL.name: "\(publicURL)/ho-so/\(dossier.id)",
             NoticePlaceholder.lookupURL.name: "\(publicURL)/tra-cuu?ma=\(code)",
+            NoticePlaceholder.fee.name: "—",
         ]
     }
 }

@@ -26,6 +26,10 @@ enum NoticeDefaults {
         case .submitted:
             "Hồ sơ đã được đăng ký với mã hồ sơ {{ma_ho_so}}.\n"
                 + "Bộ phận tiếp nhận sẽ kiểm tra và thông báo cho bạn việc tiếp nhận, yêu cầu bổ sung hoặc từ chối."
+        case .feeRequested:
+            "Hồ sơ cần nộp phí, lệ phí: {{phi_phai_nop}}.\n"
+                + "Vui lòng nộp trực tuyến hoặc chuyển khoản theo hướng dẫn tại trang hồ sơ; hồ sơ được chuyển tới bộ phận tiếp nhận khi đã nộp."
+        case .paid: "Cơ quan đã nhận phí, lệ phí của hồ sơ; biên lai có tại trang hồ sơ. Hồ sơ đang chờ tiếp nhận."
         case .accepted: "Hồ sơ đã được tiếp nhận. Ngày hẹn trả kết quả: {{ngay_hen}}."
         case .refused: "Hồ sơ không được tiếp nhận. Lý do: {{ly_do}}"
         case .supplementRequested:
@@ -42,6 +46,8 @@ enum NoticeDefaults {
     private static func sms(_ kind: NoticeKind) -> String {
         switch kind {
         case .submitted: "MotCua: Đã nhận hồ sơ {{ma_ho_so}}. Tra cứu: {{duong_dan_tra_cuu}}"
+        case .feeRequested: "MotCua: Hồ sơ {{ma_ho_so}} cần nộp phí, lệ phí {{phi_phai_nop}}. Xem hướng dẫn: {{duong_dan_ho_so}}"
+        case .paid: "MotCua: Đã nhận phí, lệ phí hồ sơ {{ma_ho_so}}. Hồ sơ đang chờ tiếp nhận."
         case .accepted: "MotCua: Hồ sơ {{ma_ho_so}} đã được tiếp nhận, hẹn trả kết quả {{ngay_hen}}."
         case .refused: "MotCua: Hồ sơ {{ma_ho_so}} không được tiếp nhận. Lý do xem trong thư điện tử hoặc trang hồ sơ."
         case .supplementRequested: "MotCua: Hồ sơ {{ma_ho_so}} cần bổ sung, hoàn thiện. Vui lòng xem yêu cầu tại trang hồ sơ."

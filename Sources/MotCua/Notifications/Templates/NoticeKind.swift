@@ -1,6 +1,6 @@
 /// Every notice the portal sends, each with a template the system administrator can edit.
 enum NoticeKind: String, Sendable, CaseIterable {
-    case submitted, accepted, supplementRequested, refused, stopped, finished, returned, apologized
+    case submitted, feeRequested, paid, accepted, supplementRequested, refused, stopped, finished, returned, apologized
     case stepDueSoon, stepOverdue, dossierDueSoon, dossierOverdue
     case emailVerification, alreadyRegistered, passwordReset, passwordChanged
 
@@ -15,6 +15,8 @@ enum NoticeKind: String, Sendable, CaseIterable {
         case .finish: self = .finished
         case .returnResult: self = .returned
         case .apologize: self = .apologized
+        case .requestFee: self = .feeRequested
+        case .pay: self = .paid
         default: return nil
         }
     }
@@ -33,6 +35,8 @@ enum NoticeKind: String, Sendable, CaseIterable {
     var slug: String {
         switch self {
         case .submitted: "nop-ho-so"
+        case .feeRequested: "yeu-cau-nop-phi"
+        case .paid: "da-nop-phi"
         case .accepted: "tiep-nhan"
         case .supplementRequested: "yeu-cau-bo-sung"
         case .refused: "tu-choi"
@@ -59,6 +63,8 @@ enum NoticeKind: String, Sendable, CaseIterable {
     var label: String {
         switch self {
         case .submitted: "Đã nhận hồ sơ (nộp trực tuyến hoặc đăng ký hồ sơ giấy)"
+        case .feeRequested: "Yêu cầu nộp phí, lệ phí (khi nộp hồ sơ hoặc do cơ quan yêu cầu)"
+        case .paid: "Đã nhận phí, lệ phí"
         case .accepted: "Tiếp nhận hồ sơ và hẹn trả kết quả"
         case .supplementRequested: "Yêu cầu bổ sung, hoàn thiện hồ sơ"
         case .refused: "Từ chối tiếp nhận hồ sơ"

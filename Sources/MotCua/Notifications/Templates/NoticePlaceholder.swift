@@ -22,6 +22,8 @@ struct NoticePlaceholder: Sendable, Equatable {
     static let lookupURL = NoticePlaceholder(
         name: "duong_dan_tra_cuu", meaning: "Đường dẫn tra cứu công khai",
         sample: "https://dichvucong.example.gov.vn/tra-cuu?ma=000.00.12.H57-261207-0123")
+    static let fee = NoticePlaceholder(
+        name: "phi_phai_nop", meaning: "Phí, lệ phí phải nộp và nội dung thu", sample: "100.000 đ (Phí dự thi nâng ngạch công chức)")
     static let recipientName = NoticePlaceholder(name: "nguoi_nhan", meaning: "Họ và tên cán bộ nhận thông báo", sample: "Trần Văn Bình")
     static let deadline = NoticePlaceholder(name: "han", meaning: "Hạn của bước hoặc của hồ sơ", sample: "21/12/2026 16:30")
     static let staffURL = NoticePlaceholder(
@@ -36,7 +38,7 @@ struct NoticePlaceholder: Sendable, Equatable {
         sample: "https://dichvucong.example.gov.vn/quen-mat-khau")
 
     static let forApplicant: [NoticePlaceholder] = [
-        applicantName, code, procedure, agency, status, dueDate, reason, deliveryMethod, dossierURL, lookupURL,
+        applicantName, code, procedure, agency, status, dueDate, reason, deliveryMethod, dossierURL, lookupURL, fee,
     ]
     static let forStaff: [NoticePlaceholder] = [recipientName, code, procedure, deadline, staffURL]
 }

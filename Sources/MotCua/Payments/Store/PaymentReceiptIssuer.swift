@@ -21,7 +21,11 @@ struct PaymentReceiptIssuer: Sendable {
         guard let dossier = try await DossierStore.dossier(id: attempt.dossierID, in: db) else { throw DossierError.notFound }
         let receipt = try await issue(for: attempt, dossier: dossier, collector: step.actorID, at: step.at, in: db)
         if settledCharge && dossier.status == .feeRequested {
-            _ = try await DossierStore.transition(dossier.id, step, in: db)
+            let links = publicURL
+            _ = try await DossierStore.transition(dossier.id, step, notice: { saved, db in
+                guard let applicant = try await UserStore.user(id: saved.applicantID, in: db) else { return nil }
+                return try await ApplicantNotice.after(.pay, dossier: saved, to: applicant, note: step.note, publicURL: links, in: db)
+            }, in: db)
         } else {
             // Nothing for the state machine: the history still says the money came.
             try await db.raw("""
