@@ -367,3 +367,28 @@ struct PaymentReconciliationTests {
         }
     }
 }
+
+@Suite("Payments: the receipt PDF")
+struct PaymentReceiptPDFTests {
+    @Test("pdftotext reads the receipt's title, number, payer with diacritics, amount, method and dossier code",
+          .enabled(if: ExternalTool.has("pdftotext"), "pdftotext is missing: apt-get install poppler-utils (scripts/test does)"))
+    func receiptText() throws {
+        let slip = PaymentReceiptSlip(
+            heading: SlipHeading(agencyName: "SỞ NỘI VỤ THÀNH PHỐ CẦN THƠ", place: "Cần Thơ", slipNumber: "0007/2026",
+                                 dossierCode: "000.00.09.H13-261206-0003", issuedAt: 1_796_526_930_000, layoutVersion: "v1",
+                                 lookupURL: "https://dichvucong.example.gov.vn/tra-cuu?ma=000.00.09.H13-261206-0003"),
+            payerName: "Trần Thị Bình", procedureName: "Nâng ngạch lương công chức cấp xã", description: "Phí dự thi nâng ngạch",
+            amount: Money(dong: 100_000), method: PaymentMethod.vnpay.label, transaction: "14812345", paidAt: 1_796_526_930_000,
+            collectorName: "")
+        let scratch = try ScratchDirectory()
+        defer { scratch.remove() }
+        let path = try scratch.write(try SlipRenderer(fonts: try PDFFonts.bundled()).paymentReceipt(slip), to: "bien-lai.pdf")
+        let result = try ExternalTool.run("pdftotext", ["-layout", path, "-"])
+        #expect(result.status == 0, "\(result.errors)")
+        let text = result.output.precomposedStringWithCanonicalMapping
+        for expected in ["BIÊN LAI THU PHÍ, LỆ PHÍ", "0007/2026", "Trần Thị Bình", "100.000 đ", "Trực tuyến qua VNPay", "14812345",
+                         "000.00.09.H13-261206-0003", "Phí dự thi nâng ngạch", "SỞ NỘI VỤ THÀNH PHỐ CẦN THƠ"] {
+            #expect(text.contains(expected), "missing \(expected) in:\n\(text)")
+        }
+    }
+}
