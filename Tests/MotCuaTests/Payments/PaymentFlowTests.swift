@@ -191,6 +191,24 @@ struct PaymentFlowTests {
         }
     }
 
+    @Test("Another agency's terminal, with its own valid secret, cannot settle this agency's attempt (01)")
+    func otherAgencyTerminal() async throws {
+        try await TestEnvironment.withDependencies(configure: {
+            Self.configure(&$0)
+            $0.vnpay["000.00.07.H52"] = .init(paymentURL: "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html", terminalCode: "SONLA001",
+                                              hashSecret: "SONLASECRETSONLASECRET00")
+        }) { dependencies in
+            let (applicant, dossier) = try await Self.submitted(dependencies)
+            let payments = dependencies.payments
+            let reference = try #require(try Self.fields(of: try await payments.checkout(dossier.id, applicant: applicant, payerIP: "1.2.3.4"))["vnp_TxnRef"])
+            let foreign = try Self.callback(reference: reference, amountHundredths: "10000000", terminal: "SONLA001", secret: "SONLASECRETSONLASECRET00")
+            #expect(await payments.notify(vnpayQuery: foreign).body.contains(#""RspCode":"01""#))
+            #expect(try await dependencies.dossiers.store.dossier(id: dossier.id)?.status == .feeRequested)
+            #expect(await payments.notify(vnpayQuery: try Self.callback(reference: reference, amountHundredths: "10000000")).body
+                .contains(#""RspCode":"00""#))
+        }
+    }
+
     @Test("A cancelled payment is recorded as failed with VNPay's reason; the dossier still waits and a new attempt pays")
     func cancelledThenPaid() async throws {
         try await TestEnvironment.withDependencies(configure: Self.configure) { dependencies in

@@ -26,7 +26,10 @@ struct PaymentGateways: Sendable {
 
     /// The VNPay gateway a callback names by its (not yet verified) terminal code; the signature is then checked
     /// with that terminal's secret, so naming another agency's terminal gains nothing.
-    func vnpay(terminalCode: String) -> VNPayGateway? {
-        byAgency.values.compactMap { $0 as? VNPayGateway }.first { $0.configuration.terminalCode == terminalCode }
+    func vnpay(terminalCode: String) -> (agencyCode: String, gateway: VNPayGateway)? {
+        for (agency, gateway) in byAgency {
+            if let vnpay = gateway as? VNPayGateway, vnpay.configuration.terminalCode == terminalCode { return (agency, vnpay) }
+        }
+        return nil
     }
 }

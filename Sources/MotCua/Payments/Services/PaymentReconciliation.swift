@@ -66,7 +66,7 @@ struct PaymentReconciliation: Service {
             }
             // "Not found" names no amount: the attempt's own stands in, so the settlement's amount check passes.
             if answer.gatewayCode == "91" { answer.amount = attempt.amount; answer.reference = attempt.reference }
-            if await store.settle(answer, at: now) == .recorded { settled += 1 }
+            if await store.settle(answer, agencyCode: dossier.agencyCode, at: now) == .recorded { settled += 1 }
         }
         return settled
     }

@@ -64,12 +64,12 @@ struct PaymentService: Sendable {
     /// The gateway's server-to-server notification: verified, applied once, answered in the protocol's terms.
     func notify(vnpayQuery query: String, at now: Int64 = Clock.nowMilliseconds()) async -> PaymentAcknowledgement {
         let fallback = VNPayGateway.acknowledgement
-        guard let terminal = Self.parameter("vnp_TmnCode", in: query), let gateway = gateways.vnpay(terminalCode: terminal) else {
+        guard let terminal = Self.parameter("vnp_TmnCode", in: query), let (agency, gateway) = gateways.vnpay(terminalCode: terminal) else {
             return fallback(.refused(.invalidSignature))
         }
         let outcome: PaymentNotificationOutcome
         do {
-            outcome = await store.settle(try gateway.readCallback(query: query), at: now)
+            outcome = await store.settle(try gateway.readCallback(query: query), agencyCode: agency, at: now)
         } catch {
             outcome = .refused(error)
         }
@@ -80,7 +80,7 @@ struct PaymentService: Sendable {
     /// The browser's return from the gateway: only shown. What it says is checked, and the page reads the
     /// attempt as the notification recorded it, never as the browser claims.
     func browserReturn(vnpayQuery query: String) async throws -> ReturnOutcome {
-        guard let terminal = Self.parameter("vnp_TmnCode", in: query), let gateway = gateways.vnpay(terminalCode: terminal) else {
+        guard let terminal = Self.parameter("vnp_TmnCode", in: query), let (_, gateway) = gateways.vnpay(terminalCode: terminal) else {
             return .refused(PaymentCallbackRefusal.invalidSignature.message)
         }
         let callback: PaymentCallback

@@ -123,11 +123,15 @@ struct PaymentStore: Sendable {
     /// Applies what a gateway said about an attempt (its notification, or its answer to a query): never throws,
     /// so the caller can always answer the gateway. Idempotent: a second "paid" for the same attempt changes
     /// nothing and says so.
-    func settle(_ callback: PaymentCallback, at now: Int64) async -> PaymentNotificationOutcome {
+    /// `agencyCode` is the agency whose terminal's secret verified the callback: an attempt of another agency
+    /// is not found for it.
+    func settle(_ callback: PaymentCallback, agencyCode: String, at now: Int64) async -> PaymentNotificationOutcome {
         do {
             return try await database.transaction { db in
                 guard let row = try await db.raw("""
-                    SELECT \(unsafeRaw: Self.attemptColumns) FROM payment_attempts WHERE reference = \(bind: callback.reference)
+                    SELECT \(unsafeRaw: Self.attemptColumns) FROM payment_attempts
+                    WHERE reference = \(bind: callback.reference)
+                      AND dossier_id IN (SELECT d.id FROM dossiers d JOIN agencies a ON a.id = d.agency_id WHERE a.code = \(bind: agencyCode))
                     """).first() else { return .orderNotFound }
                 let attempt = try Self.attempt(from: row)
                 guard attempt.method == PaymentMethod(gateway: callback.gateway) else { return .orderNotFound }
