@@ -45,10 +45,7 @@ struct PaymentController: Sendable {
             TransferView(bankName: $0.bankName, accountNumber: $0.accountNumber, accountHolder: $0.accountHolder,
                          amount: $0.amount.formatted, note: $0.note, qrSVG: $0.qrSVG)
         }
-        let attempts = payments.attempts.filter { $0.method.isOnline }.map {
-            AttemptRow(at: VietnameseFormat.dateTime($0.createdAt), method: $0.method.label, amount: $0.amount.formatted,
-                       state: $0.state.label, failure: $0.failure)
-        }
+        let attempts = AttemptRow.online(payments)
         return try renderer.render(PaymentPage(
             chrome: PageChrome(title: "Nộp phí, lệ phí hồ sơ \(dossier.code ?? "")", section: .dossiers, context: context),
             csrfToken: context.csrfToken, id: dossier.id, code: dossier.code ?? "", procedureName: dossier.procedureName,

@@ -19,6 +19,14 @@ struct AttemptRow: Sendable {
     var amount: String
     var state: String
     var failure: String?
+
+    /// The online attempts of a dossier, oldest first.
+    static func online(_ payments: DossierPayments) -> [AttemptRow] {
+        payments.attempts.filter { $0.method.isOnline }.map {
+            AttemptRow(at: VietnameseFormat.dateTime($0.createdAt), method: $0.method.label, amount: $0.amount.formatted,
+                       state: $0.state.label, failure: $0.failure)
+        }
+    }
 }
 
 /// What a dossier owes and paid, for the applicant's dossier page and the desk's.
@@ -61,10 +69,7 @@ struct PaymentPanel: Sendable {
                 refund: refund.map { "Đã hoàn trả ngày \(VietnameseFormat.dateTime($0.createdAt)): \($0.method.label.lowercased()), \($0.decidedByName) quyết định. \($0.reason)" })
         }
         hasReceipts = !receipts.isEmpty
-        attempts = payments.attempts.filter { $0.method.isOnline }.map {
-            AttemptRow(at: VietnameseFormat.dateTime($0.createdAt), method: $0.method.label, amount: $0.amount.formatted,
-                       state: $0.state.label, failure: $0.failure)
-        }
+        attempts = AttemptRow.online(payments)
         hasAttempts = !attempts.isEmpty
         let ended = [DossierStatus.refused, .withdrawn, .stopped].contains(dossier.status)
         let owed = ended ? payments.refundable : payments.refundable.filter { receipt in payments.overpaid.contains { $0.id == receipt.id } }
