@@ -24,6 +24,9 @@ struct PaymentPagesTests {
             let payment = try await browser.get("/ho-so/\(dossier.id)/thanh-toan")
             page = String(buffer: payment.body)
             #expect(payment.status == .ok)
+            // Browsers apply form-action to the POST's redirect: the page allows its gateway, and no other page does.
+            #expect(payment.headers[.contentSecurityPolicy]?.contains("form-action 'self' https://sandbox.vnpayment.vn;") == true)
+            #expect(try await browser.get("/ho-so/\(dossier.id)").headers[.contentSecurityPolicy]?.contains("form-action 'self';") == true)
             #expect(page.contains("7300201004417") && page.contains("<strong>\(code)</strong>") && page.contains("<svg"))
             #expect(page.contains("class=\"lookup-qr\""))
             #expect(page.contains("Thanh toán 100.000 đ qua VNPay"))

@@ -29,9 +29,19 @@ struct PaymentController: Sendable {
 
     // MARK: The applicant
 
-    @Sendable func paymentPage(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
+    @Sendable func paymentPage(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let (dossier, payments) = try await service.applicantView(try id(context), applicant: context.user)
-        return try await render(dossier, payments, context: context)
+        return try await page(try await render(dossier, payments, context: context), for: dossier, request: request, context: context)
+    }
+
+    /// The payment page's response: its form leads (by the POST's redirect) to the agency's gateway, which the
+    /// policy's `form-action` must name.
+    private func page(_ html: HTML, for dossier: Dossier, request: Request, context: AuthenticatedContext) async throws -> Response {
+        var response = try html.response(from: request, context: context)
+        if let origin = service.gateways.origin(for: dossier.agencyCode) {
+            response.headers[.contentSecurityPolicy] = SecurityHeaders.contentSecurityPolicy(formActions: [origin])
+        }
+        return response
     }
 
     private func render(_ dossier: Dossier, _ payments: DossierPayments, context: AuthenticatedContext, problem: String? = nil,
@@ -61,8 +71,8 @@ struct PaymentController: Sendable {
             return Response(status: .seeOther, headers: [.location: url])
         } catch let error as any PortalErrorConvertible where error.isClientError || error.portalError.status == .serviceUnavailable {
             let (dossier, payments) = try await service.applicantView(id, applicant: context.user)
-            return try await render(dossier, payments, context: context, problem: error.portalError.message,
-                                    status: error.portalError.status).response(from: request, context: context)
+            return try await page(try await render(dossier, payments, context: context, problem: error.portalError.message,
+                                                   status: error.portalError.status), for: dossier, request: request, context: context)
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The online gateways configured for each agency (its own merchant terminal and secret), by agency code.
 struct PaymentGateways: Sendable {
     let byAgency: [String: any PaymentGateway]
@@ -23,6 +25,13 @@ struct PaymentGateways: Sendable {
     }
 
     func gateway(for agencyCode: String) -> (any PaymentGateway)? { byAgency[agencyCode] }
+
+    /// The origin ("https://sandbox.vnpayment.vn") the agency's checkout sends the payer to, for the page's CSP.
+    func origin(for agencyCode: String) -> String? {
+        guard let vnpay = byAgency[agencyCode] as? VNPayGateway, let url = URLComponents(string: vnpay.configuration.paymentURL),
+              let scheme = url.scheme, let host = url.host else { return nil }
+        return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+    }
 
     /// The VNPay gateway a callback names by its (not yet verified) terminal code; the signature is then checked
     /// with that terminal's secret, so naming another agency's terminal gains nothing.
