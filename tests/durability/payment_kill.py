@@ -191,6 +191,7 @@ class Gateway:
     answers: Counter = field(default_factory=Counter)  # RspCode -> count
     cut: int = 0  # requests a kill cut (or that reached a server being killed)
     refused: int = 0  # connections refused while the server was down or starting
+    starting: int = 0  # other answers than the protocol's from a server not yet ready (retried)
     errors: list[str] = field(default_factory=list)  # error answers of a live server
     threads: list[threading.Thread] = field(default_factory=list)
 
@@ -266,7 +267,12 @@ class Gateway:
         except ValueError:
             code = None
         if r.status_code != 200 or not content_type.startswith("application/json") or not isinstance(code, str):
-            self.error(f"IPN of {attempt.reference} -> {r.status_code} {content_type}: {r.text[:200]}")
+            with self.lock:
+                live = self.generation == generation and was_up
+                if not live:
+                    self.starting += 1
+            if live:
+                self.error(f"IPN of {attempt.reference} -> {r.status_code} {content_type}: {r.text[:200]}")
             return None
         with self.lock:
             self.answers[code] += 1
@@ -523,7 +529,8 @@ def summarize(args, kills: int, with_flight: int, attempts: list[Attempt], gatew
     committed_unanswered = sum(a.confirmed and "00" not in a.answers for a in attempts)
     if restarts:
         print(f"-- IPN requests cut by a kill: {gateway.cut} ({committed_unanswered} attempts recorded by a request whose "
-              f"answer the kill cut: their retries got 02), refused while the server was down: {gateway.refused}; "
+              f"answer the kill cut: their retries got 02), refused while the server was down: {gateway.refused}"
+              + (f", {gateway.starting} answers of a server not yet ready" if gateway.starting else "") + "; "
               f"restart to ready: mean {sum(restarts) / len(restarts):.1f} s, max {max(restarts):.1f} s; "
               f"total {elapsed:.0f} s")
     paid = len(attempts) - len(lost)

@@ -16,6 +16,15 @@ dossier is paid exactly once (status 1, paid 100000, one receipt, one `pay` even
 nothing else changed (the bystanders still status 6 with their attempt pending, no receipt, no event; no
 receipt in the database for any other attempt). The browser return page
 /thanh-toan/vnpay/ket-qua?<garbage> answers 400 or 200 HTML and never reflects injected markup.
+
+Two deliberate details:
+- A query whose request head exceeds 80 KiB (the 100 kB values) is refused by the HTTP server itself
+  (NIO's head limit: an empty 400, before any route runs); that is accepted as a clean refusal (400, 414
+  or 431; never a 5xx or a dropped connection) and counted in the printed summary. Below the limit
+  (8 KiB and 33 KiB values, 3000 parameters) the protocol's answer is required.
+- Malformed or non-UTF-8 percent-escapes have their own test: QueryEncodingMiddleware (global) answers
+  them 400 application/problem+json before the IPN handler runs, where the protocol wants 200 with
+  RspCode 97/99. That test fails until the IPN route is exempted (or the middleware answers it in kind).
 """
 
 from __future__ import annotations
