@@ -207,14 +207,14 @@ class Gateway:
     def release(self, attempt: Attempt, delay: float, copies: int) -> None:
         """Sends the attempt's IPN `copies` times at once after `delay` seconds, each copy retrying on its own."""
         barrier = threading.Barrier(copies) if copies > 1 else None
+        query = signed_ipn(attempt, datetime.now(timezone(timedelta(hours=7))))  # the copies are byte for byte the same
         for copy in range(copies):
-            t = threading.Thread(target=self.deliver, args=(attempt, delay, barrier), daemon=True,
+            t = threading.Thread(target=self.deliver, args=(attempt, query, delay, barrier), daemon=True,
                                  name=f"ipn-{attempt.dossier_id}-{copy}")
             self.threads.append(t)
             t.start()
 
-    def deliver(self, attempt: Attempt, delay: float, barrier: threading.Barrier | None) -> None:
-        query = signed_ipn(attempt, datetime.now(timezone(timedelta(hours=7))))
+    def deliver(self, attempt: Attempt, query: str, delay: float, barrier: threading.Barrier | None) -> None:
         if self.stop.wait(delay):
             return
         if barrier is not None:
