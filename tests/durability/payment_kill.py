@@ -503,15 +503,18 @@ def check_database(db: Database, attempts: list[Attempt], lost: dict, doubled: d
         for agency, year, number in rows:
             by_year.setdefault((agency, year), []).append(number)
     for (agency, year), numbers in by_year.items():
-        if sorted(numbers) != list(range(1, len(numbers) + 1)):
-            repeated = sorted(k for k, v in Counter(numbers).items() if v > 1)
-            missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
-            doubled.setdefault(0, []).append(f"DB: receipt numbers of agency {agency}, {year}: repeated {repeated}, "
-                                             f"missing {missing}")
+        # Key 0: the numbering, not one dossier (a repeat counts as doubled, a gap as lost).
+        repeated = sorted(k for k, v in Counter(numbers).items() if v > 1)
+        missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+        if repeated:
+            doubled.setdefault(0, []).append(f"DB: receipt numbers {repeated} of agency {agency}, {year} used twice")
+        if missing or max(numbers) != len(numbers):
+            lost.setdefault(0, []).append(f"DB: receipt numbers of agency {agency}, {year}: {missing} missing, "
+                                          f"highest {max(numbers)} for {len(numbers)} receipts")
         last = db.rows(f"SELECT last_value FROM payment_receipt_sequences WHERE agency_id = {agency} AND year = {year}")
         if not last or int(last[0][0]) != len(numbers):
-            doubled.setdefault(0, []).append(f"DB: receipt sequence of agency {agency}, {year} at {last}, "
-                                             f"{len(numbers)} receipts")
+            lost.setdefault(0, []).append(f"DB: receipt sequence of agency {agency}, {year} at {last}, "
+                                          f"{len(numbers)} receipts")
 
 
 def summarize(args, kills: int, with_flight: int, attempts: list[Attempt], gateway: Gateway, lost: dict, doubled: dict,
@@ -533,18 +536,21 @@ def summarize(args, kills: int, with_flight: int, attempts: list[Attempt], gatew
               + (f", {gateway.starting} answers of a server not yet ready" if gateway.starting else "") + "; "
               f"restart to ready: mean {sum(restarts) / len(restarts):.1f} s, max {max(restarts):.1f} s; "
               f"total {elapsed:.0f} s")
+    numbering = len(lost.pop(0, [])) + len(doubled.pop(0, []))  # receipt numbering faults (printed above)
     paid = len(attempts) - len(lost)
     answers = " ".join(f"{k}×{v}" for k, v in sorted(gateway.answers.items()))
     storage = len(findings.lost) + len(findings.half_written) + len(findings.orphans) + len(findings.temp_leftovers) \
         + len(findings.duplicate_codes)
     extra = ""
+    if numbering:
+        extra += f", {numbering} receipt numbering faults"
     if storage:
         extra += f", {storage} storage findings"
     if gateway.errors:
         extra += f", {len(gateway.errors)} error answers"
     print(f"payments: {kills} kills ({with_flight} with IPNs in flight), {paid} paid, {len(lost)} lost, "
           f"{len(doubled)} doubled, answers {answers or 'none'}{extra}")
-    bad = len(lost) + len(doubled) + storage + len(gateway.errors)
+    bad = len(lost) + len(doubled) + numbering + storage + len(gateway.errors)
     if kills < args.kills:
         print(f"!! only {kills} of {args.kills} kills within the time limit")
         bad += 1
