@@ -67,8 +67,10 @@ def _die_with_parent() -> list[str]:
 class Server:
     """`motcua serve` on a fixed port; `kill()` is SIGKILL, `start()` starts it again on the same data."""
 
-    def __init__(self, binary: Path, data_dir: Path, log: Path, database_url: str | None, port: int | None = None):
+    def __init__(self, binary: Path, data_dir: Path, log: Path, database_url: str | None, port: int | None = None,
+                 extra_env: dict[str, str] | None = None):
         self.binary = binary
+        self.extra_env = dict(extra_env or {})  # e.g. MOTCUA_VNPAY_FILE (payment_kill.py)
         self.data_dir = data_dir
         self.log = log
         self.database_url = database_url
@@ -86,6 +88,7 @@ class Server:
         env["MOTCUA_FILE_SWEEP_GRACE_SECONDS"] = str(SWEEP_GRACE_SECONDS)
         if self.database_url:
             env["DATABASE_URL"] = self.database_url
+        env.update(self.extra_env)
         return env
 
     def start(self, timeout: float = 90) -> float:

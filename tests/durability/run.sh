@@ -2,7 +2,8 @@
 # Durability of MotCua: continuous submissions over the JSON API while `motcua serve` is SIGKILLed at
 # random moments and restarted (tests/durability/kill_loop.py), then, when the binary has
 # `motcua backup`, a backup under load restored into a fresh directory/database and checked
-# (tests/durability/backup_restore.py). See tests/durability/README.md.
+# (tests/durability/backup_restore.py), then VNPay's IPNs for 30 dossiers delivered while the server is
+# SIGKILLed and restarted (tests/durability/payment_kill.py). See tests/durability/README.md.
 #
 #   tests/durability/run.sh
 #
@@ -10,8 +11,8 @@
 # tests/durability/requirements.txt. Every server binds 127.0.0.1 on a free port and is stopped by its
 # PID (and SIGKILLed by the kernel should this script's Python die first). The kill loop's last line,
 # `durability: 20 kills survived, N acknowledged submissions, 0 lost, 0 orphans, 0 duplicate codes`,
-# is printed again last (with the seconds taken), after the backup/restore line. Exit status: non-zero
-# on any finding.
+# is printed again last (with the seconds taken), after the backup/restore and payments lines. Exit
+# status: non-zero on any finding.
 #
 # Environment:
 #   MOTCUA_BIN            the motcua binary (default: $(swift build --show-bin-path)/motcua)
@@ -24,6 +25,8 @@
 #   DURABILITY_TIMEOUT    seconds for everything (default 900)
 #   DURABILITY_BACKUP     auto (default: when `motcua backup --help` describes the command), 1 (required),
 #                         0 (skip); DURABILITY_BACKUP_OFFLINE=1 backs up with the server stopped
+#   DURABILITY_PAYMENTS   1 (default): the payment loop (payment_kill.py) after the others; 0 skips it
+#   PAYMENT_KILLS         SIGKILLs while IPNs are in flight (default 9); PAYMENT_DOSSIERS dossiers paid (30)
 #   DURABILITY_KEEP       1: keep the work dir (data, logs, state.json) even when everything passed
 #   PYTHON                interpreter for a new venv (default python3)
 # On failure the server logs and state.json are copied to .build/durability/.
@@ -60,7 +63,7 @@ cleanup() {
   if [[ $rc -ne 0 || $RC -ne 0 ]]; then
     mkdir -p "$ARTIFACTS"
     rm -f "$ARTIFACTS"/*
-    cp "$WORK"/*.log "$WORK"/state.json "$ARTIFACTS"/ 2>/dev/null || true
+    cp "$WORK"/*.log "$WORK"/state.json "$WORK"/payments-state.json "$ARTIFACTS"/ 2>/dev/null || true
     log "logs and state.json of the failed run: $ARTIFACTS/"
   fi
   if [[ ${DURABILITY_KEEP:-0} == 1 ]]; then
@@ -121,7 +124,20 @@ if [[ $BACKUP != 0 ]]; then
   fi
 fi
 
+PAYMENT_LINE="payments: skipped (DURABILITY_PAYMENTS=0)"
+if [[ ${DURABILITY_PAYMENTS:-1} != 0 ]]; then
+  echo
+  echo "== Payments: ${PAYMENT_KILLS:-9} SIGKILLs while VNPay's IPNs are in flight, on $DB_NAME =="
+  prc=0
+  step "payments" "$WORK/payments.out" tests/durability/payment_kill.py --bin "$MOTCUA_BIN" --work "$WORK" \
+    "${DB_ARGS[@]}" --kills "${PAYMENT_KILLS:-9}" --dossiers "${PAYMENT_DOSSIERS:-30}" "${SEED_ARGS[@]}" || prc=$?
+  PAYMENT_LINE=$(grep -a '^payments: ' "$WORK/payments.out" | tail -n1 || true)
+  if [[ -z $PAYMENT_LINE ]]; then PAYMENT_LINE="payments: FAILED (exit $prc)"; fi
+  if [[ $RC -eq 0 ]]; then RC=$prc; fi
+fi
+
 echo
 echo "$BACKUP_LINE"
+echo "$PAYMENT_LINE"
 echo "${KILL_LINE:-durability: FAILED (exit $RC, no summary)}; $((SECONDS - t0)) s"
 exit "$RC"

@@ -5,7 +5,8 @@ goes to the outbox the system administrator reads at /quan-tri/thu-dien), starte
 stopped by its PID at the end. One headless Debian Chromium, started only when a test asks for it.
 
 Fixtures:
-  server      -> Server(url, pid, log, data_dir): the running portal; data_dir/"files" holds its stored files
+  server      -> Server(url, pid, log, data_dir): the running portal; data_dir/"files" holds its stored files;
+                 Cần Thơ's Sở Nội vụ (000.00.09.H13) has the VNPay terminal VNPAY_TERMINAL (test_vnpay_ipn.py)
   demo        -> {email: DemoLogin}: the demo staff accounts the server printed; demo.role("Lãnh đạo", "H06")
   admin       -> portal.Client signed in as the system administrator (reads the outbox)
   citizen_factory -> make(**register kwargs) -> (Account, Client signed in)
@@ -20,6 +21,7 @@ Environment:
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -91,6 +93,14 @@ class Server:
 
 _STATE: dict = {}
 
+# The VNPay settings the server gets (MOTCUA_VNPAY_FILE): a terminal for Cần Thơ's Sở Nội vụ, whose
+# procedure 2.000596 charges its fee at submission. The payment page (port 9) is never reached.
+VNPAY_AGENCY = "000.00.09.H13"
+VNPAY_TERMINAL = "CANTHO01"
+VNPAY_SECRET = "K8P2QW9ZR4TX7MNB3VCD6FGH5JLA1SEY"
+VNPAY_SETTINGS = {VNPAY_AGENCY: {"paymentURL": "http://127.0.0.1:9/paymentv2/vpcpay.html",
+                                 "terminalCode": VNPAY_TERMINAL, "hashSecret": VNPAY_SECRET}}
+
 
 @contextlib.contextmanager
 def running_server(prefix: str = "motcua-security."):
@@ -102,6 +112,9 @@ def running_server(prefix: str = "motcua-security."):
     log_path = work / "server.log"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("MOTCUA_SMTP_")}
     env["MOTCUA_BCRYPT_COST"] = "4"  # many sign-ups and sign-ins; the cost is not what is tested here
+    vnpay = work / "vnpay.json"
+    vnpay.write_text(json.dumps(VNPAY_SETTINGS))
+    env["MOTCUA_VNPAY_FILE"] = str(vnpay)
     started = start_serve(binary, work / "data", log_path, env, 60)  # a free port (a few tries); MOTCUA_PUBLIC_URL
     if started is None:
         tail = log_path.read_text(errors="replace")[-3000:] if log_path.exists() else ""
