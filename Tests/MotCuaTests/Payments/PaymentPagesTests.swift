@@ -44,6 +44,9 @@ struct PaymentPagesTests {
             // A forged return is refused.
             let forged = try await browser.get("/thanh-toan/vnpay/ket-qua?" + query.replacingOccurrences(of: "vnp_ResponseCode=00", with: "vnp_ResponseCode=24"))
             #expect(forged.status == .badRequest)
+            // A broken escape is answered in VNPay's terms too (the portal's 400 for bad queries does not apply).
+            let broken = try await browser.client.execute(uri: "/api/v1/payments/vnpay/ipn?vnp_TmnCode=CANTHO01&vnp_TxnRef=%ff%fe", method: .get)
+            #expect(broken.status == .ok && String(buffer: broken.body).contains(#""RspCode":"9"#))
             // The IPN, from the gateway (no session), through the router.
             let ipn = try await browser.client.execute(uri: "/api/v1/payments/vnpay/ipn?" + query, method: .get)
             #expect(ipn.status == .ok && ipn.headers[.contentType] == "application/json")
