@@ -303,7 +303,7 @@ print("| engine | run | lines | seconds | lines/s | server CPU s | HTTP | page b
 print("|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
 mb = lambda kb: f"{int(kb) / 1024:.0f}" if kb else ""
 for r in rows:
-    run = "first (9 000 to record)" if r["run"] == "1" else "again (all recorded)"
+    run = "first" if r["run"] == "1" else "the same file again"
     print(f"| {r['engine']} | {run} | {int(r['lines']):,} | {float(r['seconds']):.1f} | {float(r['lines_per_s']):.1f} | {r['cpu_s']} | "
           f"{r['status']} | {int(r['bytes']):,} | {r['summary']} | {mb(r['rss_before_kb'])} | {mb(r['hwm_kb'])} | {mb(r['rss_after_kb'])} |")
 EOF
