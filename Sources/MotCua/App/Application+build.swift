@@ -51,7 +51,7 @@ public struct AppDependencies: Sendable {
             slips: DossierSlips(renderer: slipRenderer, fileStore: fileStore, publicURL: configuration.publicURL))
         self.payments = PaymentService(
             store: PaymentStore(database: database, receipts: PaymentReceiptIssuer(
-                renderer: slipRenderer, fileStore: fileStore, publicURL: configuration.publicURL)),
+                renderer: slipRenderer, fileStore: fileStore, publicURL: configuration.publicURL, database: database)),
             dossiers: dossiers, workflow: workflow,
             gateways: try PaymentGateways(vnpay: configuration.vnpay, publicURL: configuration.publicURL), logger: logger)
         self.cookies = SessionCookies(secure: configuration.secureCookies)

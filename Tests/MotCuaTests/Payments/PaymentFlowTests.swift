@@ -128,8 +128,12 @@ struct PaymentFlowTests {
             let receipt = try #require(record.receipts.first)
             #expect(receipt.number == 1 && receipt.method == .vnpay)
             #expect(record.attempts.first?.gatewayTransaction == "14812345")
-            let pdf = try await dependencies.fileStore.read(sha256: try #require(receipt.sha256))
-            #expect(String(buffer: pdf).hasPrefix("%PDF-"))
+            // The PDF is drawn on first request, from the recorded values, and kept.
+            #expect(receipt.sha256 == nil)
+            let drawn = try await payments.store.receipts.pdf(for: receipt)
+            #expect(String(buffer: try await dependencies.fileStore.read(sha256: drawn.sha256)).hasPrefix("%PDF-"))
+            let kept = try #require(try await payments.store.payments(dossierID: dossier.id).receipts.first)
+            #expect(kept.sha256 == drawn.sha256 && kept.size == drawn.size)
             // The same notification again, and twenty at once: answered "already confirmed", nothing added.
             #expect(await payments.notify(vnpayQuery: query).body.contains(#""RspCode":"02""#))
             let answers = await withTaskGroup(of: String.self) { group in
@@ -408,5 +412,27 @@ struct PaymentReceiptPDFTests {
                          "000.00.09.H13-261206-0003", "Phí dự thi nâng ngạch", "SỞ NỘI VỤ THÀNH PHỐ CẦN THƠ"] {
             #expect(text.contains(expected), "missing \(expected) in:\n\(text)")
         }
+    }
+}
+
+@Suite("Payments: reading bank statements")
+struct BankStatementTests {
+    @Test("Codes are found with or without punctuation and case, the day's number read at its own length first")
+    func codes() {
+        #expect(BankStatement.dossierCodes(in: "NOP PHI HS 000.00.09.H13-261206-0001 TRAN THI BINH") == ["000.00.09.H13-261206-0001"])
+        #expect(BankStatement.dossierCodes(in: "IBFT 0000009h132612060001 nop phi") == ["000.00.09.H13-261206-0001"])
+        #expect(BankStatement.dossierCodes(in: "000 00 09 H13 261206 0001") == ["000.00.09.H13-261206-0001"])
+        // The 12 345th dossier of a day: its own reading first, the shorter one after.
+        #expect(BankStatement.dossierCodes(in: "ck 000.00.09.H13-261101-12345") == ["000.00.09.H13-261101-12345", "000.00.09.H13-261101-1234"])
+        #expect(BankStatement.dossierCodes(in: "chuyen tien an trua 100000").isEmpty)
+    }
+
+    @Test("CSV: quoted fields with commas and doubled quotes, semicolons, a byte-order mark, CRLF")
+    func csv() throws {
+        let text = "\u{FEFF}Số tiền;Nội dung;Số bút toán\r\n\"100.000\";\"NOP \"\"PHI\"\"; HS\";FT1\r\n50000;x;FT2\r\n"
+        let (lines, problems) = try BankStatement.read(text)
+        #expect(problems.isEmpty)
+        #expect(lines.map(\.amount) == [Money(dong: 100_000), Money(dong: 50_000)])
+        #expect(lines.first?.note == "NOP \"PHI\"; HS" && lines.first?.reference == "FT1")
     }
 }

@@ -227,9 +227,8 @@ struct PaymentController: Sendable {
     }
 
     private func receipt(_ receiptID: Int64?, of dossier: Dossier, _ payments: DossierPayments, context: some RequestContext) async throws -> Response {
-        guard let receipt = payments.receipts.first(where: { $0.id == receiptID }), let sha256 = receipt.sha256, let size = receipt.size else {
-            throw PaymentError.receiptNotFound
-        }
+        guard let receipt = payments.receipts.first(where: { $0.id == receiptID }) else { throw PaymentError.receiptNotFound }
+        let (sha256, size) = try await service.store.receipts.pdf(for: receipt)
         return try await downloads.storedPDF(sha256: sha256, size: size, fileName: "bien-lai-\(receipt.number)-\(receipt.year)-\(dossier.code ?? "").pdf",
                                              context: context)
     }

@@ -41,9 +41,11 @@ struct PaymentReconciliation: Service {
     @discardableResult
     func reconcile(now: Int64 = Clock.nowMilliseconds(), limit: Int = 200) async throws -> Int {
         var settled = 0
+        // An agency whose gateway cannot be reached now is not asked again this round (one warning, not 200).
+        var unreachable: Set<String> = []
         for attempt in try await store.pendingGatewayAttempts(createdBefore: now - after, limit: limit) {
             guard attempt.method.isOnline, let dossier = try await store.dossierAgency(attempt.dossierID),
-                  let gateway = gateways.gateway(for: dossier.agencyCode) else { continue }
+                  !unreachable.contains(dossier.agencyCode), let gateway = gateways.gateway(for: dossier.agencyCode) else { continue }
             let query = PaymentStatusQuery(reference: attempt.reference, createdAt: attempt.createdAt,
                                            description: "Nop phi, le phi ho so \(dossier.code ?? "")", requestIP: serverIP)
             let callback: PaymentCallback
@@ -51,6 +53,7 @@ struct PaymentReconciliation: Service {
                 callback = try await gateway.queryStatus(query, at: now)
             } catch {
                 logger.warning("Payment status query failed", metadata: ["reference": "\(attempt.reference)", "error": "\(error)"])
+                if case .unreachable = error as? PaymentQueryError { unreachable.insert(dossier.agencyCode) }
                 continue
             }
             let expired = (attempt.expiresAt ?? 0) <= now

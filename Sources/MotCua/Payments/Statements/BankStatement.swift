@@ -116,17 +116,22 @@ enum BankStatement {
         return rows
     }
 
-    /// Dossier codes a transfer note may hold, as the portal writes them ("000.00.09.H13-261206-0001"). Banking
-    /// apps drop punctuation and change case ("0000009h132612060001", "000 00 09 H13 261206 0001"), so the
-    /// note's letters and digits are searched for the code's shape and the punctuation put back.
+    /// Dossier codes a transfer note may hold, as the portal writes them ("000.00.09.H13-261206-0001"), longest
+    /// reading first. Banking apps drop punctuation and change case ("0000009h132612060001", "000 00 09 H13
+    /// 261206 0001"), so the note's letters and digits are searched for the code's shape and the punctuation put
+    /// back. The day's number has four digits or more ("…-12345" is the 12 345th), so a run of digits after the
+    /// date is read at each length from its own down to four; the caller takes the first that names a dossier.
     static func dossierCodes(in note: String) -> [String] {
         let compact = String(note.uppercased().unicodeScalars.filter { ("A"..."Z").contains($0) || ("0"..."9").contains($0) }.map(Character.init))
         var codes: [String] = []
-        for match in compact.matches(of: /[0-9]{7}[A-Z][0-9]{12}/) {
+        for match in compact.matches(of: /[0-9]{7}[A-Z][0-9]{10,}/) {
             let s = Array(match.output)
-            let code = String(s[0..<3]) + "." + String(s[3..<5]) + "." + String(s[5..<7]) + "." + String(s[7..<10]) + "-"
-                + String(s[10..<16]) + "-" + String(s[16..<20])
-            if !codes.contains(code) { codes.append(code) }
+            let prefix = String(s[0..<3]) + "." + String(s[3..<5]) + "." + String(s[5..<7]) + "." + String(s[7..<10]) + "-"
+                + String(s[10..<16]) + "-"
+            for length in stride(from: min(s.count - 16, 8), through: 4, by: -1) {
+                let code = prefix + String(s[16..<(16 + length)])
+                if !codes.contains(code) { codes.append(code) }
+            }
         }
         return codes
     }

@@ -62,6 +62,7 @@ struct StatementImport: Sendable {
                        at now: Int64) async throws -> StatementOutcome {
         let codes = BankStatement.dossierCodes(in: line.note)
         guard !codes.isEmpty else { return .noCode }
+        // The longest reading that names a dossier: "…-12345" is the 12 345th, not the 1 234th followed by a 5.
         guard let code = codes.first(where: { dossiers[$0] != nil }), let dossier = dossiers[code] else { return .unknownCode(codes[0]) }
         let reference = line.reference.isEmpty ? "SK-\(code)-\(line.amount.dong)-\(line.date)" : line.reference
         do {

@@ -1,15 +1,20 @@
 import Foundation
 import SQLKit
 
-/// Records a paid attempt, in the caller's transaction: settles its charge, numbers and issues the receipt
-/// (biên lai thu phí, lệ phí: a running number per agency and year, kept as a PDF with the dossier, drawn with
-/// the slips' layout), and takes the dossier's `pay` step when this payment settled the charge it waits on.
-/// Money that arrives for a charge already paid or cancelled (a transfer beside an online payment, a payment
-/// after the applicant withdrew) is still recorded and receipted: the dossier page then offers its refund.
+/// Records a paid attempt, in the caller's transaction: settles its charge, numbers the receipt (biên lai thu
+/// phí, lệ phí: a running number per agency and year) with everything it says, and takes the dossier's `pay`
+/// step when this payment settled the charge it waits on. Money that arrives for a charge already paid or
+/// cancelled (a transfer beside an online payment, a payment after the applicant withdrew) is still recorded
+/// and receipted: the dossier page then offers its refund.
+///
+/// The receipt's PDF is drawn from those recorded values the first time it is asked for, and kept (its SHA-256
+/// on the row): drawing and fsyncing it inside the payment's transaction held every payment of the agency
+/// behind the receipt-number lock (about 20 payments a second; bench/README.md, issue 13).
 struct PaymentReceiptIssuer: Sendable {
     let renderer: SlipRenderer
     let fileStore: any FileStore
     let publicURL: String
+    let database: any Database
 
     static let form = "BLP"
 
@@ -41,48 +46,58 @@ struct PaymentReceiptIssuer: Sendable {
     private func issue(for attempt: PaymentAttempt, dossier: Dossier, collector: Int64?, at now: Int64,
                        in db: any SQLDatabase) async throws -> PaymentReceipt {
         let year = OfficeHours.civilDate(of: now).year
-        guard let agency = try await db.raw("""
-                SELECT a.id, a.province FROM agencies a JOIN dossiers d ON d.agency_id = a.id WHERE d.id = \(bind: dossier.id)
-                """).first(),
-              let sequence = try await db.raw("""
+        guard let sequence = try await db.raw("""
                 INSERT INTO payment_receipt_sequences (agency_id, year, last_value)
-                VALUES (\(bind: try agency.decode(column: "id", as: Int64.self)), \(bind: year), 1)
+                SELECT agency_id, \(bind: year), 1 FROM dossiers WHERE id = \(bind: dossier.id)
                 ON CONFLICT (agency_id, year) DO UPDATE SET last_value = payment_receipt_sequences.last_value + 1
-                RETURNING last_value
+                RETURNING agency_id, last_value
                 """).first()
         else { throw DossierError.notSaved }
-        let agencyID = try agency.decode(column: "id", as: Int64.self)
-        let number = try sequence.decode(column: "last_value", as: Int.self)
         let description = try await db.raw("SELECT reason FROM dossier_charges WHERE id = \(bind: attempt.chargeID)").first()?
             .decode(column: "reason", as: String.self) ?? "Phí, lệ phí"
-        let collectorName = try await collector.asyncMap { try await UserStore.user(id: $0, in: db)?.displayName } ?? nil
-        let slip = PaymentReceiptSlip(
-            heading: SlipHeading(
-                agencyName: dossier.agencyName.uppercased(), place: try agency.decode(column: "province"),
-                slipNumber: String(format: "%04d", number) + "/\(year)", dossierCode: dossier.code ?? "", issuedAt: now,
-                layoutVersion: DossierSlips.layoutVersion,
-                lookupURL: DossierSlips.lookupURL(publicURL: publicURL, code: dossier.code ?? "")),
-            payerName: dossier.applicantName, procedureName: dossier.procedureName, description: description,
-            amount: attempt.amount, method: attempt.method.label, transaction: attempt.gatewayTransaction,
-            paidAt: now, collectorName: collectorName ?? "")
-        let file = try await fileStore.write(bytes: try renderer.paymentReceipt(slip))
         guard let row = try await db.raw("""
             INSERT INTO payment_receipts (agency_id, year, number, attempt_id, dossier_id, amount, method, payer_name, description,
-                issued_at, sha256, size_bytes)
-            VALUES (\(bind: agencyID), \(bind: year), \(bind: number), \(bind: attempt.id), \(bind: dossier.id), \(bind: attempt.amount.dong),
-                \(bind: attempt.method.rawValue), \(bind: dossier.applicantName), \(bind: description), \(bind: now),
-                \(bind: file.sha256), \(bind: file.size))
+                issued_at, collected_by)
+            VALUES (\(bind: try sequence.decode(column: "agency_id", as: Int64.self)), \(bind: year),
+                \(bind: try sequence.decode(column: "last_value", as: Int.self)), \(bind: attempt.id), \(bind: dossier.id),
+                \(bind: attempt.amount.dong), \(bind: attempt.method.rawValue), \(bind: dossier.applicantName), \(bind: description),
+                \(bind: now), \(bind: collector))
             RETURNING \(unsafeRaw: PaymentStore.receiptColumns)
             """).first() else { throw DossierError.notSaved }
         return try PaymentStore.receipt(from: row)
     }
-}
 
-extension Optional {
-    /// `map` with an async transform.
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
+    /// The receipt's PDF: drawn from the recorded values the first time, then kept. Two first requests at once
+    /// draw the same bytes (named by their hash), and the row keeps one.
+    func pdf(for receipt: PaymentReceipt) async throws -> (sha256: String, size: Int64) {
+        if let sha256 = receipt.sha256, let size = receipt.size { return (sha256, size) }
+        guard let row = try await database.read({ db in
+            try await db.raw("""
+                SELECT d.code, a.name AS agency_name, a.province, p.name AS procedure_name, t.gateway_transaction,
+                    u.display_name AS collector_name
+                FROM payment_receipts r
+                JOIN dossiers d ON d.id = r.dossier_id JOIN agencies a ON a.id = r.agency_id JOIN procedures p ON p.id = d.procedure_id
+                JOIN payment_attempts t ON t.id = r.attempt_id LEFT JOIN users u ON u.id = r.collected_by
+                WHERE r.id = \(bind: receipt.id)
+                """).first()
+        }) else { throw PaymentError.receiptNotFound }
+        let code = try row.decode(column: "code", as: String?.self) ?? ""
+        let slip = PaymentReceiptSlip(
+            heading: SlipHeading(
+                agencyName: try row.decode(column: "agency_name", as: String.self).uppercased(), place: try row.decode(column: "province"),
+                slipNumber: receipt.numberText, dossierCode: code, issuedAt: receipt.issuedAt, layoutVersion: DossierSlips.layoutVersion,
+                lookupURL: DossierSlips.lookupURL(publicURL: publicURL, code: code)),
+            payerName: receipt.payerName, procedureName: try row.decode(column: "procedure_name"), description: receipt.description,
+            amount: receipt.amount, method: receipt.method.label, transaction: try row.decode(column: "gateway_transaction"),
+            paidAt: receipt.issuedAt, collectorName: try row.decode(column: "collector_name", as: String?.self) ?? "")
+        let file = try await fileStore.write(bytes: try renderer.paymentReceipt(slip))
+        try await database.transaction { db in
+            try await db.raw("""
+                UPDATE payment_receipts SET sha256 = \(bind: file.sha256), size_bytes = \(bind: file.size)
+                WHERE id = \(bind: receipt.id) AND sha256 IS NULL
+                """).run()
+        }
+        return (file.sha256, file.size)
     }
 }
 

@@ -127,6 +127,16 @@ struct PaymentStore: Sendable {
     /// is not found for it.
     func settle(_ callback: PaymentCallback, agencyCode: String, at now: Int64) async -> PaymentNotificationOutcome {
         do {
+            // A replay of a paid attempt (the gateway retries) is answered from a read: no write transaction,
+            // which on SQLite would queue behind every payment being recorded.
+            if callback.outcome == .paid, let known = try await database.read({ db in
+                try await db.raw("""
+                    SELECT \(unsafeRaw: Self.attemptColumns) FROM payment_attempts WHERE reference = \(bind: callback.reference)
+                      AND dossier_id IN (SELECT d.id FROM dossiers d JOIN agencies a ON a.id = d.agency_id WHERE a.code = \(bind: agencyCode))
+                    """).first().map(Self.attempt(from:))
+            }), known.state == .paid, known.method == PaymentMethod(gateway: callback.gateway) {
+                return known.amount == callback.amount ? .alreadyConfirmed : .invalidAmount
+            }
             return try await database.transaction { db in
                 guard let row = try await db.raw("""
                     SELECT \(unsafeRaw: Self.attemptColumns) FROM payment_attempts

@@ -68,6 +68,7 @@ enum M0015Payments {
                 payer_name TEXT NOT NULL,
                 description TEXT NOT NULL,
                 issued_at \(t.bigint) NOT NULL,
+                collected_by \(t.bigint) REFERENCES users(id),
                 sha256 \(t.binaryText),
                 size_bytes \(t.bigint),
                 UNIQUE (agency_id, year, number)
