@@ -1,0 +1,429 @@
+"""Paying a dossier's fee in a real browser: Cần Thơ's exam fee (procedure 2.000596 of 000.00.09.H13, "Phí dự thi nâng
+ngạch" 100.000 đ, charged at submission).
+
+A. Online, through the session's VNPay simulator (vnpay_simulator.py; conftest's `vnpay` fixture is Cần Thơ's terminal):
+   a new citizen signs in, fills the procedure's form, attaches the four mandatory PDFs, reads the fee and "Tổng cộng"
+   on the review step, submits: the dossier asks for the fee ("Yêu cầu nộp phí, lệ phí"). On the payment page,
+   "Thanh toán 100.000 đ qua VNPay" leads to the gateway, where "Hủy giao dịch" brings them back to a page saying it
+   did not go through; the dossier still awaits the fee. A second attempt, "Thanh toán": the gateway notifies the
+   portal (IPN, answered RspCode 00 exactly once for that attempt) before sending the browser back to "Thanh toán
+   thành công"; the dossier waits at the desk ("Mới đăng ký, chờ tiếp nhận") with a receipt whose PDF downloads.
+B. By bank transfer: the payment page's VietQR code, read back by zbarimg from Chromium's picture of it, is the NAPAS
+   EMVCo payload for Agribank (BIN 970405), account 7300201004417, 100000 đồng and the dossier's code (CRC checked);
+   the desk (Cần Thơ's demo receptionist) refuses an amount that does not match ("không khớp", nothing changes), then
+   confirms the transfer FT26340012345 of 100000; the dossier moves to "Mới đăng ký, chờ tiếp nhận" and the citizen
+   sees and downloads the receipt.
+Each page of the payment side is checked with axe-core for every WCAG 2.1 A/AA rule (any impact fails here, not only
+serious and critical): the payment page, the gateway's return page, the desk's dossier with its fee panel and the
+bank statement page.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import urllib.parse
+
+import pytest
+import requests
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+from selenium_axe_python import Axe
+
+from conftest import (VNPAY_AGENCY, _sign_in_http, signed_in_client, submit_dossier_http,
+                      upload_mandatory_documents_http)
+from helpers import (
+    ARTIFACTS,
+    DOSSIER_CODE_RE,
+    PDF_BYTES,
+    Credentials,
+    artifact_name,
+    button,
+    click,
+    click_and_wait_for_new_page,
+    h1,
+    info,
+    main_text,
+    markup_problems,
+    notice,
+    problem,
+    response_status,
+    sign_in_form,
+    wait_until,
+)
+from helpers import _is_stale  # noqa: PLC2701  (the same staleness test as click_and_wait_for_new_page)
+from test_backoffice_journey import REGISTERED, _become, _open_in_back_office
+from test_paper_journey import _decode_qr, _pdf_text
+
+PROCEDURE = f"/thu-tuc/{VNPAY_AGENCY}/2.000596"
+FEE = "100.000 đ"
+FEE_REQUESTED = "Yêu cầu nộp phí, lệ phí"
+PAY_ONLINE = f"Thanh toán {FEE} qua VNPay"
+DESK = "tiepnhan.h13@motcua.demo"  # Cần Thơ's demo receptionist (password printed by the server)
+BANK_BIN, ACCOUNT = "970405", "7300201004417"
+TRANSFER_REFERENCE = "FT26340012345"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _assert_wcag21_aa(browser, request, what: str) -> None:
+    """axe-core, every rule tagged WCAG 2.0/2.1 A and AA: no violation of any impact; plus the suite's markup checks."""
+    axe = Axe(browser)
+    axe.inject()
+    results = axe.run(options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    violations = results["violations"]
+    if violations:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        name = artifact_name(request.node.nodeid) + "." + re.sub(r"\W+", "-", what).strip("-") + ".axe.json"
+        (ARTIFACTS / name).write_text(json.dumps(violations, indent=2, ensure_ascii=False), encoding="utf-8")
+    found = [f"[{v['impact']}] {v['id']}: {v['help']} at "
+             + "; ".join(f"{' '.join(map(str, n['target']))} {n['html'][:120]}" for n in v["nodes"][:5])
+             for v in violations]
+    assert not found, f"{what} ({browser.current_url}) breaks WCAG 2.1 AA:\n  " + "\n  ".join(found)
+    assert results["passes"], "axe ran no check at all"
+    problems = markup_problems(browser)
+    assert not problems, f"{what} ({browser.current_url}):\n  " + "\n  ".join(problems)
+
+
+def _path(browser) -> str:
+    return urllib.parse.urlsplit(browser.current_url).path
+
+
+def _cookies(browser) -> dict[str, str]:
+    return {c["name"]: c["value"] for c in browser.get_cookies()}
+
+
+def _fee_section(browser):
+    return browser.find_element(By.CSS_SELECTOR, "main section[aria-labelledby=phi-le-phi]")
+
+
+def _receipt_links(browser) -> list:
+    return _fee_section(browser).find_elements(By.CSS_SELECTOR, "table a[href*='/bien-lai/']")
+
+
+def _download_receipt(browser, server, link, code: str) -> str:
+    """GETs the receipt link with the browser's cookies: a PDF (bytes start with %PDF-); returns its text."""
+    url = link.get_attribute("href")
+    resp = requests.get(url, cookies=_cookies(browser), timeout=15, allow_redirects=False)
+    assert resp.status_code == 200, f"GET {url}: {resp.status_code} {resp.text[:300]}"
+    assert resp.headers.get("Content-Type", "").startswith("application/pdf"), resp.headers
+    assert resp.content.startswith(b"%PDF-"), resp.content[:40]
+    assert code in (resp.headers.get("Content-Disposition") or ""), resp.headers.get("Content-Disposition")
+    return resp.content
+
+
+def _sign_in(browser, server, who: Credentials, then: str = "/ho-so") -> None:
+    """Types the person's sign-in on /dang-nhap?... and lands on `then`."""
+    browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    browser.get(server.url + "/dang-nhap")
+    sign_in_form(browser, who.email, who.password, f"the page after {who.email} signed in")
+    browser.get(server.url + then)
+
+
+def _desk(demo_logins) -> Credentials:
+    login = demo_logins[DESK]
+    return Credentials(login.email, login.password, login.role)
+
+
+def _open_payment_page(browser, dossier_path: str) -> None:
+    """On the dossier page (awaiting the fee): its "Phí, lệ phí" section says what is due and links to the payment page."""
+    section = _fee_section(browser)
+    assert f"Phải nộp {FEE}: Phí dự thi nâng ngạch." in section.text, section.text
+    link = section.find_element(By.XPATH, ".//a[normalize-space()='Nộp phí, lệ phí']")
+    assert urllib.parse.urlsplit(link.get_attribute("href")).path == dossier_path + "/thanh-toan"
+    click_and_wait_for_new_page(browser, link, "the payment page")
+    assert _path(browser) == dossier_path + "/thanh-toan", browser.current_url
+    assert h1(browser) == "Nộp phí, lệ phí", main_text(browser)[:400]
+    assert info(browser, "Khoản phải nộp") == "Phí dự thi nâng ngạch"
+    assert info(browser, "Số tiền") == FEE
+
+
+# Server bug (see CSP_BUG): the portal's Content-Security-Policy has form-action 'self', which Chromium applies to the
+# redirect that answers a form too, so the 303 of "Thanh toán … qua VNPay" to the gateway (another origin) is blocked
+# and the browser stays on the payment page. Until it is fixed, the journey sends that same form (same cookies, same
+# CSRF token) with requests and opens the gateway's address the portal answered in the browser, which is where
+# Chromium would have gone; test_the_pay_button_takes_the_browser_to_the_gateway (strict xfail) tracks the bug.
+CSP_BUG = ("server bug: Content-Security-Policy \"form-action 'self'\" (Sources/MotCua/Middleware/SecurityHeaders.swift) "
+           "makes Chromium block the 303 from POST /ho-so/{id}/thanh-toan/truc-tuyen to the VNPay gateway (another "
+           "origin): the button 'Thanh toán 100.000 đ qua VNPay' does nothing")
+
+
+def _press_pay_online(browser, server, wait: float = 5) -> bool:
+    """Presses "Thanh toán 100.000 đ qua VNPay"; True when the browser left the payment page by itself, False when
+    Chromium blocked the redirect for CSP_BUG (then checked in the console: nothing else is taken for it)."""
+    old = browser.find_element(By.TAG_NAME, "html")
+    browser.get_log("browser")  # only what this press logs
+    click(browser, button(browser, PAY_ONLINE))
+    try:
+        wait_until(browser, lambda d: _is_stale(old), "the gateway", timeout=wait)
+    except TimeoutException:
+        console = [e.get("message", "") for e in browser.get_log("browser")]
+        assert any("form-action 'self'" in line for line in console), \
+            f"the pay button led nowhere, and not for the known CSP bug; console: {console}"
+        return False
+    wait_until(browser, lambda d: d.execute_script("return document.readyState") == "complete", "the gateway")
+    return True
+
+
+def _to_gateway(browser, server, vnpay) -> str:
+    """"Thanh toán 100.000 đ qua VNPay" on the payment page: the gateway's page; returns the attempt's reference."""
+    before = vnpay.checkout_count()
+    form = browser.find_element(By.XPATH, f"//main//form[.//button[normalize-space()='{PAY_ONLINE}']]")
+    action, token = form.get_attribute("action"), form.find_element(By.NAME, "_csrf").get_attribute("value")
+    if not _press_pay_online(browser, server):
+        # CSP_BUG: what Chromium would do without it: the same POST, then the address it answered.
+        resp = requests.post(action, data={"_csrf": token}, cookies=_cookies(browser), timeout=15, allow_redirects=False)
+        assert resp.status_code == 303, f"POST {action}: {resp.status_code} {resp.text[:300]}"
+        browser.get(resp.headers["Location"])
+    assert browser.current_url.startswith(vnpay.payment_url + "?"), browser.current_url
+    assert not vnpay.refusals, f"the gateway refused the portal's payment URL: {vnpay.refusals}"
+    assert vnpay.checkout_count() == before + 1
+    checkout = vnpay.checkouts[-1]
+    assert browser.find_element(By.ID, "amount").text == FEE
+    assert checkout.amount == 100_000 and checkout.params["vnp_Amount"] == "10000000"
+    assert checkout.params["vnp_ReturnUrl"] == server.url + "/thanh-toan/vnpay/ket-qua"
+    return checkout.reference
+
+
+def _gateway_button(browser, label: str) -> None:
+    """A button of the gateway's page; the gateway notifies the portal, then sends the browser to the return page."""
+    click_and_wait_for_new_page(browser, browser.find_element(By.XPATH, f"//button[normalize-space()='{label}']"),
+                                f"the return page after {label!r}")
+
+
+def _file_fee_dossier_http(server, who: Credentials) -> tuple[int, str]:
+    """Files a complete dossier of PROCEDURE over HTTP for `who` (the form's fields, four PDFs, the review's submit)."""
+    client = signed_in_client(server.url, _sign_in_http(server.url, who))
+    status, body, headers = client.post_form(PROCEDURE + "/nop-ho-so", {
+        "request_summary": "Đăng ký dự thi nâng ngạch chuyên viên", "f_district": "Quận Cái Răng",
+        "f_exam_grade": "Cán sự", "f_candidate_count": "1", "delivery_method": "desk"})
+    m = re.fullmatch(r"/ho-so/(\d+)(\?.*)?", headers.get("Location") or "")
+    assert status == 303 and m, f"starting a dossier of {PROCEDURE} answered {status}: {body[:500]}"
+    dossier_id = int(m.group(1))
+    upload_mandatory_documents_http(client, dossier_id)
+    return dossier_id, submit_dossier_http(client, dossier_id)
+
+
+def _picture_of(browser, css: str, width: float = 480) -> bytes:
+    """Chromium's picture of the element as the page draws it, scaled to about `width` pixels (the payment page draws
+    the QR code as wide as its column, taller than the window: captured beyond the viewport)."""
+    element = browser.find_element(By.CSS_SELECTOR, css)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start', behavior: 'instant'})", element)
+    box = browser.execute_async_script(
+        "const [el, done] = arguments; requestAnimationFrame(() => requestAnimationFrame(() => {"
+        "const r = el.getBoundingClientRect();"
+        "done({x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height}); }));", element)
+    assert box["width"] > 0 and box["height"] > 0, f"{css} is not drawn: {box}"
+    shot = browser.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True, "clip": {**box, "scale": min(2.0, width / box["width"])}})
+    return base64.b64decode(shot["data"])
+
+
+def _emv_fields(payload: str) -> dict[str, str]:
+    """The top-level TLV fields of an EMVCo QR payload (2-digit tag, 2-digit length, value)."""
+    fields, i = {}, 0
+    while i < len(payload):
+        tag, length = payload[i:i + 2], int(payload[i + 2:i + 4])
+        fields[tag] = payload[i + 4:i + 4 + length]
+        assert len(fields[tag]) == length, f"truncated field {tag} in {payload!r}"
+        i += 4 + length
+    return fields
+
+
+# --- A. online, through the VNPay simulator -----------------------------------------------------------------
+
+
+def test_citizen_files_and_pays_the_exam_fee_online_after_a_cancelled_attempt(browser, server, new_citizen, vnpay,
+                                                                              request, tmp_path):
+    citizen = new_citizen("thi.sinh.vnpay@example.vn", name="Huỳnh Văn Nâng Ngạch")
+    _sign_in(browser, server, citizen, then=PROCEDURE)
+
+    # The procedure's page → its form.
+    start = browser.find_element(By.CSS_SELECTOR, f"main a[href='{PROCEDURE}/nop-ho-so']")
+    click_and_wait_for_new_page(browser, start, "the dossier form")
+    assert h1(browser) == "Nộp hồ sơ trực tuyến", main_text(browser)[:300]
+    form = browser.find_element(By.CSS_SELECTOR, f"main form[action='{PROCEDURE}/nop-ho-so']")
+    form.find_element(By.NAME, "request_summary").send_keys("Đăng ký dự thi nâng ngạch chuyên viên năm 2026")
+    form.find_element(By.NAME, "f_district").send_keys("Quận Ninh Kiều")
+    Select(form.find_element(By.NAME, "f_exam_grade")).select_by_visible_text("Chuyên viên")
+    form.find_element(By.NAME, "f_candidate_count").send_keys("2")
+    click(browser, form.find_element(By.ID, "nhan-desk"))
+    click_and_wait_for_new_page(browser, button(browser, "Lưu và tiếp tục"), "the draft")
+    dossier_path = _path(browser)
+    assert re.fullmatch(r"/ho-so/\d+", dossier_path), f"{browser.current_url}: {main_text(browser)[:400]}"
+
+    # The four mandatory documents, a PDF each.
+    pdf = tmp_path / "giay-to-du-thi.pdf"
+    pdf.write_bytes(PDF_BYTES)
+    slots = browser.find_elements(By.CSS_SELECTOR, "main .document-slot")
+    mandatory = [i for i, s in enumerate(slots) if "Bắt buộc" in s.find_element(By.TAG_NAME, "h3").text]
+    assert len(mandatory) == 4, f"{len(mandatory)} mandatory documents: {[s.text[:60] for s in slots]}"
+    for i in mandatory:
+        slot = browser.find_elements(By.CSS_SELECTOR, "main .document-slot")[i]
+        upload = slot.find_element(By.CSS_SELECTOR, "form[enctype='multipart/form-data']")
+        upload.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(pdf))
+        click_and_wait_for_new_page(browser, upload.find_element(By.XPATH, ".//button[normalize-space()='Tải tệp lên']"),
+                                    f"the upload of document {i + 1}")
+    attached = browser.find_elements(By.XPATH, f"//main//li[contains(@class,'document-slot')]//a[normalize-space()='{pdf.name}']")
+    assert len(attached) == 4, main_text(browser)[:800]
+
+    # The review step names the fee and the total, then submits.
+    click_and_wait_for_new_page(browser, browser.find_element(By.XPATH, "//main//a[normalize-space()='Xem lại và nộp hồ sơ']"),
+                                "the review step")
+    assert _path(browser) == dossier_path + "/xem-lai", browser.current_url
+    fees = browser.find_element(By.CSS_SELECTOR, "main section[aria-labelledby=phi-khi-nop]")
+    assert [li.text for li in fees.find_elements(By.TAG_NAME, "li")] == [f"Phí dự thi nâng ngạch: {FEE}"], fees.text
+    assert f"Tổng cộng: {FEE}" in fees.text, fees.text
+    click_and_wait_for_new_page(browser, button(browser, "Nộp hồ sơ"), "the submitted dossier")
+    assert h1(browser) == "Đã nộp hồ sơ thành công", main_text(browser)[:400]
+    code = DOSSIER_CODE_RE.search(main_text(browser)).group(0)
+    assert code.startswith(VNPAY_AGENCY + "-"), code
+    click_and_wait_for_new_page(browser, browser.find_element(By.XPATH, "//main//a[normalize-space()='Xem hồ sơ']"),
+                                "the dossier")
+    assert _path(browser) == dossier_path
+    assert info(browser, "Trạng thái") == FEE_REQUESTED
+    assert not _receipt_links(browser)
+
+    # First attempt: cancelled at the gateway.
+    _open_payment_page(browser, dossier_path)
+    assert info(browser, "Mã hồ sơ") == code
+    _assert_wcag21_aa(browser, request, "the payment page")
+    cancelled = _to_gateway(browser, server, vnpay)
+    _gateway_button(browser, "Hủy giao dịch")
+    assert _path(browser) == "/thanh-toan/vnpay/ket-qua", browser.current_url
+    assert h1(browser) == "Thanh toán không thành công", main_text(browser)[:400]
+    assert "Bạn đã hủy giao dịch." in problem(browser), main_text(browser)[:400]
+    [ipn] = vnpay.notifications_for(cancelled)
+    assert (ipn.response_code, ipn.transaction_status, ipn.rsp_code) == ("24", "02", "00"), ipn
+    assert vnpay.acknowledged_payments(cancelled) == 0
+    _assert_wcag21_aa(browser, request, "the return page of a cancelled payment")
+    click_and_wait_for_new_page(browser, browser.find_element(By.XPATH, f"//main//a[normalize-space()='Xem hồ sơ {code}']"),
+                                "the dossier after the cancelled payment")
+    assert info(browser, "Trạng thái") == FEE_REQUESTED
+    assert not _receipt_links(browser)
+
+    # Second attempt: paid. The payment page lists the cancelled one.
+    _open_payment_page(browser, dossier_path)
+    attempts = browser.find_element(By.CSS_SELECTOR, "main section[aria-labelledby=giao-dich]").text
+    assert "Bạn đã hủy giao dịch." in attempts, attempts
+    paid = _to_gateway(browser, server, vnpay)
+    assert paid != cancelled, "a new attempt reuses the order reference of the cancelled one"
+    _gateway_button(browser, "Thanh toán")
+    assert _path(browser) == "/thanh-toan/vnpay/ket-qua", browser.current_url
+    assert h1(browser) == "Thanh toán thành công", main_text(browser)[:400]
+    assert f"Cổng đã ghi nhận khoản nộp {FEE}." in notice(browser), main_text(browser)[:400]
+    assert vnpay.acknowledged_payments(paid) == 1, vnpay.notifications_for(paid)
+    assert len(vnpay.notifications_for(paid)) == 1
+    _assert_wcag21_aa(browser, request, "the return page of a paid payment")
+
+    # The dossier waits at the desk, with a receipt.
+    click_and_wait_for_new_page(browser, browser.find_element(By.XPATH, f"//main//a[normalize-space()='Xem hồ sơ {code}']"),
+                                "the paid dossier")
+    assert _path(browser) == dossier_path
+    assert info(browser, "Trạng thái") == REGISTERED
+    section = _fee_section(browser)
+    assert f"Đã nộp: {FEE}" in section.text and "Trực tuyến qua VNPay" in section.text, section.text
+    assert "Nộp phí, lệ phí" not in [a.text for a in section.find_elements(By.TAG_NAME, "a")]
+    [receipt] = _receipt_links(browser)
+    pdf_bytes = _download_receipt(browser, server, receipt, code)
+    receipt_pdf = tmp_path / "bien-lai.pdf"
+    receipt_pdf.write_bytes(pdf_bytes)
+    text = _pdf_text(receipt_pdf)
+    assert code in text and "100.000" in text, text[:800]
+    # The payment page is closed once paid; the gateway was told "paid" once, and nothing else was paid.
+    closed = requests.get(server.url + dossier_path + "/thanh-toan", cookies=_cookies(browser), timeout=15,
+                          allow_redirects=False)
+    assert closed.status_code == 409 and "không ở trạng thái chờ nộp phí" in closed.text, closed.status_code
+    assert [n.rsp_code for n in vnpay.notifications_for(paid)] == ["00"]
+
+
+# --- B. VietQR transfer, confirmed at the desk ------------------------------------------------------------------
+
+
+def test_vietqr_transfer_confirmed_by_the_desk(browser, server, new_citizen, demo_logins, request, tmp_path):
+    citizen = new_citizen("thi.sinh.vietqr@example.vn", name="Lâm Thị Chuyển Khoản")
+    dossier_id, code = _file_fee_dossier_http(server, citizen)
+    dossier_path = f"/ho-so/{dossier_id}"
+    _sign_in(browser, server, citizen, then=dossier_path)
+    assert info(browser, "Trạng thái") == FEE_REQUESTED
+
+    # The payment page: the agency's account and a VietQR code that reads back as the NAPAS payload.
+    _open_payment_page(browser, dossier_path)
+    transfer = browser.find_element(By.CSS_SELECTOR, "main section[aria-labelledby=chuyen-khoan]")
+    assert info(browser, "Số tài khoản", "//main//section[@aria-labelledby='chuyen-khoan']") == ACCOUNT
+    assert info(browser, "Nội dung chuyển khoản", "//main//section[@aria-labelledby='chuyen-khoan']") == code
+    assert transfer.find_elements(By.CSS_SELECTOR, "svg.lookup-qr"), transfer.get_attribute("innerHTML")[:400]
+    payload = _decode_qr(_picture_of(browser, "main section[aria-labelledby=chuyen-khoan] svg.lookup-qr"), tmp_path,
+                         "vietqr")
+    for part in (BANK_BIN, ACCOUNT, "100000", code):
+        assert part in payload, f"{part!r} is not in the VietQR payload {payload!r}"
+    fields = _emv_fields(payload)
+    assert fields["00"] == "01" and fields["53"] == "704" and fields["54"] == "100000" and fields["58"] == "VN", fields
+    account = _emv_fields(fields["38"])
+    assert account["00"] == "A000000727", account
+    assert _emv_fields(account["01"]) == {"00": BANK_BIN, "01": ACCOUNT}, account
+    assert _emv_fields(fields["62"]).get("08") == code, fields["62"]
+    crc = binascii.crc_hqx(payload[:-4].encode(), 0xFFFF)
+    assert payload[-8:-4] == "6304" and payload[-4:] == f"{crc:04X}", f"bad CRC in {payload!r}"
+
+    # The desk: the fee panel of the dossier; a wrong amount is refused and changes nothing.
+    _become(browser, server, _desk(demo_logins))
+    office = _open_in_back_office(browser, code)
+    assert office == f"/mot-cua/ho-so/{dossier_id}"
+    assert info(browser, "Trạng thái") == FEE_REQUESTED
+    _assert_wcag21_aa(browser, request, "the desk's dossier with the fee panel")
+
+    def confirm(amount: str, reference: str) -> None:
+        form = browser.find_element(By.CSS_SELECTOR, f"main form[action='{office}/nop-phi']")
+        assert form.find_element(By.TAG_NAME, "h3").text == "Xác nhận đã nộp phí"
+        assert form.find_element(By.CSS_SELECTOR, "input[name=method][value=transfer]").is_selected()
+        box = form.find_element(By.ID, "so-tien-nop")
+        assert box.get_attribute("value") == "100000", box.get_attribute("value")
+        box.clear()
+        box.send_keys(amount)
+        form.find_element(By.ID, "ma-giao-dich").send_keys(reference)
+        click_and_wait_for_new_page(browser, form.find_element(By.XPATH, ".//button[normalize-space()='Xác nhận đã nộp phí']"),
+                                    f"the desk's confirmation of {amount}")
+
+    confirm("90000", TRANSFER_REFERENCE)
+    assert response_status(browser) == 422, response_status(browser)
+    assert "không khớp" in problem(browser), main_text(browser)[:600]
+    assert info(browser, "Trạng thái") == FEE_REQUESTED
+    assert not _receipt_links(browser)
+
+    confirm("100000", TRANSFER_REFERENCE)
+    assert response_status(browser) == 200, main_text(browser)[:600]
+    assert _path(browser) == office, browser.current_url
+    assert notice(browser), main_text(browser)[:600]
+    assert info(browser, "Trạng thái") == REGISTERED
+    [receipt] = _receipt_links(browser)
+    assert "Chuyển khoản" in _fee_section(browser).text, _fee_section(browser).text
+    assert not browser.find_elements(By.CSS_SELECTOR, f"main form[action='{office}/nop-phi']"), "still asks to confirm"
+
+    # The bank statement page of the desk.
+    browser.get(server.url + "/mot-cua/sao-ke")
+    assert h1(browser) == "Đối chiếu sao kê ngân hàng", main_text(browser)[:300]
+    _assert_wcag21_aa(browser, request, "the bank statement page")
+
+    # The citizen sees the dossier at the desk and downloads the receipt.
+    _sign_in(browser, server, citizen, then=dossier_path)
+    assert info(browser, "Trạng thái") == REGISTERED
+    section = _fee_section(browser)
+    assert f"Đã nộp: {FEE}" in section.text and "Chuyển khoản" in section.text, section.text
+    [receipt] = _receipt_links(browser)
+    _download_receipt(browser, server, receipt, code)
+
+
+@pytest.mark.xfail(strict=True, reason=CSP_BUG)
+def test_the_pay_button_takes_the_browser_to_the_gateway(browser, server, new_citizen, vnpay):
+    citizen = new_citizen("thi.sinh.nut.thanh.toan@example.vn")
+    dossier_id, _ = _file_fee_dossier_http(server, citizen)
+    _sign_in(browser, server, citizen, then=f"/ho-so/{dossier_id}/thanh-toan")
+    assert _press_pay_online(browser, server), "Chromium blocked the redirect to the gateway (CSP form-action 'self')"
+    assert browser.current_url.startswith(vnpay.payment_url + "?"), browser.current_url
+    _gateway_button(browser, "Hủy giao dịch")  # leaves the dossier as it was, the attempt closed
