@@ -7,6 +7,9 @@ all started once per session and stopped at its end (the server and the sink by 
 Fixtures:
   server      -> Server(url, pid, log, maildir, data_dir, binary): the running portal; server.url +
                  "/thu-tuc" etc.; server.log holds everything it printed (stdout and stderr)
+  vnpay       -> VNPaySimulator (vnpay_simulator.py): the session's VNPay gateway, started before the portal; the
+                 portal's MOTCUA_VNPAY_FILE makes it the terminal of VNPAY_AGENCY (Cần Thơ), and its ipn_url is
+                 the portal's IPN address once the portal is up; .checkouts, .notifications, .refusals
   mailbox     -> MailSink: mailbox.wait_for("a@b.vn") -> Mail(to, subject, text, links) delivered to
                  the sink (waits up to 15 s; each message is handed out once)
   demo_logins -> {email: DemoLogin(email, password, role)}: the demo staff accounts the server printed

@@ -20,6 +20,9 @@ What it does, as VNPay's documentation describes the gateway's side:
        `.notifications`; then it sends the browser (302) to vnp_ReturnUrl?<the same signed result>.
        A reference already paid or cancelled here is refused (code 02 "đã được xử lý"), like the real gateway.
 
+Knobs for the tests: `hold_ipn = True` keeps the next IPNs back (the browser returns before the portal knows),
+`release_held()` sends them; `replay(notification)` sends an IPN again, as VNPay's retries do.
+
 The IPN address is the merchant's setting at VNPay, not a parameter of the payment URL: set `ipn_url` once the
 portal's address is known. The port is bound when the simulator is made, so the portal's configuration
 (MOTCUA_VNPAY_FILE, `settings()`) can name it before the portal starts.
@@ -103,6 +106,9 @@ class VNPaySimulator:
     hash_secret: str = "K8P2QW9ZR4TX7MNB3VCD6FGH5JLA1SEY"
     ipn_url: str | None = None
     ipn_timeout: float = 10.0
+    # True: the IPN of the next results is held back (the browser returns first, as when VNPay's call is late);
+    # release_held() sends them.
+    hold_ipn: bool = False
     checkouts: list[Checkout] = field(default_factory=list)
     refusals: list[Refusal] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
@@ -110,6 +116,7 @@ class VNPaySimulator:
     def __post_init__(self):
         self._lock = threading.Lock()
         self._finished: dict[str, str] = {}  # reference -> response code sent
+        self._held: list[tuple[str, dict[str, str], str]] = []  # IPNs not sent yet: (reference, result, query)
         self._transaction_numbers = itertools.count(14_730_001)
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
@@ -209,8 +216,9 @@ class VNPaySimulator:
                 self.checkouts.append(checkout)
         return checkout, None
 
-    def finish(self, checkout: Checkout, pay: bool) -> tuple[str, Notification]:
-        """The payer pressed a button: the signed result, sent to the IPN first. Returns (return URL, the IPN call)."""
+    def finish(self, checkout: Checkout, pay: bool) -> tuple[str, Notification | None]:
+        """The payer pressed a button: the signed result, sent to the IPN first (unless hold_ipn). Returns (return URL,
+        the IPN call or None when held)."""
         params = checkout.params
         with self._lock:
             if checkout.reference in self._finished:
@@ -232,9 +240,26 @@ class VNPaySimulator:
         if pay:
             result["vnp_BankTranNo"] = f"VNP{number}"
         query = signed_query(result, self.hash_secret)
-        notification = self.notify(checkout.reference, result, query)
+        if self.hold_ipn:
+            with self._lock:
+                self._held.append((checkout.reference, result, query))
+            notification = None
+        else:
+            notification = self.notify(checkout.reference, result, query)
         separator = "&" if "?" in params["vnp_ReturnUrl"] else "?"
         return params["vnp_ReturnUrl"] + separator + query, notification
+
+    def release_held(self) -> list[Notification]:
+        """Sends the IPNs held back (hold_ipn), oldest first, and stops holding."""
+        with self._lock:
+            held, self._held = self._held, []
+            self.hold_ipn = False
+        return [self.notify(reference, result, query) for reference, result, query in held]
+
+    def replay(self, notification: Notification) -> Notification:
+        """Sends an IPN again, unchanged (VNPay retries when it got no "00" or "02"; the merchant must not pay twice)."""
+        result = dict(urllib.parse.parse_qsl(notification.query))
+        return self.notify(notification.reference, result, notification.query)
 
     def notify(self, reference: str, result: dict[str, str], query: str) -> Notification:
         """GET ipn_url?query, server to server, as VNPay calls the merchant; records what it answered."""
