@@ -14,6 +14,7 @@ B. By bank transfer: the payment page's VietQR code, read back by zbarimg from C
    confirms the transfer FT26340012345 of 100000; the dossier moves to "Mới đăng ký, chờ tiếp nhận" and the citizen
    sees and downloads the receipt.
 C. The browser comes back before the IPN: the return page waits ("Đang chờ xác nhận thanh toán"), then says paid.
+D. The desk imports a bank statement (CSV): the line with a dossier's code pays it, the others are listed with reasons.
 The pay button is pressed for real: Chromium applies the payment page's CSP form-action to the redirect to the gateway
 (another origin), which HTTP-level tests cannot see. Each page of the payment side is checked with axe-core for every WCAG 2.1 A/AA rule (any impact fails here, not only
 serious and critical): the payment page, the gateway's return page, the desk's dossier with its fee panel and the
@@ -494,7 +495,7 @@ def test_the_desk_imports_a_bank_statement(browser, server, new_citizen, demo_lo
     assert not _receipt_links(browser)
 
 
-QR_SIZE_BUG = ("server bug: the payment page draws the VietQR code as wide as the content column (about 1100 CSS px in a "
+QR_SIZE_BUG = ("server bug: the payment page draws the VietQR code as wide as the content column (1024 × 1024 CSS px in a "
                "1280 px window, taller than the 800 px window): site.css sizes '.slip-qr svg' but has no rule for "
                "'.payment-qr svg' (dossiers/payment.mustache), so only 'svg {max-width: 100%}' applies and the account "
                "details and the caption are pushed below the fold")
