@@ -114,7 +114,7 @@ class VNPaySimulator:
     notifications: list[Notification] = field(default_factory=list)
 
     def __post_init__(self):
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # refuse() records under the lock its caller may hold
         self._finished: dict[str, str] = {}  # reference -> response code sent
         self._held: list[tuple[str, dict[str, str], str]] = []  # IPNs not sent yet: (reference, result, query)
         self._transaction_numbers = itertools.count(14_730_001)
@@ -127,7 +127,8 @@ class VNPaySimulator:
     # --- lifecycle --------------------------------------------------------------------------
 
     def start(self) -> "VNPaySimulator":
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="vnpay-simulator", daemon=True)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="vnpay-simulator", daemon=True)
         self._thread.start()
         return self
 
