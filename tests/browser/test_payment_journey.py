@@ -109,8 +109,9 @@ def _receipt_links(browser) -> list:
     return _fee_section(browser).find_elements(By.CSS_SELECTOR, "table a[href*='/bien-lai/']")
 
 
-def _download_receipt(browser, server, link, code: str) -> str:
-    """GETs the receipt link with the browser's cookies: a PDF (bytes start with %PDF-); returns its text."""
+def _download_receipt(browser, link, code: str) -> bytes:
+    """GETs the receipt link with the browser's cookies: a PDF (bytes start with %PDF-) named after the dossier's code;
+    returns its bytes."""
     url = link.get_attribute("href")
     resp = requests.get(url, cookies=_cookies(browser), timeout=15, allow_redirects=False)
     assert resp.status_code == 200, f"GET {url}: {resp.status_code} {resp.text[:300]}"
@@ -121,7 +122,7 @@ def _download_receipt(browser, server, link, code: str) -> str:
 
 
 def _sign_in(browser, server, who: Credentials, then: str = "/ho-so") -> None:
-    """Types the person's sign-in on /dang-nhap?... and lands on `then`."""
+    """A fresh visitor types the person's sign-in on /dang-nhap, then opens `then`."""
     browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
     browser.get(server.url + "/dang-nhap")
     sign_in_form(browser, who.email, who.password, f"the page after {who.email} signed in")
@@ -161,7 +162,7 @@ def _to_gateway(browser, server, vnpay) -> str:
     payment URL, which the gateway accepts and shows; returns the attempt's reference. Browsers apply the page's CSP
     form-action to that redirect too: a payment page whose form-action names only 'self' leaves the browser where it
     was, with a CSP violation in the console (reported as such here)."""
-    before = vnpay.checkout_count()
+    before, refused = vnpay.checkout_count(), len(vnpay.refusals)
     old = browser.find_element(By.TAG_NAME, "html")
     browser.get_log("browser")  # only what this press logs
     click(browser, button(browser, PAY_ONLINE))
@@ -175,7 +176,7 @@ def _to_gateway(browser, server, vnpay) -> str:
     assert _is_stale(old), f"the browser stayed on the payment page: the redirect to the gateway was blocked: {console}"
     wait_until(browser, lambda d: d.execute_script("return document.readyState") == "complete", "the gateway")
     assert browser.current_url.startswith(vnpay.payment_url + "?"), browser.current_url
-    assert not vnpay.refusals, f"the gateway refused the portal's payment URL: {vnpay.refusals}"
+    assert len(vnpay.refusals) == refused, f"the gateway refused the portal's payment URL: {vnpay.refusals[refused:]}"
     assert vnpay.checkout_count() == before + 1
     checkout = vnpay.checkouts[-1]
     assert browser.find_element(By.ID, "amount").text == FEE
@@ -324,7 +325,7 @@ def test_citizen_files_and_pays_the_exam_fee_online_after_a_cancelled_attempt(br
     assert f"Đã nộp: {FEE}" in section.text and "Trực tuyến qua VNPay" in section.text, section.text
     assert "Nộp phí, lệ phí" not in [a.text for a in section.find_elements(By.TAG_NAME, "a")]
     [receipt] = _receipt_links(browser)
-    pdf_bytes = _download_receipt(browser, server, receipt, code)
+    pdf_bytes = _download_receipt(browser, receipt, code)
     receipt_pdf = tmp_path / "bien-lai.pdf"
     receipt_pdf.write_bytes(pdf_bytes)
     text = _pdf_text(receipt_pdf)
@@ -415,7 +416,7 @@ def test_vietqr_transfer_confirmed_by_the_desk(browser, server, new_citizen, dem
     section = _fee_section(browser)
     assert f"Đã nộp: {FEE}" in section.text and "Chuyển khoản" in section.text, section.text
     [receipt] = _receipt_links(browser)
-    _download_receipt(browser, server, receipt, code)
+    _download_receipt(browser, receipt, code)
 
 
 def test_return_before_the_ipn_says_waiting_then_paid(browser, server, new_citizen, vnpay, request):
