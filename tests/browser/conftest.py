@@ -7,6 +7,9 @@ all started once per session and stopped at its end (the server and the sink by 
 Fixtures:
   server      -> Server(url, pid, log, maildir, data_dir, binary): the running portal; server.url +
                  "/thu-tuc" etc.; server.log holds everything it printed (stdout and stderr)
+  vnpay       -> VNPaySimulator (vnpay_simulator.py): the session's VNPay gateway, started before the portal; the
+                 portal's MOTCUA_VNPAY_FILE makes it the terminal of VNPAY_AGENCY (Cần Thơ), and its ipn_url is
+                 the portal's IPN address once the portal is up; .checkouts, .notifications, .refusals
   mailbox     -> MailSink: mailbox.wait_for("a@b.vn") -> Mail(to, subject, text, links) delivered to
                  the sink (waits up to 15 s; each message is handed out once)
   demo_logins -> {email: DemoLogin(email, password, role)}: the demo staff accounts the server printed
@@ -46,6 +49,7 @@ import email
 import email.policy
 import html
 import http.cookiejar
+import json
 import mailbox as maildir_lib
 import os
 import re
@@ -72,6 +76,11 @@ from helpers import (AGENCY, ARTIFACTS, DOSSIER_CODE_RE, PDF_BYTES, PROCEDURE, P
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: the helpers the suites share
 from support.server import (DemoLogin, log_tail, motcua_bin, read_demo_logins, start_on_free_port,  # noqa: E402
                             start_serve, stop, stop_on_sigterm)
+from vnpay_simulator import VNPaySimulator  # noqa: E402
+
+# The agency whose fees are paid online in the payment journeys, through the session's VNPay simulator.
+VNPAY_AGENCY = "000.00.09.H13"
+IPN_PATH = "/api/v1/payments/vnpay/ipn"
 
 CHROMIUM = os.environ.get("CHROMIUM_BIN", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -178,17 +187,32 @@ def smtp_sink():
 
 
 @pytest.fixture(scope="session")
-def server(smtp_sink):
+def vnpay():
+    """The session's VNPay gateway simulator (vnpay_simulator.py): bound to its port before the portal starts, so
+    the portal's MOTCUA_VNPAY_FILE names it as the terminal of VNPAY_AGENCY; its IPN address is set once the
+    portal's URL is known (the `server` fixture does)."""
+    sim = VNPaySimulator().start()
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+@pytest.fixture(scope="session")
+def server(smtp_sink, vnpay):
     binary = _motcua_bin()
     if not os.access(binary, os.X_OK):
         pytest.exit(f"motcua binary not found or not executable: {binary} (set MOTCUA_BIN)", returncode=2)
     work = Path(tempfile.mkdtemp(prefix="motcua-browser."))
     log_path = work / "server.log"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL" and not k.startswith("MOTCUA_SMTP_")}  # SQLite
+    vnpay_file = work / "vnpay.json"
+    vnpay_file.write_text(json.dumps({VNPAY_AGENCY: vnpay.settings()}, indent=2), encoding="utf-8")
     env.update({
         "MOTCUA_SMTP_HOST": smtp_sink.host,
         "MOTCUA_SMTP_PORT": str(smtp_sink.port),
         "MOTCUA_SMTP_SECURITY": "none",
+        "MOTCUA_VNPAY_FILE": str(vnpay_file),  # the simulator is Cần Thơ's gateway
     })
     # On a free port (a few tries), with MOTCUA_PUBLIC_URL its own URL: the links in the mail point at it.
     started = start_serve(binary, work / "data", log_path, env, 60)
@@ -197,6 +221,7 @@ def server(smtp_sink):
         shutil.rmtree(work, ignore_errors=True)
         pytest.exit(f"motcua serve did not become ready; server log:\n{tail}", returncode=2)
     proc, url, _ = started
+    vnpay.ipn_url = url + IPN_PATH  # VNPay's merchant setting: where the gateway notifies the portal
 
     srv = Server(url=url, pid=proc.pid, log=log_path, maildir=smtp_sink.maildir, data_dir=work / "data", binary=binary)
     _STATE["server"] = srv
