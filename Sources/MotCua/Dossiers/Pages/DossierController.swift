@@ -268,15 +268,18 @@ struct DossierController: Sendable {
         guard dossier.status != .draft, let code = dossier.code else {
             return Response(status: .seeOther, headers: [.location: "/ho-so/\(dossier.id)/xem-lai"])
         }
+        let due = dossier.status == .feeRequested ? try await payments.payments(dossierID: dossier.id).openCharge : nil
+        var links = [LinkItem(url: "/ho-so/\(dossier.id)", label: "Xem hồ sơ"), LinkItem(url: "/tra-cuu?ma=\(code)", label: "Tra cứu công khai")]
+        if due != nil { links.insert(LinkItem(url: "/ho-so/\(dossier.id)/thanh-toan", label: "Nộp phí, lệ phí"), at: 0) }
         return try renderer.render(MessagePage(
             chrome: PageChrome(title: "Đã nộp hồ sơ", context: context), heading: "Đã nộp hồ sơ thành công",
             paragraphs: [
                 "Mã hồ sơ của bạn: \(code)",
                 "Hồ sơ \"\(dossier.procedureName)\" đã được gửi tới \(dossier.agencyName). Chúng tôi đã gửi thư xác nhận tới \(context.user.email).",
-                "Bộ phận tiếp nhận sẽ kiểm tra hồ sơ và thông báo việc tiếp nhận, yêu cầu bổ sung hoặc từ chối.",
+                due.map { "Hồ sơ cần nộp phí, lệ phí \($0.amount.formatted) (\($0.reason)). Sau khi bạn nộp, bộ phận tiếp nhận sẽ kiểm tra hồ sơ và thông báo việc tiếp nhận, yêu cầu bổ sung hoặc từ chối." }
+                    ?? "Bộ phận tiếp nhận sẽ kiểm tra hồ sơ và thông báo việc tiếp nhận, yêu cầu bổ sung hoặc từ chối.",
             ],
-            links: [LinkItem(url: "/ho-so/\(dossier.id)", label: "Xem hồ sơ"),
-                    LinkItem(url: "/tra-cuu?ma=\(code)", label: "Tra cứu công khai")])).response(from: request, context: context)
+            links: links)).response(from: request, context: context)
     }
 
     @Sendable func withdraw(_ request: Request, context: AuthenticatedContext) async throws -> Response {
