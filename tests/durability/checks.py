@@ -151,7 +151,8 @@ def _check_referenced_files(db: Database, files_root: Path, found: Findings) -> 
     referenced: set[str] = set()
     checked: dict[str, str | None] = {}
     for table in tables:
-        for (key, sha) in db.rows(f"SELECT {_key_column(table)}, sha256 FROM {table}"):
+        # A receipt's PDF is drawn on first download: until then its row names no file.
+        for (key, sha) in db.rows(f"SELECT {_key_column(table)}, sha256 FROM {table} WHERE sha256 IS NOT NULL"):
             referenced.add(sha)
             if sha not in checked:
                 path = files_root / "objects" / sha[:2] / sha[2:4] / sha
