@@ -71,6 +71,11 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         units: UnitStore(database: dependencies.database), users: dependencies.accounts.users, catalog: dependencies.catalogReader,
         renderer: dependencies.renderer
     ).addRoutes(to: router)
+    StatisticsController(
+        service: StatisticsService(
+            store: StatisticsStore(database: dependencies.database), catalog: dependencies.catalogReader, cache: StatisticsCache()),
+        renderer: dependencies.renderer
+    ).addRoutes(to: router, api: api)
     UnitAPIController(units: UnitStore(database: dependencies.database), catalog: dependencies.catalogReader).addRoutes(to: api)
     return router
 }

@@ -80,6 +80,7 @@ enum Migrations {
         M0012WalkInApplicants.migration,
         M0013Notices.migration,
         M0014SlipContent.migration,
+        M0020StatisticsIndexes.migration,
     ]
 }
 
