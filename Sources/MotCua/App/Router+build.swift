@@ -42,7 +42,9 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     let uploader = AttachmentUploader(service: dependencies.dossiers, fileStore: dependencies.fileStore)
     let downloads = AttachmentDownload(store: dependencies.dossiers.store, fileStore: dependencies.fileStore)
     DossierAPIController(service: dependencies.dossiers, uploader: uploader, downloads: downloads).addRoutes(to: api)
-    DossierController(service: dependencies.dossiers, uploader: uploader, downloads: downloads, renderer: dependencies.renderer)
+    let ratings = RatingStore(database: dependencies.database)
+    DossierController(service: dependencies.dossiers, uploader: uploader, downloads: downloads, renderer: dependencies.renderer,
+                      ratings: ratings)
         .addRoutes(to: router)
     StaffDossierAPIController(workflow: dependencies.workflow, uploader: uploader, downloads: downloads).addRoutes(to: api)
     NoticeTemplateController(
@@ -76,6 +78,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
             store: StatisticsStore(database: dependencies.database), catalog: dependencies.catalogReader, cache: StatisticsCache()),
         renderer: dependencies.renderer
     ).addRoutes(to: router, api: api)
+    RatingController(ratings: ratings, renderer: dependencies.renderer).addRoutes(to: router)
     UnitAPIController(units: UnitStore(database: dependencies.database), catalog: dependencies.catalogReader).addRoutes(to: api)
     return router
 }

@@ -81,6 +81,7 @@ enum Migrations {
         M0013Notices.migration,
         M0014SlipContent.migration,
         M0020StatisticsIndexes.migration,
+        M0021Ratings.migration,
     ]
 }
 

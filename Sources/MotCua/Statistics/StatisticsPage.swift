@@ -27,6 +27,8 @@ enum StatisticsFigures {
             Row(label: "Không tiếp nhận (từ chối)", current: c.refused, previous: p.refused, charted: true),
             Row(label: "Rút hồ sơ", current: c.withdrawn, previous: p.withdrawn, charted: true),
             Row(label: "Dừng xử lý", current: c.stopped, previous: p.stopped, charted: false),
+            Row(label: "Lượt đánh giá mức độ hài lòng", current: c.ratings, previous: p.ratings, charted: false),
+            Row(label: "Trong đó hài lòng", current: c.satisfied, previous: p.satisfied, charted: false),
         ]
     }
 

@@ -128,10 +128,10 @@ struct Indicator: Sendable, Equatable, Codable {
                 "paid-online", .onlinePayment, "Hồ sơ thanh toán trực tuyến",
                 formula: "Số hồ sơ nộp phí, lệ phí trực tuyến ÷ Tổng số hồ sơ có phí, lệ phí",
                 why: "Cổng chưa ghi nhận việc thanh toán phí, lệ phí (chức năng thanh toán đang được xây dựng)."),
-            .notRecorded(
+            .ratio(
                 "satisfaction", .satisfaction, "Người dân, doanh nghiệp hài lòng",
-                formula: "Số đánh giá hài lòng ÷ Tổng số đánh giá trong kỳ",
-                why: "Cổng chưa ghi nhận đánh giá mức độ hài lòng của người nộp hồ sơ."),
+                formula: "Số đánh giá hài lòng (điểm trung bình các câu hỏi từ 4 trở lên) ÷ Tổng số đánh giá trong kỳ",
+                counts.satisfied, counts.ratings),
             .notRecorded(
                 "digitized", .digitization, "Hồ sơ được số hóa, kết quả điện tử",
                 formula: "Số hồ sơ được số hóa thành phần hồ sơ, kết quả ÷ Tổng số hồ sơ tiếp nhận",

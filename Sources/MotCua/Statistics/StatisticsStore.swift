@@ -1,7 +1,7 @@
 import Foundation
 import SQLKit
 
-/// Dossier counts of one period, for the whole installation or one agency.
+/// Dossier counts of one period, for the whole installation or one agency, and the satisfaction ratings given in it.
 ///
 /// Two aggregate queries, each a range scan of one covering index (M0020): dossiers received in the period
 /// (by the moment they were submitted: online, at the desk or by post), grouped by procedure, channel,
@@ -59,6 +59,18 @@ struct StatisticsStore: Sendable {
                 }
                 result.add(procedure: procedure) { $0.addResolved(n, outcome: outcome) }
             }
+            var rated: SQLQueryString = """
+                SELECT COUNT(*) AS n,
+                    SUM(CASE WHEN information + attitude + timeliness + outcome >= \(unsafeRaw: String(Rating.satisfiedSum)) THEN 1 ELSE 0 END)
+                        AS satisfied
+                FROM dossier_ratings
+                WHERE rated_at >= \(bind: start) AND rated_at < \(bind: end)
+                """
+            if let agencyCode { rated += " AND agency_id = (SELECT id FROM agencies WHERE code = \(bind: agencyCode))" }
+            if let row = try await db.raw(rated).first() {
+                result.total.ratings = try row.decode(column: "n", as: Int.self)
+                result.total.satisfied = try row.decode(column: "satisfied", as: Int?.self) ?? 0
+            }
             return result
         }
     }
@@ -104,6 +116,9 @@ struct DossierCounts: Sendable, Equatable, Codable {
     var early = 0
     var onTime = 0
     var late = 0
+    /// Satisfaction ratings given in the period, and of those the satisfied ones (answers averaging 4 or more).
+    var ratings = 0
+    var satisfied = 0
 
     var earlyOrOnTime: Int { early + onTime }
 

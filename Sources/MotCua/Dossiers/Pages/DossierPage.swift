@@ -43,6 +43,8 @@ struct DossierPage: PageModel {
     var canWithdraw: Bool
     var problem: String?
     var notice: String?
+    /// The satisfaction rating: its form once the result is returned, then the rating given and the agency's answer.
+    var rating: RatingSection? = nil
 }
 
 struct ApologyNotice: Sendable {
