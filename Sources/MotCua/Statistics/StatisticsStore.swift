@@ -3,61 +3,60 @@ import SQLKit
 
 /// Dossier counts of one period, for the whole installation or one agency, and the satisfaction ratings given in it.
 ///
-/// Two aggregate queries, each a range scan of one covering index (M0020): dossiers received in the period
-/// (by the moment they were submitted: online, at the desk or by post), grouped by procedure, channel,
-/// current status and whether an open dossier is past its appointment; and dossiers resolved in the period
-/// (by the moment the result was ready), grouped by procedure and by how that moment compares with the
-/// appointment, as the control slip judges a step (`StepOutcome.judge`: a day before the due day is early).
+/// Received and resolved dossiers come from the day counters that triggers keep in step with every write to
+/// `dossiers` (M0020): a year is a sum over ~365 rows per procedure, whatever the number of dossiers.
+/// Received dossiers are counted on the Vietnam day they were submitted (online, at the desk or by post) with
+/// where they are now; resolved ones on the day the result was ready, judged against the appointment as the
+/// control slip judges a step (`StepOutcome.judge`: a day before the due day is early). Being overdue depends
+/// on the clock, so it is counted from the open dossiers themselves.
 struct StatisticsStore: Sendable {
     let database: any Database
 
-    /// Vietnam is UTC+7 all year: a Vietnam day is (instant + 7 h) / 24 h in whole days.
     private static let utcOffset: Int64 = 7 * 3_600_000
     private static let dayLength: Int64 = 86_400_000
 
     func counts(agencyCode: String?, from start: Int64, before end: Int64, now: Int64) async throws -> PeriodCounts {
-        try await database.read { db in
+        let firstDay = (start + Self.utcOffset) / Self.dayLength, endDay = (end + Self.utcOffset) / Self.dayLength
+        return try await database.read { db in
             var result = PeriodCounts()
-            var received: SQLQueryString = """
-                SELECT procedure_id, channel, status,
-                    CASE WHEN status IN (2, 4, 6) AND due_at < \(bind: now) THEN 1 ELSE 0 END AS overdue,
-                    COUNT(*) AS n
-                FROM dossiers
-                WHERE submitted_at >= \(bind: start) AND submitted_at < \(bind: end) AND status <> 0
+            let sums = StatisticsCounters.columns.map { "SUM(\($0)) AS \($0)" }.joined(separator: ", ")
+            var daily: SQLQueryString = """
+                SELECT procedure_id, \(unsafeRaw: sums) FROM dossier_day_counts
+                WHERE day >= \(bind: firstDay) AND day < \(bind: endDay)
                 """
-            if let agencyCode { received += " AND agency_id = (SELECT id FROM agencies WHERE code = \(bind: agencyCode))" }
-            // By position: the CASE's bound parameter would be a second, different parameter in a repeated expression.
-            received += " GROUP BY 1, 2, 3, 4"
-            for row in try await db.raw(received).all() {
+            if let agencyCode { daily += " AND agency_id = (SELECT id FROM agencies WHERE code = \(bind: agencyCode))" }
+            daily += " GROUP BY procedure_id"
+            for row in try await db.raw(daily).all() {
                 let procedure = try row.decode(column: "procedure_id", as: Int64.self)
-                let n = try row.decode(column: "n", as: Int.self)
-                let channel = DossierChannel(rawValue: try row.decode(column: "channel", as: Int.self))
-                let status = DossierStatus(rawValue: try row.decode(column: "status", as: Int.self))
-                let overdue = try row.decode(column: "overdue", as: Int.self) == 1
-                result.add(procedure: procedure) { $0.addReceived(n, channel: channel, status: status, overdue: overdue) }
+                let value = { (column: String) in try row.decode(column: column, as: Int?.self) ?? 0 }
+                var counts = DossierCounts()
+                counts.online = try value("online")
+                counts.desk = try value("desk")
+                counts.post = try value("post")
+                counts.received = counts.online + counts.desk + counts.post
+                counts.waiting = try value("waiting")
+                counts.inProgress = try value("in_progress")
+                counts.refused = try value("refused")
+                counts.withdrawn = try value("withdrawn")
+                counts.stopped = try value("stopped")
+                counts.finished = try value("finished")
+                counts.early = try value("early")
+                counts.onTime = try value("on_time")
+                counts.late = try value("late")
+                counts.resolved = counts.early + counts.onTime + counts.late
+                // A day row whose dossiers all moved away sums to zero: not a procedure with figures.
+                guard counts != DossierCounts() else { continue }
+                result.add(procedure: procedure) { $0.add(counts) }
             }
-            let offset = Self.utcOffset, day = Self.dayLength
-            var resolved: SQLQueryString = """
-                SELECT procedure_id,
-                    CASE WHEN due_at IS NULL THEN 1 WHEN finished_at > due_at THEN 2
-                        WHEN (finished_at + \(unsafeRaw: String(offset))) / \(unsafeRaw: String(day))
-                            < (due_at + \(unsafeRaw: String(offset))) / \(unsafeRaw: String(day)) THEN 0
-                        ELSE 1 END AS outcome,
-                    COUNT(*) AS n
-                FROM dossiers
-                WHERE finished_at >= \(bind: start) AND finished_at < \(bind: end)
+            var overdue: SQLQueryString = """
+                SELECT procedure_id, COUNT(*) AS n FROM dossiers
+                WHERE status IN (2, 4, 6) AND due_at < \(bind: now) AND submitted_at >= \(bind: start) AND submitted_at < \(bind: end)
                 """
-            if let agencyCode { resolved += " AND agency_id = (SELECT id FROM agencies WHERE code = \(bind: agencyCode))" }
-            resolved += " GROUP BY 1, 2"
-            for row in try await db.raw(resolved).all() {
-                let procedure = try row.decode(column: "procedure_id", as: Int64.self)
+            if let agencyCode { overdue += " AND agency_id = (SELECT id FROM agencies WHERE code = \(bind: agencyCode))" }
+            overdue += " GROUP BY procedure_id"
+            for row in try await db.raw(overdue).all() {
                 let n = try row.decode(column: "n", as: Int.self)
-                let outcome: StepOutcome = switch try row.decode(column: "outcome", as: Int.self) {
-                case 0: .early
-                case 2: .late
-                default: .onTime
-                }
-                result.add(procedure: procedure) { $0.addResolved(n, outcome: outcome) }
+                result.add(procedure: try row.decode(column: "procedure_id", as: Int64.self)) { $0.overdue += n }
             }
             var rated: SQLQueryString = """
                 SELECT COUNT(*) AS n,
@@ -72,13 +71,6 @@ struct StatisticsStore: Sendable {
                 result.total.satisfied = try row.decode(column: "satisfied", as: Int?.self) ?? 0
             }
             return result
-        }
-    }
-
-    /// The internal id of an agency, or nil when the catalog does not have it.
-    func agencyExists(code: String) async throws -> Bool {
-        try await database.read { db in
-            try await db.raw("SELECT id FROM agencies WHERE code = \(bind: code)").first() != nil
         }
     }
 }
@@ -122,33 +114,11 @@ struct DossierCounts: Sendable, Equatable, Codable {
 
     var earlyOrOnTime: Int { early + onTime }
 
-    mutating func addReceived(_ n: Int, channel: DossierChannel?, status: DossierStatus?, overdue isOverdue: Bool) {
-        received += n
-        switch channel {
-        case .online: online += n
-        case .desk: desk += n
-        case .post: post += n
-        case nil: break
-        }
-        switch status {
-        case .registered: waiting += n
-        case .accepted, .processing, .supplementRequested, .feeRequested:
-            inProgress += n
-            if isOverdue { overdue += n }
-        case .refused: refused += n
-        case .withdrawn: withdrawn += n
-        case .stopped: stopped += n
-        case .finished, .returned: finished += n
-        case .draft, nil: break
-        }
-    }
-
-    mutating func addResolved(_ n: Int, outcome: StepOutcome) {
-        resolved += n
-        switch outcome {
-        case .early: early += n
-        case .onTime: onTime += n
-        case .late: late += n
-        }
+    mutating func add(_ other: DossierCounts) {
+        received += other.received; online += other.online; desk += other.desk; post += other.post
+        waiting += other.waiting; inProgress += other.inProgress; overdue += other.overdue; refused += other.refused
+        withdrawn += other.withdrawn; stopped += other.stopped; finished += other.finished
+        resolved += other.resolved; early += other.early; onTime += other.onTime; late += other.late
+        ratings += other.ratings; satisfied += other.satisfied
     }
 }

@@ -246,13 +246,58 @@ struct StatisticsTests {
             #expect(Expected(month.current) == Self.expected(seeds, from: Self.at(2025, 1, 1), before: Self.at(2025, 2, 1), now: now, agency: agency))
             #expect(Expected(month.previous) == Self.expected(seeds, from: Self.at(2024, 12, 1), before: Self.at(2025, 1, 1), now: now, agency: agency))
 
+            // Later writes keep the day counters in step (triggers, M0020): results, refusals, a moved appointment, deletions.
+            let ids = try await database.read { db in
+                try await db.raw("SELECT id FROM dossiers ORDER BY id").all().map { try $0.decode(column: "id", as: Int64.self) }
+            }
+            try #require(ids.count == seeds.count)
+            // The plan first (nil: deleted), then the writes.
+            let plan: [(Int64, Seed?)] = zip(ids, seeds).enumerated().map { index, pair in
+                var seed = pair.1
+                if index % 11 == 0 { return (pair.0, nil) }
+                if index % 7 == 0, [2, 4, 5, 6].contains(seed.status), let submitted = seed.submittedAt {
+                    seed.status = 10
+                    seed.finishedAt = submitted + 3 * 86_400_000
+                    seed.dueAt = seed.dueAt ?? submitted + 5 * 86_400_000
+                } else if index % 5 == 0, seed.status == 1 {
+                    seed.status = 3
+                } else if index % 3 == 0, [2, 4, 6].contains(seed.status), seed.dueAt != nil {
+                    seed.dueAt = Self.at(2030, 1, 1)
+                } else if index % 2 == 0, seed.status == 9 {
+                    seed.status = 10
+                }
+                return (pair.0, seed)
+            }
+            let mutated = plan.compactMap(\.1)
+            try await database.transaction { db in
+                for (id, seed) in plan {
+                    guard let seed else {
+                        try await db.raw("DELETE FROM dossiers WHERE id = \(bind: id)").run()
+                        continue
+                    }
+                    try await db.raw("""
+                        UPDATE dossiers SET status = \(bind: seed.status), due_at = \(bind: seed.dueAt), finished_at = \(bind: seed.finishedAt)
+                        WHERE id = \(bind: id)
+                        """).run()
+                }
+            }
+            let after = try await Self.report(browser, "/api/v1/statistics?from=2025-01-01&to=2025-12-31")
+            #expect(Expected(after.current) == Self.expected(mutated, from: Self.at(2025, 1, 1), before: Self.at(2026, 1, 1), now: now))
+            #expect(Expected(after.previous) == Self.expected(mutated, from: Self.at(2024, 1, 2), before: Self.at(2025, 1, 1), now: now))
+            #expect(Expected(after.current) != Expected(year.current))
+            let counters = try await database.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM dossier_day_counts WHERE online < 0 OR desk < 0 OR waiting < 0 OR late < 0").first()?
+                    .decode(column: "n", as: Int.self)
+            }
+            #expect(counters == 0)
+
             // A range of exactly five years is allowed; the period before it has as many days (1 826: 2016 is a leap year).
             let range = try await Self.report(browser, "/api/v1/statistics?from=2021-01-01&to=2025-12-31")
             #expect(range.previousPeriod.from == "2016-01-02" && range.previousPeriod.to == "2020-12-31")
-            #expect(Expected(range.current) == Self.expected(seeds, from: Self.at(2021, 1, 1), before: Self.at(2026, 1, 1), now: now))
+            #expect(Expected(range.current) == Self.expected(mutated, from: Self.at(2021, 1, 1), before: Self.at(2026, 1, 1), now: now))
             let short = try await Self.report(browser, "/api/v1/statistics?from=2025-03-10&to=2025-03-16")
             #expect(short.previousPeriod.from == "2025-03-03" && short.previousPeriod.to == "2025-03-09")
-            #expect(Expected(short.current) == Self.expected(seeds, from: Self.at(2025, 3, 10), before: Self.at(2025, 3, 17), now: now))
+            #expect(Expected(short.current) == Self.expected(mutated, from: Self.at(2025, 3, 10), before: Self.at(2025, 3, 17), now: now))
         }
     }
 
