@@ -5,7 +5,8 @@
 /// grouping, not the reading, is the cost), so the counts are kept as they change instead: triggers on
 /// `dossiers` take a row's old contribution away and add its new one in the same transaction as every insert,
 /// status change, milestone or deletion, whatever code path writes it. A year is then ~365 rows per procedure.
-/// "Overdue" depends on the clock, so it is counted from the open dossiers themselves through the last index.
+/// "Overdue" depends on the clock, so it is counted from the open dossiers themselves, through the due sweep's
+/// index (status, due_state, due_at); an index of its own drew PostgreSQL's agency lists away from theirs.
 enum M0020StatisticsIndexes {
     static let migration = Migration(version: 20, name: "statistics day counters") { t in
         var statements = [
@@ -32,8 +33,6 @@ enum M0020StatisticsIndexes {
             FROM dossiers d WHERE \(StatisticsCounters.resolvedCondition("d")) GROUP BY 1, 2, 3
             \(StatisticsCounters.onConflict)
             """,
-            // Open dossiers past their appointment, by the moment received.
-            "CREATE INDEX dossiers_stats_open ON dossiers (status, due_at, submitted_at, agency_id, procedure_id)",
         ]
         let watched = "status, channel, submitted_at, finished_at, due_at, agency_id, procedure_id"
         switch t.engine {
