@@ -76,7 +76,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     StatisticsController(
         service: StatisticsService(
             store: StatisticsStore(database: dependencies.database), catalog: dependencies.catalogReader, cache: StatisticsCache()),
-        renderer: dependencies.renderer
+        renderer: dependencies.renderer, pages: CatalogResponseCache(maxEntries: 500, maxBytes: 16 * 1024 * 1024)
     ).addRoutes(to: router, api: api)
     RatingController(ratings: ratings, renderer: dependencies.renderer).addRoutes(to: router)
     UnitAPIController(units: UnitStore(database: dependencies.database), catalog: dependencies.catalogReader).addRoutes(to: api)

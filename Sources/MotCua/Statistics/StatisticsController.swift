@@ -9,6 +9,9 @@ import NIOCore
 struct StatisticsController: Sendable {
     let service: StatisticsService
     let renderer: HTMLRenderer
+    /// Finished pages for visitors who are not signed in, kept while their report is (the report's count time is
+    /// the version): rendering the page costs far more than counting from the day counters.
+    let pages: CatalogResponseCache
 
     static let pageNames: StatisticsService.ParameterNames = ("nam", "quy", "thang", "tu-ngay", "den-ngay")
     static let apiNames: StatisticsService.ParameterNames = ("year", "quarter", "month", "from", "to")
@@ -61,6 +64,14 @@ struct StatisticsController: Sendable {
             if let format {
                 guard format == "csv" else { throw PortalError.badRequest("Định dạng tải về là csv.") }
                 return try Self.csv(report, table: query["bang"] ?? "")
+            }
+            if context.identity == nil {
+                let anonymous = page
+                return try await pages.response(for: request, version: report.countedAt) {
+                    var page = anonymous
+                    page.show(report)
+                    return try renderer.render(page).cacheable
+                }
             }
             page.show(report)
         }
