@@ -42,8 +42,9 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     let uploader = AttachmentUploader(service: dependencies.dossiers, fileStore: dependencies.fileStore)
     let downloads = AttachmentDownload(store: dependencies.dossiers.store, fileStore: dependencies.fileStore)
     DossierAPIController(service: dependencies.dossiers, uploader: uploader, downloads: downloads).addRoutes(to: api)
+    let ratings = RatingStore(database: dependencies.database)
     DossierController(service: dependencies.dossiers, uploader: uploader, downloads: downloads, renderer: dependencies.renderer,
-                      payments: dependencies.payments.store)
+                      payments: dependencies.payments.store, ratings: ratings)
         .addRoutes(to: router)
     StaffDossierAPIController(workflow: dependencies.workflow, uploader: uploader, downloads: downloads).addRoutes(to: api)
     NoticeTemplateController(
@@ -79,6 +80,12 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         units: UnitStore(database: dependencies.database), users: dependencies.accounts.users, catalog: dependencies.catalogReader,
         renderer: dependencies.renderer
     ).addRoutes(to: router)
+    StatisticsController(
+        service: StatisticsService(
+            store: StatisticsStore(database: dependencies.database), catalog: dependencies.catalogReader, cache: StatisticsCache()),
+        renderer: dependencies.renderer, pages: CatalogResponseCache(maxEntries: 500, maxBytes: 16 * 1024 * 1024)
+    ).addRoutes(to: router, api: api)
+    RatingController(ratings: ratings, renderer: dependencies.renderer).addRoutes(to: router)
     UnitAPIController(units: UnitStore(database: dependencies.database), catalog: dependencies.catalogReader).addRoutes(to: api)
     return router
 }

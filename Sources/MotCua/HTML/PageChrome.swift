@@ -10,6 +10,7 @@ public struct PageChrome: Sendable {
     var isCatalog: Bool
     var isAccount: Bool
     var isLookup: Bool
+    var isStatistics: Bool
     var isDossiers: Bool
     var isStaffAdmin: Bool
     var isUnitAdmin: Bool
@@ -28,7 +29,7 @@ public struct PageChrome: Sendable {
     /// For the sign-out form in the header; empty on pages shared by everyone (cached).
     var csrfToken: String
 
-    enum Section: String, Sendable { case none, home, catalog, account, lookup, dossiers, staffAdmin, unitAdmin, outbox, backOffice, calendar, noticeTemplates }
+    enum Section: String, Sendable { case none, home, catalog, account, lookup, statistics, dossiers, staffAdmin, unitAdmin, outbox, backOffice, calendar, noticeTemplates }
 
     init(title: String, section: Section = .none, searchText: String = "", user: User? = nil, csrfToken: String = "") {
         self.title = title
@@ -37,6 +38,7 @@ public struct PageChrome: Sendable {
         self.isCatalog = section == .catalog
         self.isAccount = section == .account
         self.isLookup = section == .lookup
+        self.isStatistics = section == .statistics
         self.isDossiers = section == .dossiers
         self.isStaffAdmin = section == .staffAdmin
         self.isUnitAdmin = section == .unitAdmin

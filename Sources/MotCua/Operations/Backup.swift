@@ -43,7 +43,12 @@ public struct Backup: Sendable {
         "dossiers", "dossier_attachments", "dossier_events", "dossier_sequences", "calendar_overrides",
         "dossier_handovers", "dossier_apologies", "dossier_deliveries", "dossier_slips", "notice_templates",
         "dossier_charges", "payment_attempts", "payment_receipt_sequences", "payment_receipts", "payment_refunds",
+        "dossier_ratings",
     ]
+
+    /// Tables made from others and not backed up: the statistics day counters are rebuilt by the triggers on
+    /// `dossiers` as a restore inserts its rows (or by M0020's back-fill when the backup predates it).
+    static let derivedTables: Set<String> = ["dossier_day_counts"]
 
     /// Columns that point at a table restored after their own (users and units point at each other: a unit's
     /// head, a person's unit). They are loaded as NULL with their rows and set once every table is in.

@@ -81,6 +81,8 @@ enum Migrations {
         M0013Notices.migration,
         M0014SlipContent.migration,
         M0015Payments.migration,
+        M0020StatisticsIndexes.migration,
+        M0021Ratings.migration,
     ]
 }
 

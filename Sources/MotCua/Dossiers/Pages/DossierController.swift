@@ -10,6 +10,7 @@ struct DossierController: Sendable {
     let downloads: AttachmentDownload
     let renderer: HTMLRenderer
     let payments: PaymentStore
+    let ratings: RatingStore
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let start = router.group("thu-tuc", context: AuthenticatedContext.self)
@@ -28,6 +29,7 @@ struct DossierController: Sendable {
         mine.post("{id}/nop", use: submit)
         mine.get("{id}/da-nop", use: submitted)
         mine.post("{id}/rut", use: withdraw)
+        mine.post("{id}/danh-gia", use: rate)
     }
 
     // MARK: Starting a dossier
@@ -152,7 +154,8 @@ struct DossierController: Sendable {
     }
 
     private func render(_ dossier: Dossier, context: AuthenticatedContext, review: Bool = false, notice: String? = nil,
-                        problem: String? = nil, slotError: SlotError? = nil, status: HTTPResponse.Status = .ok) async throws -> HTML {
+                        problem: String? = nil, slotError: SlotError? = nil, status: HTTPResponse.Status = .ok,
+                        rating: RatingSection? = nil) async throws -> HTML {
         let procedure = try await service.catalog.procedure(agencyCode: dossier.agencyCode, code: dossier.procedureCode)
         let attachments = try await service.store.attachments(dossierID: dossier.id)
         let canUpload = !review && dossier.acceptsApplicantFiles
@@ -196,6 +199,13 @@ struct DossierController: Sendable {
                                      receiptURL: { "/ho-so/\(dossier.id)/bien-lai/\($0.id)" })
             panel.payURL = dossier.status == .feeRequested && money.openCharge != nil ? "/ho-so/\(dossier.id)/thanh-toan" : nil
             page.payment = panel
+        }
+        if dossier.status == .returned {
+            if let rating {
+                page.rating = rating
+            } else {
+                page.rating = RatingSection(status: dossier.status, rating: try await ratings.rating(dossierID: dossier.id))
+            }
         }
         page.slips = try await service.store.slips(dossierID: dossier.id).map {
             SlipLink(title: $0.title, number: $0.number, issuedAt: VietnameseFormat.dateTime($0.createdAt),
@@ -295,6 +305,28 @@ struct DossierController: Sendable {
         return Response(status: .seeOther, headers: [.location: "/ho-so/\(dossier.id)?thong-bao=da-rut"])
     }
 
+    /// The applicant's satisfaction rating, once the result is returned and once per dossier; a refusal is shown
+    /// on the dossier page with what was typed, and nothing is saved.
+    @Sendable func rate(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let dossier = try await owned(context)
+        let form = try await request.decodeForm(RatingForm.self)
+        let typed = ["information": form.information, "attitude": form.attitude, "timeliness": form.timeliness, "outcome": form.outcome,
+                     "comment": form.comment].compactMapValues { $0 }
+        do {
+            let input = try RatingInput.check(
+                answers: [.information: form.information, .attitude: form.attitude, .timeliness: form.timeliness, .outcome: form.outcome],
+                comment: form.comment).get()
+            _ = try await ratings.rate(dossierID: dossier.id, applicantID: context.user.id, input: input, at: Clock.nowMilliseconds())
+        } catch let error as RatingError {
+            let answer = error.portalError
+            let existing = try await ratings.rating(dossierID: dossier.id)
+            let section = RatingSection(status: dossier.status, rating: existing, typed: typed, errors: answer.fieldErrors)
+            return try await render(dossier, context: context, problem: answer.message, status: answer.status, rating: section)
+                .response(from: request, context: context)
+        }
+        return Response(status: .seeOther, headers: [.location: "/ho-so/\(dossier.id)?thong-bao=da-danh-gia"])
+    }
+
     // MARK: My dossiers
 
     @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> HTML {
@@ -320,6 +352,7 @@ struct DossierController: Sendable {
         case withdrawn = "da-rut"
         case supplemented = "da-bo-sung"
         case saved = "da-luu"
+        case rated = "da-danh-gia"
 
         var text: String {
             switch self {
@@ -328,9 +361,19 @@ struct DossierController: Sendable {
             case .withdrawn: "Đã rút hồ sơ."
             case .supplemented: "Đã gửi hồ sơ bổ sung. Bộ phận tiếp nhận sẽ kiểm tra lại."
             case .saved: "Đã lưu thông tin hồ sơ."
+            case .rated: "Cảm ơn bạn đã đánh giá mức độ hài lòng."
             }
         }
     }
+}
+
+/// The satisfaction rating form: each question's answer 1–5 and an optional comment.
+struct RatingForm: Decodable {
+    var information: String?
+    var attitude: String?
+    var timeliness: String?
+    var outcome: String?
+    var comment: String?
 }
 
 /// The applicant's answer to a supplement request.

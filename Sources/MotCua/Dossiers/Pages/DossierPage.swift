@@ -48,6 +48,8 @@ struct DossierPage: PageModel {
     /// The review page: the fees charged at submission, and their total.
     var fees: [String] = []
     var feeTotal: String? = nil
+    /// The satisfaction rating: its form once the result is returned, then the rating given and the agency's answer.
+    var rating: RatingSection? = nil
 }
 
 struct ApologyNotice: Sendable {
