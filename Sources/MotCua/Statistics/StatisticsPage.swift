@@ -29,6 +29,8 @@ enum StatisticsFigures {
             Row(label: "Dừng xử lý", current: c.stopped, previous: p.stopped, charted: false),
             Row(label: "Lượt đánh giá mức độ hài lòng", current: c.ratings, previous: p.ratings, charted: false),
             Row(label: "Trong đó hài lòng", current: c.satisfied, previous: p.satisfied, charted: false),
+            Row(label: "Hồ sơ được yêu cầu nộp phí, lệ phí", current: c.charged, previous: p.charged, charted: false),
+            Row(label: "Trong đó nộp qua cổng thanh toán trực tuyến", current: c.paidOnline, previous: p.paidOnline, charted: false),
         ]
     }
 

@@ -124,10 +124,10 @@ struct Indicator: Sendable, Equatable, Codable {
                 "full-online-procedures", .onlineService, "Thủ tục cung cấp dịch vụ công trực tuyến toàn trình",
                 formula: "Số thủ tục trực tuyến toàn trình ÷ Tổng số thủ tục trên Cổng (hiện nay)",
                 procedures.fullOnline, procedures.total),
-            .notRecorded(
+            .ratio(
                 "paid-online", .onlinePayment, "Hồ sơ thanh toán trực tuyến",
-                formula: "Số hồ sơ nộp phí, lệ phí trực tuyến ÷ Tổng số hồ sơ có phí, lệ phí",
-                why: "Cổng chưa ghi nhận việc thanh toán phí, lệ phí (chức năng thanh toán đang được xây dựng)."),
+                formula: "Số hồ sơ nộp phí, lệ phí qua cổng thanh toán trực tuyến ÷ Tổng số hồ sơ được yêu cầu nộp phí, lệ phí trong kỳ",
+                counts.paidOnline, counts.charged),
             .ratio(
                 "satisfaction", .satisfaction, "Người dân, doanh nghiệp hài lòng",
                 formula: "Số đánh giá hài lòng (điểm trung bình các câu hỏi từ 4 trở lên) ÷ Tổng số đánh giá trong kỳ",

@@ -70,6 +70,20 @@ struct StatisticsStore: Sendable {
                 result.total.ratings = try row.decode(column: "n", as: Int.self)
                 result.total.satisfied = try row.decode(column: "satisfied", as: Int?.self) ?? 0
             }
+            var charges: SQLQueryString = """
+                SELECT COUNT(DISTINCT c.dossier_id) AS charged,
+                    COUNT(DISTINCT CASE WHEN EXISTS (
+                        SELECT 1 FROM payment_attempts t
+                        WHERE t.charge_id = c.id AND t.state = 'paid' AND t.method IN ('vnpay', 'national-platform')
+                    ) THEN c.dossier_id END) AS paid_online
+                FROM dossier_charges c JOIN dossiers d ON d.id = c.dossier_id
+                WHERE c.created_at >= \(bind: start) AND c.created_at < \(bind: end)
+                """
+            if let agencyCode { charges += " AND d.agency_id = (SELECT id FROM agencies WHERE code = \(bind: agencyCode))" }
+            if let row = try await db.raw(charges).first() {
+                result.total.charged = try row.decode(column: "charged", as: Int.self)
+                result.total.paidOnline = try row.decode(column: "paid_online", as: Int.self)
+            }
             return result
         }
     }
@@ -111,6 +125,9 @@ struct DossierCounts: Sendable, Equatable, Codable {
     /// Satisfaction ratings given in the period, and of those the satisfied ones (answers averaging 4 or more).
     var ratings = 0
     var satisfied = 0
+    /// Dossiers asked for a fee in the period, and of those the ones paid through an online gateway.
+    var charged = 0
+    var paidOnline = 0
 
     var earlyOrOnTime: Int { early + onTime }
 
@@ -120,5 +137,6 @@ struct DossierCounts: Sendable, Equatable, Codable {
         withdrawn += other.withdrawn; stopped += other.stopped; finished += other.finished
         resolved += other.resolved; early += other.early; onTime += other.onTime; late += other.late
         ratings += other.ratings; satisfied += other.satisfied
+        charged += other.charged; paidOnline += other.paidOnline
     }
 }

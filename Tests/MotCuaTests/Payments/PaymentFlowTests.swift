@@ -149,6 +149,26 @@ struct PaymentFlowTests {
         }
     }
 
+    @Test("The online-payment indicator counts dossiers asked for a fee and those paid through the gateway")
+    func onlinePaymentIndicator() async throws {
+        try await TestEnvironment.withDependencies(configure: Self.configure) { dependencies in
+            let start = Clock.nowMilliseconds() - 1_000
+            let (applicant, online) = try await Self.submitted(dependencies)
+            let (_, transfer) = try await Self.submitted(dependencies, email: "cuong@example.vn")
+            _ = try await Self.submitted(dependencies, email: "dung@example.vn")  // asked, not paid
+            let payments = dependencies.payments
+            let reference = try #require(try Self.fields(of: try await payments.checkout(online.id, applicant: applicant, payerIP: "1.2.3.4"))["vnp_TxnRef"])
+            _ = await payments.notify(vnpayQuery: try Self.callback(reference: reference, amountHundredths: "10000000"))
+            _ = try await payments.confirm(transfer.id, staff: try await Self.desk(dependencies), method: .transfer,
+                                           amount: Money(dong: 100_000), reference: "FT777", note: "")
+            let now = Clock.nowMilliseconds() + 1_000
+            let counts = try await StatisticsStore(database: dependencies.database).counts(agencyCode: Self.agency, from: start, before: now, now: now)
+            #expect(counts.total.charged == 3 && counts.total.paidOnline == 1)
+            let other = try await StatisticsStore(database: dependencies.database).counts(agencyCode: "000.00.07.H52", from: start, before: now, now: now)
+            #expect(other.total.charged == 0)
+        }
+    }
+
     @Test("Concurrent first notifications of one attempt: exactly one pays, the others say already confirmed")
     func concurrentNotifications() async throws {
         try await TestEnvironment.withDependencies(configure: Self.configure) { dependencies in

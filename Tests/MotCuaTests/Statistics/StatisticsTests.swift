@@ -223,7 +223,10 @@ struct StatisticsTests {
             // No ratings were given in the seed: recorded, nothing to measure.
             let satisfaction = try #require(byCode["satisfaction"])
             #expect(satisfaction.recorded && satisfaction.denominator == 0 && satisfaction.percent == nil)
-            for code in ["paid-online", "digitized", "published-procedures"] {
+            // No fee was charged in the seed: recorded, nothing to measure (PaymentFlowTests counts real payments).
+            let paidOnline = try #require(byCode["paid-online"])
+            #expect(paidOnline.recorded && paidOnline.denominator == 0 && paidOnline.percent == nil)
+            for code in ["digitized", "published-procedures"] {
                 let indicator = try #require(byCode[code])
                 #expect(!indicator.recorded && indicator.numerator == nil && indicator.denominator == nil && indicator.percent == nil)
             }
