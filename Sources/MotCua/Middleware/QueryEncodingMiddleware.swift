@@ -4,10 +4,8 @@ import Hummingbird
 /// document), before any handler reads it as if the parameter were missing. Payment gateways' callbacks are
 /// left to their handlers, which answer in the gateway's protocol (VNPay's IPN always gets its JSON).
 struct QueryEncodingMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var gatewayPaths: Set<String> { ["/api/v1/payments/vnpay/ipn", "/thanh-toan/vnpay/ket-qua"] }
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let query = request.uri.query, query.contains("%"), !Self.gatewayPaths.contains(request.uri.path) {
+        if let query = request.uri.query, query.contains("%"), !GatewayCallbackPaths.all.contains(request.uri.path) {
             _ = try QueryValues(query: query).checked(allowingRepeats: true)
         }
         return try await next(request, context)

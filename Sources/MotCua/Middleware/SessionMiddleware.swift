@@ -18,6 +18,9 @@ struct SessionMiddleware: RouterMiddleware {
         // sees the router's "not found" as it expects.
         if request.uri.path.hasPrefix("/static/") { return try await next(request, context) }
         var context = context
+        // The gateway's notification is a machine's call without an identity: a stray Authorization header
+        // changes nothing there (its answer is always the gateway's protocol).
+        if request.uri.path == GatewayCallbackPaths.vnpayNotification { return try await next(request, context) }
         if request.uri.path.hasPrefix("/api/") {
             if let token = Self.bearerToken(request) {
                 guard let user = try await apiTokens.user(forToken: token) else {

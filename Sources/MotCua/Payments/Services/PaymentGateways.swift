@@ -1,5 +1,13 @@
 import Foundation
 
+/// Where gateways call the portal: answered in the gateway's own terms whatever the request looks like, so the
+/// portal's own refusals of malformed queries and of bearer tokens do not apply there.
+enum GatewayCallbackPaths {
+    static let vnpayNotification = "/api/v1/payments/vnpay/ipn"
+    static let vnpayReturn = "/thanh-toan/vnpay/ket-qua"
+    static let all: Set<String> = [vnpayNotification, vnpayReturn]
+}
+
 /// The online gateways configured for each agency (its own merchant terminal and secret), by agency code.
 struct PaymentGateways: Sendable {
     let byAgency: [String: any PaymentGateway]
