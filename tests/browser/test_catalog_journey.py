@@ -205,7 +205,7 @@ def test_keyboard_only_search_and_open_a_result(browser, server):
             break
     else:
         pytest.fail("Tab never reached the first result; focus went: " + " → ".join(trail))
-    assert len(trail) <= 15, "too many Tabs to reach the first result: " + " → ".join(trail)
+    assert len(trail) <= 16, "too many Tabs to reach the first result: " + " → ".join(trail)
 
     press_and_wait_for_new_page(browser, Keys.ENTER, "the procedure page")
     assert PROCEDURE_URL_RE.search(browser.current_url), browser.current_url
