@@ -59,7 +59,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     PaymentController(
         service: dependencies.payments, statements: StatementImport(database: dependencies.database, receipts: dependencies.payments.store.receipts),
         downloads: downloads, renderer: dependencies.renderer, backOffice: backOffice
-    ).addRoutes(to: router, api: api)
+    ).addRoutes(to: router)
     PaymentAPIController(service: dependencies.payments).addRoutes(to: api)
     TrackingBookController(workflow: dependencies.workflow, renderer: dependencies.renderer).addRoutes(to: router)
     IssuedSlipController(workflow: dependencies.workflow, renderer: dependencies.renderer).addRoutes(to: router)

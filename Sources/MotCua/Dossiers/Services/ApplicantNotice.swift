@@ -14,7 +14,7 @@ enum ApplicantNotice {
         guard let kind else { return nil }
         let template = try await NoticeTemplateStore.compiled(kind, in: db)
         var values = values(dossier, applicant: applicant, note: note, publicURL: publicURL)
-        if let charge = try await PaymentStore.payments(dossierID: dossier.id, in: db).openCharge {
+        if kind == .feeRequested, let charge = try await PaymentStore.payments(dossierID: dossier.id, in: db).openCharge {
             values[NoticePlaceholder.fee.name] = "\(charge.amount.formatted) (\(charge.reason))"
         }
         return template.notice(email: applicant.noticeEmail, phone: applicant.phone, values)

@@ -12,13 +12,13 @@ struct PaymentController: Sendable {
     /// The desk's dossier page, shown again with the problem when a confirmation or refund is refused.
     let backOffice: BackOfficeController
 
-    func addRoutes(to router: Router<AppRequestContext>, api: RouterGroup<AppRequestContext>) {
+    func addRoutes(to router: Router<AppRequestContext>) {
         let mine = router.group("ho-so", context: AuthenticatedContext.self)
         mine.get("{id}/thanh-toan", use: paymentPage)
         mine.post("{id}/thanh-toan/truc-tuyen", use: checkout)
         mine.get("{id}/bien-lai/{receipt}", use: applicantReceipt)
-        router.get("thanh-toan/vnpay/ket-qua", use: browserReturn)
-        api.get("payments/vnpay/ipn", use: notification)
+        router.get(RouterPath(GatewayCallbackPaths.vnpayReturn), use: browserReturn)
+        router.get(RouterPath(GatewayCallbackPaths.vnpayNotification), use: notification)
         let office = router.group("mot-cua", context: AuthenticatedContext.self)
         office.post("ho-so/{id}/nop-phi", use: confirm)
         office.post("ho-so/{id}/hoan-phi", use: refund)

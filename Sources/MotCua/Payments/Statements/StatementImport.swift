@@ -68,17 +68,17 @@ struct StatementImport: Sendable {
         do {
             return try await database.transaction { db in
                 if try await PaymentStore.transferRecorded(reference, in: db) { return .alreadyRecorded(code: code) }
-                let payments = try await PaymentStore.payments(dossierID: dossier.id, in: db)
-                let status = (try await db.raw("SELECT status FROM dossiers WHERE id = \(bind: dossier.id)").first()?
-                    .decode(column: "status", as: Int.self)).flatMap(DossierStatus.init(rawValue:)) ?? dossier.status
-                guard status == .feeRequested, let charge = payments.openCharge else {
-                    return .notAwaitingPayment(code: code, status: status)
+                do {
+                    // The desk's own confirmation, with its checks (status 6, the amount due) made before it writes.
+                    let receipt = try await PaymentStore.confirm(
+                        dossierID: dossier.id, by: staff, method: .transfer, amount: line.amount, reference: reference,
+                        note: "Theo sao kê ngân hàng" + (line.date.isEmpty ? "" : " ngày \(line.date)"), at: now, receipts: receipts, in: db)
+                    return .paid(code: code, receipt: receipt.numberText)
+                } catch PaymentError.notAwaitingPayment {
+                    return .notAwaitingPayment(code: code, status: try await PaymentStore.status(of: dossier.id, in: db) ?? dossier.status)
+                } catch PaymentError.amountMismatch(let expected, _) {
+                    return .wrongAmount(code: code, expected: expected)
                 }
-                guard charge.amount == line.amount else { return .wrongAmount(code: code, expected: charge.amount) }
-                let receipt = try await PaymentStore.confirm(
-                    dossierID: dossier.id, by: staff, method: .transfer, amount: line.amount, reference: reference,
-                    note: "Theo sao kê ngân hàng" + (line.date.isEmpty ? "" : " ngày \(line.date)"), at: now, receipts: receipts, in: db)
-                return .paid(code: code, receipt: receipt.numberText)
             }
         } catch where PaymentService.isDuplicateTransaction(error) {
             return .alreadyRecorded(code: code)

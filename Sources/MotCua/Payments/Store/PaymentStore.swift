@@ -103,11 +103,7 @@ struct PaymentStore: Sendable {
     /// Records a new gateway attempt for the dossier's open charge, if the dossier awaits payment.
     func startAttempt(dossierID: Int64, method: PaymentMethod, payerIP: String, at now: Int64, lifetime: Int64) async throws -> PaymentAttempt {
         try await database.transaction { db in
-            let status = try await db.raw("SELECT status FROM dossiers WHERE id = \(bind: dossierID)").first()?
-                .decode(column: "status", as: Int.self)
-            guard status == DossierStatus.feeRequested.rawValue,
-                  let charge = try await Self.payments(dossierID: dossierID, in: db).openCharge
-            else { throw PaymentError.notAwaitingPayment }
+            let charge = try await Self.awaitedCharge(dossierID: dossierID, in: db)
             // Unique per attempt (never reused for a retry), letters and digits as every gateway takes them.
             let reference = "\(dossierID)T\(now)R\(UInt32.random(in: 1000...9999))"
             guard let row = try await db.raw("""
@@ -130,20 +126,14 @@ struct PaymentStore: Sendable {
             // A replay of a paid attempt (the gateway retries) is answered from a read: no write transaction,
             // which on SQLite would queue behind every payment being recorded.
             if callback.outcome == .paid, let known = try await database.read({ db in
-                try await db.raw("""
-                    SELECT \(unsafeRaw: Self.attemptColumns) FROM payment_attempts WHERE reference = \(bind: callback.reference)
-                      AND dossier_id IN (SELECT d.id FROM dossiers d JOIN agencies a ON a.id = d.agency_id WHERE a.code = \(bind: agencyCode))
-                    """).first().map(Self.attempt(from:))
+                try await Self.attempt(reference: callback.reference, agencyCode: agencyCode, in: db)
             }), known.state == .paid, known.method == PaymentMethod(gateway: callback.gateway) {
                 return known.amount == callback.amount ? .alreadyConfirmed : .invalidAmount
             }
             return try await database.transaction { db in
-                guard let row = try await db.raw("""
-                    SELECT \(unsafeRaw: Self.attemptColumns) FROM payment_attempts
-                    WHERE reference = \(bind: callback.reference)
-                      AND dossier_id IN (SELECT d.id FROM dossiers d JOIN agencies a ON a.id = d.agency_id WHERE a.code = \(bind: agencyCode))
-                    """).first() else { return .orderNotFound }
-                let attempt = try Self.attempt(from: row)
+                guard let attempt = try await Self.attempt(reference: callback.reference, agencyCode: agencyCode, in: db) else {
+                    return .orderNotFound
+                }
                 guard attempt.method == PaymentMethod(gateway: callback.gateway) else { return .orderNotFound }
                 guard attempt.amount == callback.amount else { return .invalidAmount }
                 switch callback.outcome {
@@ -190,11 +180,7 @@ struct PaymentStore: Sendable {
 
     static func confirm(dossierID: Int64, by staff: User, method: PaymentMethod, amount: Money, reference: String?, note: String,
                         at now: Int64, receipts: PaymentReceiptIssuer, in db: any SQLDatabase) async throws -> PaymentReceipt {
-        let status = try await db.raw("SELECT status FROM dossiers WHERE id = \(bind: dossierID)").first()?
-            .decode(column: "status", as: Int.self)
-        guard status == DossierStatus.feeRequested.rawValue, let charge = try await payments(dossierID: dossierID, in: db).openCharge else {
-            throw PaymentError.notAwaitingPayment
-        }
+        let charge = try await awaitedCharge(dossierID: dossierID, in: db)
         guard charge.amount == amount else { throw PaymentError.amountMismatch(expected: charge.amount, given: amount) }
         let attemptReference = "\(dossierID)\(method == .cash ? "C" : "B")\(now)R\(UInt32.random(in: 1000...9999))"
         guard let row = try await db.raw("""
@@ -229,10 +215,8 @@ struct PaymentStore: Sendable {
             let payments = try await Self.payments(dossierID: dossierID, in: db)
             guard let receipt = payments.receipts.first(where: { $0.id == receiptID }) else { throw PaymentError.receiptNotFound }
             guard !payments.refunds.contains(where: { $0.receiptID == receiptID }) else { throw PaymentError.alreadyRefunded }
-            let status = try await db.raw("SELECT status FROM dossiers WHERE id = \(bind: dossierID)").first()?
-                .decode(column: "status", as: Int.self)
-            let closed = [DossierStatus.refused, .withdrawn, .stopped].map(\.rawValue)
-            guard closed.contains(status ?? -1) || payments.overpaid.contains(where: { $0.id == receiptID }) else {
+            let status = try await Self.status(of: dossierID, in: db)
+            guard [DossierStatus.refused, .withdrawn, .stopped].contains(status) || payments.overpaid.contains(where: { $0.id == receiptID }) else {
                 throw PaymentError.notRefundable
             }
             try await db.raw("""
@@ -242,10 +226,33 @@ struct PaymentStore: Sendable {
                 """).run()
             try await db.raw("""
                 INSERT INTO dossier_events (dossier_id, at, actor_id, action, from_status, to_status, note)
-                VALUES (\(bind: dossierID), \(bind: now), \(bind: staff.id), 'refund', \(bind: status), \(bind: status),
+                VALUES (\(bind: dossierID), \(bind: now), \(bind: staff.id), \(bind: DossierAction.refund.rawValue),
+                    \(bind: status?.rawValue), \(bind: status?.rawValue),
                     \(bind: "Hoàn trả \(receipt.amount.formatted) (biên lai số \(receipt.numberText)): \(method.label.lowercased()). \(reason)"))
                 """).run()
         }
+    }
+
+    /// The agency's attempt with that reference (another agency's is not found).
+    static func attempt(reference: String, agencyCode: String, in db: any SQLDatabase) async throws -> PaymentAttempt? {
+        try await db.raw("""
+            SELECT \(unsafeRaw: attemptColumns) FROM payment_attempts WHERE reference = \(bind: reference)
+              AND dossier_id IN (SELECT d.id FROM dossiers d JOIN agencies a ON a.id = d.agency_id WHERE a.code = \(bind: agencyCode))
+            """).first().map(attempt(from:))
+    }
+
+    static func status(of dossierID: Int64, in db: any SQLDatabase) async throws -> DossierStatus? {
+        let code = try await db.raw("SELECT status FROM dossiers WHERE id = \(bind: dossierID)").first()?
+            .decode(column: "status", as: Int.self)
+        return code.flatMap(DossierStatus.init(rawValue:))
+    }
+
+    /// The charge the dossier waits on: it must be in status 6 with an open charge.
+    static func awaitedCharge(dossierID: Int64, in db: any SQLDatabase) async throws -> DossierCharge {
+        guard try await status(of: dossierID, in: db) == .feeRequested,
+              let charge = try await payments(dossierID: dossierID, in: db).openCharge
+        else { throw PaymentError.notAwaitingPayment }
+        return charge
     }
 
     // MARK: Rows
