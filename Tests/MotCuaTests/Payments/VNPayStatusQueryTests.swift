@@ -18,7 +18,10 @@ struct PaymentVNPayStatusQueryTests {
     static func gateway(queryURL: String?, secret: String = Fixture.secret) throws -> VNPayGateway {
         VNPayGateway(configuration: try VNPayConfiguration(
             paymentURL: Fixture.base, terminalCode: Fixture.terminal, hashSecret: secret, returnURL: Fixture.returnURL,
-            queryURL: queryURL))
+            queryURL: queryURL),
+            // The simulator runs in this test process: a full parallel suite on a loaded 2-core machine once took
+            // more than the product's 10 s to answer it.
+            queryTimeout: .seconds(60))
     }
 
     static func simulator() -> VNPaySimulator {
