@@ -48,6 +48,8 @@ struct PaymentStore: Sendable {
                     createdAt: try row.decode(column: "created_at"), paidAt: try row.decode(column: "paid_at"),
                     cancelledAt: try row.decode(column: "cancelled_at"))
             }
+        // Most dossiers owe nothing: one query for them (every attempt and receipt belongs to a charge).
+        guard !charges.isEmpty else { return DossierPayments() }
         let attempts = try await db.raw("""
             SELECT \(unsafeRaw: attemptColumns) FROM payment_attempts WHERE dossier_id = \(bind: dossierID) ORDER BY id
             """).all().map(attempt(from:))
