@@ -194,6 +194,11 @@ PAGES = [
              "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", user="receptionist", setup="backoffice_dossiers"),
     PageType("backoffice-tracking-book", "/mot-cua/so-theo-doi", "main .slip table.book-table", "SỔ THEO DÕI HỒ SƠ",
              user="receptionist", setup="backoffice_dossiers"),
+    # Staff reports (issue 14): the desk's report per procedure, the leader's per officer with its hand-overs
+    PageType("backoffice-report-procedures", "/mot-cua/bao-cao?loai=thu-tuc", "main .table-wrap table.data-table tbody tr",
+             "Báo cáo theo thủ tục", user="receptionist", setup="backoffice_dossiers"),
+    PageType("backoffice-report-officers", "/mot-cua/bao-cao?loai=can-bo", "main .table-wrap table.data-table tbody tr",
+             "Báo cáo theo cán bộ", user="leader", setup="backoffice_dossiers"),
     PageType("lookup", "/tra-cuu", "form[action='/tra-cuu'] #ma-ho-so", "Tra cứu hồ sơ"),
     PageType("lookup-found", "/tra-cuu?ma={code}", ".lookup-result .info-list", "Tra cứu hồ sơ", setup="citizen_dossiers"),
     PageType("lookup-not-found", "/tra-cuu?ma=000.00.07.H52-260101-9999", ".alert-error", "Tra cứu hồ sơ"),

@@ -86,6 +86,11 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         renderer: dependencies.renderer, pages: CatalogResponseCache(maxEntries: 500, maxBytes: 16 * 1024 * 1024)
     ).addRoutes(to: router, api: api)
     RatingController(ratings: ratings, renderer: dependencies.renderer).addRoutes(to: router)
+    StaffReportController(
+        reports: StaffReports(database: dependencies.database, catalog: dependencies.catalogReader,
+                              officeHours: dependencies.workflow.officeHours),
+        renderer: dependencies.renderer
+    ).addRoutes(to: router)
     UnitAPIController(units: UnitStore(database: dependencies.database), catalog: dependencies.catalogReader).addRoutes(to: api)
     return router
 }

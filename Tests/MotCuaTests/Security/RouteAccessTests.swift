@@ -117,6 +117,7 @@ let routeRules: [String: RouteAccess] = [
     "GET /mot-cua/ho-so/{id}/phieu-kiem-soat": .role(backOffice),
     "GET /mot-cua/ho-so/{id}/phieu/{slip}": .role(backOffice),
     "GET /mot-cua/so-theo-doi": .role(backOffice),
+    "GET /mot-cua/bao-cao": .role([.receptionist, .leader, .agencyAdmin]),
     "GET /mot-cua/tiep-nhan-ho-so-giay": .role([.receptionist]),
     "POST /mot-cua/tiep-nhan-ho-so-giay": .role([.receptionist]),
     "POST /mot-cua/ho-so/{id}/quet/{position}": .role([.receptionist]),

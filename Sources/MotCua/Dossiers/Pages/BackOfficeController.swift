@@ -57,6 +57,7 @@ struct BackOfficeController: Sendable {
         return try renderer.render(BackOfficeListPage(
             chrome: PageChrome(title: "Hồ sơ của cơ quan", section: .backOffice, context: context),
             roleLabel: context.user.role?.label ?? "", canIntake: context.user.role == .receptionist,
+            canReadReports: !StaffReportKind.readable(by: context.user.role).isEmpty,
             tabs: queues.map { QueueTab(label: $0.label, url: "/mot-cua?hang-doi=\($0.slug)", count: counts[$0], current: $0 == queue) },
             queueLabel: queue.label, queueSlug: queue.slug, rows: rows, hasRows: !rows.isEmpty,
             code: query["ma"] ?? "", applicant: query["nguoi-nop"] ?? "", procedureCode: query["thu-tuc"] ?? "",

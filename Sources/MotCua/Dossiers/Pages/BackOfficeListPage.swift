@@ -30,6 +30,8 @@ struct BackOfficeListPage: PageModel {
     var roleLabel: String
     /// Receptionists register paper dossiers.
     var canIntake: Bool
+    /// Leaders and the desk read the staff reports (`StaffReportKind.isReadable`).
+    var canReadReports: Bool
     var tabs: [QueueTab]
     var queueLabel: String
     var queueSlug: String

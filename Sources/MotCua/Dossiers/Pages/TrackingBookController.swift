@@ -22,26 +22,17 @@ struct TrackingBookController: Sendable {
         let agency = context.user.agencyCode ?? ""
         let query = request.queryValues
         let units = try await UnitStore(database: workflow.database).units(agencyCode: agency)
-        let today = OfficeHours.civilDate(of: Clock.nowMilliseconds())
-        let monthStart = CivilDate(today.year, today.month, 1)
-        var problem: String?
-        let from = query["tu-ngay"]?.nonEmpty.map { CivilDate(iso: $0) } ?? monthStart
-        let to = query["den-ngay"]?.nonEmpty.map { CivilDate(iso: $0) } ?? today
+        let range = DateRangeQuery(query, today: OfficeHours.civilDate(of: Clock.nowMilliseconds()), subject: "Sổ theo dõi")
+        let (from, to) = (range.from, range.to)
+        var problem = range.problem
         let unitID = query["don-vi"]?.nonEmpty.flatMap(Int64.init)
         var rows: [TrackingBookRow] = []
-        if let from, let to {
-            if to < from {
-                problem = "Ngày kết thúc phải từ ngày bắt đầu trở đi."
-            } else if to.julianDay - from.julianDay > 366 {
-                problem = "Sổ theo dõi xem tối đa một năm mỗi lần; vui lòng chọn khoảng ngày ngắn hơn."
-            } else if let unitID, !units.contains(where: { $0.id == unitID }) {
+        if let period = range.instants {
+            if let unitID, !units.contains(where: { $0.id == unitID }) {
                 problem = "Đơn vị không thuộc cơ quan."
             } else {
-                rows = try await workflow.store.trackingBook(
-                    agencyCode: agency, from: OfficeHours.instant(on: from), before: OfficeHours.instant(on: to.adding(days: 1)), unitID: unitID)
+                rows = try await workflow.store.trackingBook(agencyCode: agency, from: period.start, before: period.end, unitID: unitID)
             }
-        } else {
-            problem = "Ngày phải có dạng năm-tháng-ngày (YYYY-MM-DD)."
         }
         let format = query["dinh-dang"]
         if let problem, format != nil { throw PortalError(status: .badRequest, message: problem) }
@@ -61,7 +52,7 @@ struct TrackingBookController: Sendable {
         default:
             throw PortalError.badRequest("Định dạng tải về là csv hoặc xlsx.")
         }
-        let keep: [String: String?] = ["tu-ngay": from?.description, "den-ngay": to?.description, "don-vi": unitID.map(String.init)]
+        let keep = range.parameters.merging(["don-vi": unitID.map(String.init)]) { $1 }
         let page = TrackingBookPage(
             chrome: PageChrome(title: "Sổ theo dõi hồ sơ", section: .backOffice, context: context),
             agencyName: try await SQLCatalogRepository(database: workflow.database).agencies().first { $0.code == agency }?.name ?? agency,
