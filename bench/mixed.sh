@@ -32,6 +32,11 @@
 #                               it and dropped afterwards) instead of starting a throwaway cluster
 #   BENCH_PG_PID=PID            with BENCH_DATABASE_URL: its postmaster, to count PostgreSQL's CPU time
 #   BENCH_OUT_DIR=DIR           write the outputs there instead of bench/out/mixed-…
+#   BENCH_PRELOAD_DOSSIERS=N    (one process on SQLite) fill the database with N generated dossiers
+#                               (bench/gen_dossiers.py, over the last 365 days) before the load
+#   BENCH_BACKUP=1              run `motcua backup` of the live database BENCH_BACKUP_DELAY (default 5) seconds
+#                               into the load; its wall time, peak RSS and row counts are reported, and the run
+#                               fails if it fails or outlasts the load (give a BENCH_DURATION long enough)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -275,8 +280,16 @@ else
   env "${local_env[@]}" "$BIN" create-user --data-dir "$DATA_DIR" --email "$STAFF_EMAIL" --name "Cán bộ Tiếp Nhận" \
     --role receptionist --agency "$AGENCY" --password "$STAFF_PASSWORD" >"$OUT/create-user.log" 2>&1 ||
     { cat "$OUT/create-user.log" >&2; die "create-user failed"; }
+  if [[ -n ${BENCH_PRELOAD_DOSSIERS:-} ]]; then
+    ((USE_PG)) && die "BENCH_PRELOAD_DOSSIERS is for one process on SQLite"
+    echo "== Preload: $BENCH_PRELOAD_DOSSIERS dossiers (bench/gen_dossiers.py) =="
+    python3 bench/gen_dossiers.py --data-dir "$DATA_DIR" --dossiers "$BENCH_PRELOAD_DOSSIERS" --days 365 --motcua-bin "$BIN" \
+      --out "$WORK_DIR/preload.json" >"$OUT/preload.log" 2>&1 || { tail -n 20 "$OUT/preload.log" >&2; die "preload failed"; }
+    tail -n 1 "$OUT/preload.log"
+  fi
   start_backend "$PORT" "${LOGS[0]}"
   DESCRIPTION="one motcua process on SQLite"
+  if [[ -n ${BENCH_PRELOAD_DOSSIERS:-} ]]; then DESCRIPTION+=" with $BENCH_PRELOAD_DOSSIERS preloaded dossiers"; fi
   if ((USE_PG)); then
     DESCRIPTION="one motcua process (no nginx) on PostgreSQL $(psql_cmd "$PG_URL" -c 'SHOW server_version' | cut -d' ' -f1)"
   fi
@@ -343,6 +356,20 @@ echo "== Load: wrk -t$CONNS -c$CONNS -d${DURATION}s --timeout ${TIMEOUT}s -s ben
 cpu_snapshot >"$WORK_DIR/cpu-before.txt"
 WRK_TIME=()
 if [[ -x /usr/bin/time ]]; then WRK_TIME=(/usr/bin/time -f '%U %S' -o "$WORK_DIR/wrk-time.txt"); fi
+BACKUP_PID=""
+if [[ ${BENCH_BACKUP:-0} == 1 ]]; then
+  # The backup reads the live database (a snapshot without the write lock) while the load writes.
+  (
+    sleep "${BENCH_BACKUP_DELAY:-5}"
+    date +%s.%N >"$WORK_DIR/backup-start.txt"
+    rc=0
+    env ${DATABASE_URL_MIXED:+DATABASE_URL="$DATABASE_URL_MIXED"} /usr/bin/time -v -o "$OUT/backup-time.txt" \
+      "$BIN" backup --data-dir "$DATA_DIR" --output "$WORK_DIR/backup" >"$OUT/backup.log" 2>&1 || rc=$?
+    date +%s.%N >"$WORK_DIR/backup-end.txt"
+    echo "$rc" >"$WORK_DIR/backup-rc.txt"
+  ) &
+  BACKUP_PID=$!
+fi
 MIXED_CONFIG=$CONFIG timeout $((DURATION + TIMEOUT + 60)) "${WRK_TIME[@]}" wrk -t"$CONNS" -c"$CONNS" -d"${DURATION}s" --timeout "${TIMEOUT}s" --latency \
   -s bench/mixed.lua "$BASE" >"$OUT/wrk.txt" 2>&1 || { cat "$OUT/wrk.txt" >&2; die "wrk failed"; }
 cpu_snapshot >"$WORK_DIR/cpu-after.txt"
@@ -361,6 +388,29 @@ for pid in "${BACKEND_PIDS[@]}"; do
 done
 for pid in "${SAMPLER_PIDS[@]}"; do stop_pid "$pid" 2; done
 SAMPLER_PIDS=()
+BACKUP_NOTE=""
+if [[ -n $BACKUP_PID ]]; then
+  WRK_END=$(date +%s.%N)
+  wait "$BACKUP_PID" || true
+  [[ $(cat "$WORK_DIR/backup-rc.txt" 2>/dev/null) == 0 ]] || { cat "$OUT/backup.log" >&2; die "the backup during the load failed"; }
+  # Rows per table from the backup's manifest: the snapshot's dossiers, events and files.
+  BACKUP_NOTE=$(python3 - "$WORK_DIR/backup/manifest.json" "$OUT/backup-time.txt" "$WORK_DIR/backup-start.txt" "$WORK_DIR/backup-end.txt" "$WRK_END" <<'PY'
+import json, re, sys
+manifest = json.load(open(sys.argv[1]))
+rows = {t["name"]: t["rows"] for t in manifest["tables"]}
+timing = open(sys.argv[2]).read()
+rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", timing).group(1))
+start, end = (float(open(p).read()) for p in sys.argv[3:5])
+wrk_end = float(sys.argv[5])
+within = "inside the load" if end <= wrk_end else f"OUTLASTED the load by {end - wrk_end:.0f} s"
+print(f"backup during the load: {end - start:.1f} s ({within}), peak RSS {rss / 1024:.0f} MiB; "
+      f"{rows.get('dossiers', 0):,} dossiers, {rows.get('dossier_events', 0):,} events, "
+      f"{rows.get('dossier_attachments', 0):,} attachment rows, {len(manifest['files']):,} stored files")
+PY
+) || die "could not read the backup's manifest"
+  echo "$BACKUP_NOTE"
+  [[ $BACKUP_NOTE != *OUTLASTED* ]] || die "the backup outlasted the load: set BENCH_DURATION longer"
+fi
 
 # --- 3. Checks after the load ----------------------------------------------------------------------
 
@@ -385,6 +435,7 @@ if ((NGINX && PROCESSES > 1)); then
     NOTES+=("process $((i + 1)) logged $n requests")
   done
 fi
+if [[ -n $BACKUP_NOTE ]]; then NOTES+=("$BACKUP_NOTE"); fi
 ERROR_LINES=$(cat "${LOGS[@]}" | grep -acE '^[^ ]+ (error|critical) ' || true)
 NOTES+=("server log lines at level error or critical: $ERROR_LINES")
 stop_backends
