@@ -356,6 +356,12 @@ echo "== Load: wrk -t$CONNS -c$CONNS -d${DURATION}s --timeout ${TIMEOUT}s -s ben
 cpu_snapshot >"$WORK_DIR/cpu-before.txt"
 WRK_TIME=()
 if [[ -x /usr/bin/time ]]; then WRK_TIME=(/usr/bin/time -f '%U %S' -o "$WORK_DIR/wrk-time.txt"); fi
+# A preloaded database: what was submitted and accepted before the load is not the load's.
+BEFORE_ARGS=(--setup-dossiers "$SETUP_DOSSIERS")
+if [[ -n ${BENCH_PRELOAD_DOSSIERS:-} ]]; then
+  BEFORE_ARGS=(--setup-dossiers "$(sqlite3 "$DATA_DIR/motcua.sqlite" 'SELECT COUNT(*) FROM dossiers WHERE code IS NOT NULL')"
+    --accepted-before "$(sqlite3 "$DATA_DIR/motcua.sqlite" 'SELECT COUNT(*) FROM dossiers WHERE status = 2')")
+fi
 BACKUP_PID=""
 if [[ ${BENCH_BACKUP:-0} == 1 ]]; then
   # The backup reads the live database (a snapshot without the write lock) while the load writes.
@@ -462,7 +468,7 @@ elif ((USE_PG)); then
 fi
 rc=0
 python3 bench/mixed_report.py --samples "$SAMPLES" --wrk "$OUT/wrk.txt" --duration "$DURATION" --connections "$CONNS" \
-  "${MEM_ARGS[@]}" "${CPU_ARGS[@]}" "${DB_ARGS[@]}" --json "$OUT/results.json" --setup-dossiers "$SETUP_DOSSIERS" --title "$TITLE" "${NOTE_ARGS[@]}" \
+  "${MEM_ARGS[@]}" "${CPU_ARGS[@]}" "${DB_ARGS[@]}" --json "$OUT/results.json" "${BEFORE_ARGS[@]}" --title "$TITLE" "${NOTE_ARGS[@]}" \
   --out "$OUT/results.md" >"$WORK_DIR/report.txt" || rc=$?
 cp "$OUT/results.md" "bench/out/$NAME-latest.md"
 echo

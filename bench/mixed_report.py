@@ -170,6 +170,7 @@ def main() -> None:
     parser.add_argument("--sqlite")
     parser.add_argument("--pg-dump")
     parser.add_argument("--setup-dossiers", type=int, required=True)
+    parser.add_argument("--accepted-before", type=int, default=0, help="dossiers in status 2 before the load (a preloaded database)")
     parser.add_argument("--title", default="Mixed load")
     parser.add_argument("--note", action="append", default=[])
     parser.add_argument("--cpu", action="append", default=[], help="LABEL=MS: CPU time of a part during the load")
@@ -194,7 +195,7 @@ def main() -> None:
     submit_conns = s.roles.get("submit", 0)
     if not len(s.codes) <= submitted_db <= len(s.codes) + submit_conns:
         failures.append(f"{submitted_db} dossiers submitted during the load in the database, the load saw {len(s.codes)}")
-    accepted_db = sum(1 for _, st in codes if st == 2)
+    accepted_db = sum(1 for _, st in codes if st == 2) - args.accepted_before
     desk_conns = s.roles.get("desk", 0)
     if len(set(s.accepted)) != len(s.accepted):
         failures.append("a dossier was accepted twice")

@@ -29,6 +29,8 @@ public final class SQLiteDatabase: Database, Service {
     private let idleReaders: Mutex<[SQLiteConnection]>
     private let maxIdleReaders: Int
     private let writeLock = AsyncLock()
+    /// Where a write transaction's continuations run (see `DedicatedTaskExecutor`).
+    private let writeExecutor = DedicatedTaskExecutor(name: "sqlite-writer")
     private let closed = Mutex(false)
     private let logger: Logger
     private let pools: [NIOThreadPool]
@@ -98,6 +100,12 @@ public final class SQLiteDatabase: Database, Service {
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(writeExecutor) {
+            try await writeTransaction(body)
+        }
+    }
+
+    private func writeTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await writeLock.withLock {
             let db = writer.sql()
             // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a busy file.
@@ -151,6 +159,7 @@ public final class SQLiteDatabase: Database, Service {
             for connection in connections { try? await connection.close() }
             for pool in pools { try? await pool.shutdownGracefully() }
         }.value
+        writeExecutor.shutdown()
     }
 
     deinit {
@@ -159,6 +168,7 @@ public final class SQLiteDatabase: Database, Service {
         if !closed.withLock({ $0 }) {
             for connection in idleReaders.withLock({ $0 }) + [writer] { _ = connection.close() }
             for pool in pools { pool.shutdownGracefully { _ in } }
+            writeExecutor.shutdown()
         }
     }
 

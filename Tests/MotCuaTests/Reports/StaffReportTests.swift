@@ -143,33 +143,6 @@ struct StaffReportTests {
         }
     }
 
-    /// The XLSX's first sheet as rows of cell texts, read back by Python's zipfile and XML parser.
-    static func xlsxRows(_ response: TestResponse) throws -> [[String]] {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).xlsx")
-        defer { try? FileManager.default.removeItem(at: file) }
-        try Data(response.body.readableBytesView).write(to: file)
-        let printed = try ProcessingPageTests.python("""
-            import sys, zipfile, json, xml.etree.ElementTree as ET
-            z = zipfile.ZipFile(sys.argv[1])
-            assert z.testzip() is None
-            ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-            sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
-            rows = []
-            for row in sheet.findall(".//m:row", ns):
-                cells = {}
-                for c in row.findall("m:c", ns):
-                    column = "".join(ch for ch in c.get("r") if ch.isalpha())
-                    cells[column] = c.findtext(".//m:t", default="", namespaces=ns) or c.findtext("m:v", default="", namespaces=ns)
-                width = max(len(k) for k in cells) if cells else 1
-                names = sorted(cells, key=lambda k: (len(k), k))
-                last = names[-1] if names else "A"
-                index = lambda k: sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(k)))
-                rows.append([cells.get(n, "") for n in [chr(65 + i) if i < 26 else "A" + chr(65 + i - 26) for i in range(index(last))]])
-            print(json.dumps(rows, ensure_ascii=False))
-            """, file.path)
-        return try JSONDecoder().decode([[String]].self, from: Data(printed.utf8))
-    }
-
     // MARK: The test's own counting
 
     static func expectedOfficer(_ person: String, _ ids: [String: Int64]) -> [String] {
@@ -214,7 +187,7 @@ struct StaffReportTests {
             for column in [4, 5, 6, 7, 8, 10, 11] {
                 #expect(Int(total[column]) == csv.dropFirst().dropLast().reduce(0) { $0 + Int($1[column])! }, "column \(column)")
             }
-            let xlsx = try Self.xlsxRows(try await browser.get("/mot-cua/bao-cao?loai=can-bo&\(Self.query)&dinh-dang=xlsx"))
+            let xlsx = try SpreadsheetReader.rows(try await browser.get("/mot-cua/bao-cao?loai=can-bo&\(Self.query)&dinh-dang=xlsx"))
             #expect(xlsx == csv, "the XLSX holds the CSV's cells")
 
             // Another agency's leader sees their own people only.
@@ -249,7 +222,7 @@ struct StaffReportTests {
             let catalog = try await StatisticsTests.catalog(database)
             #expect(csv.count == catalog.procedures.count { $0.agencyCode == Self.agency } + 2)
             #expect(Array(try #require(csv.last)[3...12]) == Array(row[3...12]))
-            let xlsx = try Self.xlsxRows(try await browser.get("/mot-cua/bao-cao?loai=thu-tuc&\(Self.query)&dinh-dang=xlsx"))
+            let xlsx = try SpreadsheetReader.rows(try await browser.get("/mot-cua/bao-cao?loai=thu-tuc&\(Self.query)&dinh-dang=xlsx"))
             #expect(xlsx == csv)
         }
     }
@@ -276,7 +249,7 @@ struct StaffReportTests {
             #expect(late[5] == "10/03/2025 16:00" && late[7] == "2,0" && late[8] == "Đã giải quyết trễ hạn" && late[11] == "Chưa")
             let page = try await browser.get("/mot-cua/bao-cao?loai=qua-han&\(Self.query)")
             #expect(page.status == .ok && page.text.contains("\(Self.agency)-250303-0002") && !page.text.contains("\(Self.otherAgency)-250305"))
-            #expect(try Self.xlsxRows(try await browser.get("/mot-cua/bao-cao?loai=qua-han&\(Self.query)&dinh-dang=xlsx")) == csv)
+            #expect(try SpreadsheetReader.rows(try await browser.get("/mot-cua/bao-cao?loai=qua-han&\(Self.query)&dinh-dang=xlsx")) == csv)
         }
     }
 
