@@ -30,7 +30,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     let catalogCache = CatalogResponseCache()
     CatalogController(
         reader: dependencies.catalogReader, cache: catalogCache, fileStore: dependencies.fileStore,
-        renderer: dependencies.renderer
+        renderer: dependencies.renderer, questions: QuestionStore(database: dependencies.database)
     ).addRoutes(to: router)
     let api = router.group("api/v1")
     CatalogAPIController(reader: dependencies.catalogReader, cache: catalogCache).addRoutes(to: api)
@@ -86,6 +86,10 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         renderer: dependencies.renderer, pages: CatalogResponseCache(maxEntries: 500, maxBytes: 16 * 1024 * 1024)
     ).addRoutes(to: router, api: api)
     RatingController(ratings: ratings, renderer: dependencies.renderer).addRoutes(to: router)
+    QuestionController(
+        store: QuestionStore(database: dependencies.database), catalog: dependencies.catalogReader,
+        throttle: Throttle(database: dependencies.database), renderer: dependencies.renderer
+    ).addRoutes(to: router)
     UnitAPIController(units: UnitStore(database: dependencies.database), catalog: dependencies.catalogReader).addRoutes(to: api)
     return router
 }
