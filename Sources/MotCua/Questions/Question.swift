@@ -113,6 +113,7 @@ enum QuestionError: Error, Sendable, Equatable, PortalErrorConvertible {
     case throttled(until: Int64)
     case notFound
     case notAnswered
+    case noProcedure
     case answerInvalid(String)
     case forbidden
 
@@ -128,6 +129,8 @@ enum QuestionError: Error, Sendable, Equatable, PortalErrorConvertible {
             PortalError(status: .notFound, message: "Không tìm thấy câu hỏi này.")
         case .notAnswered:
             PortalError(status: .conflict, message: "Chỉ công khai được câu hỏi đã có câu trả lời.")
+        case .noProcedure:
+            PortalError(status: .conflict, message: "Chỉ công khai được câu hỏi về một thủ tục cụ thể (câu hỏi chung không có trang thủ tục).")
         case .answerInvalid(let message):
             PortalError(status: .badRequest, message: message)
         case .forbidden:

@@ -93,6 +93,7 @@ struct QuestionController: Sendable {
             try await throttle.forget(eventIDs: eventIDs)
             return try refuse(errors, status: .badRequest)
         } catch {
+            // The failure that matters is the one thrown on; a failed forget only leaves one attempt counted.
             try? await throttle.forget(eventIDs: eventIDs)
             throw error
         }
@@ -146,7 +147,8 @@ struct QuestionController: Sendable {
     @Sendable func answer(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let question = try await load(context)
         let form = try await request.decodeForm(AnswerForm.self)
-        let publish: Bool? = form.publishShown == "1" && question.procedureCode != nil ? form.publish == "1" : nil
+        // An unticked box is not sent at all: `publish_shown` tells "untick" from "the box was not on the form".
+        let publish: Bool? = form.publishShown == "1" ? form.publish == "1" : nil
         do {
             try await store.answer(id: question.id, agencyCode: question.agencyCode, text: form.answer ?? "", publish: publish,
                                    by: context.user.id, at: Clock.nowMilliseconds())
@@ -162,9 +164,6 @@ struct QuestionController: Sendable {
         let form = try await request.decodeForm(PublishForm.self)
         guard let value = form.published, ["0", "1"].contains(value) else {
             throw PortalError.badRequest("Yêu cầu công khai không hợp lệ.", fields: [.init(name: "published", reason: "0 hoặc 1")])
-        }
-        if value == "1", question.procedureCode == nil {
-            throw PortalError(status: .conflict, message: "Chỉ công khai được câu hỏi về một thủ tục cụ thể.")
         }
         try await store.setPublished(id: question.id, agencyCode: question.agencyCode, published: value == "1", at: Clock.nowMilliseconds())
         return Response(status: .seeOther,

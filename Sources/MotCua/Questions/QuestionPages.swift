@@ -1,11 +1,5 @@
 import Foundation
 
-/// One entry of a form's error summary: a link to the field and its message.
-struct FormErrorLink: Sendable {
-    var href: String
-    var message: String
-}
-
 /// "Gửi câu hỏi": without an agency, a first step that chooses one (a GET form, no cookie); with it, the question
 /// form, its procedures to choose from, and the visitor's details (prefilled for a signed-in citizen).
 struct AskPage: PageModel {

@@ -99,6 +99,7 @@ struct QuestionStore: Sendable {
             guard text.count <= QuestionInput.maxBody else {
                 return .answerInvalid("Nội dung trả lời dài tối đa \(QuestionInput.maxBody) ký tự (hiện có \(text.count)).")
             }
+            if publish == true, question.procedureCode == nil { return .noProcedure }
             let published: Int64? = switch publish {
             case .none: question.publishedAt
             case .some(true): question.publishedAt ?? at
@@ -118,13 +119,15 @@ struct QuestionStore: Sendable {
         if let outcome { throw outcome }
     }
 
-    /// Publishes an answered question as FAQ on its procedure's page, or withdraws it.
+    /// Publishes an answered question about a procedure as FAQ on that procedure's page, or withdraws it.
     func setPublished(id: Int64, agencyCode: String, published: Bool, at: Int64) async throws {
         let outcome = try await database.transaction { db -> QuestionError? in
             guard let question = try await db.raw("SELECT \(Self.columns) \(Self.from) WHERE q.id = \(bind: id) AND a.code = \(bind: agencyCode)")
                 .first().map(Self.question)
             else { return .notFound }
             guard question.status == .answered else { return .notAnswered }
+            // The FAQ is a part of the procedure's page: a general question has none to be shown on.
+            if published, question.procedureCode == nil { return .noProcedure }
             try await db.raw("""
                 UPDATE questions SET published_at = \(bind: published ? (question.publishedAt ?? at) : nil) WHERE id = \(bind: id)
                 """).run()

@@ -255,6 +255,14 @@ struct QuestionTests {
             // A general question has no procedure page to be published on.
             #expect(try await browser.post("/mot-cua/hoi-dap/\(generalID)/tra-loi", ["answer": "Có, từ 7 giờ 30."]).status == .seeOther)
             #expect(try await browser.post("/mot-cua/hoi-dap/\(generalID)/cong-khai", ["published": "1"]).status == .conflict)
+            let forged = try await browser.post("/mot-cua/hoi-dap/\(generalID)/tra-loi",
+                                                ["answer": "Có.", "publish_shown": "1", "publish": "1"])
+            #expect(forged.status == .conflict && forged.text.contains("Chỉ công khai được câu hỏi về một thủ tục cụ thể"))
+            #expect(try await database.read { db in
+                try await db.raw("SELECT answer, published_at FROM questions WHERE id = \(bind: generalID)").first().map {
+                    [try $0.decode(column: "answer", as: String.self), String(describing: try $0.decode(column: "published_at", as: Int64?.self))]
+                }
+            } == ["Có, từ 7 giờ 30.", "nil"])
             #expect(try await browser.post("/mot-cua/hoi-dap/\(generalID)/cong-khai", ["published": "có"]).status == .badRequest)
         }
     }
