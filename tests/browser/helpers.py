@@ -41,6 +41,7 @@ TABS = [  # (visible name, ?tab= value)
     ("Hồ sơ cần thiết", "ho-so"),
     ("Căn cứ pháp lý", "can-cu"),
     ("Biểu mẫu", "bieu-mau"),
+    ("Câu hỏi thường gặp", "hoi-dap"),
 ]
 
 
@@ -199,6 +200,16 @@ PAGES = [
              "Báo cáo theo thủ tục", user="receptionist", setup="backoffice_dossiers"),
     PageType("backoffice-report-officers", "/mot-cua/bao-cao?loai=can-bo", "main .table-wrap table.data-table tbody tr",
              "Báo cáo theo cán bộ", user="leader", setup="backoffice_dossiers"),
+    # Questions and feedback: the public form (choose the agency, then ask) and the agency's list
+    PageType("ask-choose-agency", "/hoi-dap", "form[action='/hoi-dap'] select#co-quan", "Gửi câu hỏi, góp ý"),
+    PageType("ask", "/hoi-dap?co-quan=000.00.08.H06&thu-tuc=1.005384", "form[action='/hoi-dap'] textarea#body",
+             "Gửi câu hỏi, góp ý"),
+    PageType("ask-with-errors", "/hoi-dap?co-quan=000.00.08.H06&thu-tuc=1.005384", ".has-error .field-error",
+             "Gửi câu hỏi, góp ý", then=lambda d: submit_question_with_errors(d)),
+    PageType("staff-questions", "/mot-cua/hoi-dap", ".breadcrumb li[aria-current=page]", "Câu hỏi của người dân",
+             user="receptionist"),
+    PageType("staff-questions-agency-admin", "/mot-cua/hoi-dap", ".breadcrumb li[aria-current=page]",
+             "Câu hỏi của người dân", user="agency_admin"),
     PageType("lookup", "/tra-cuu", "form[action='/tra-cuu'] #ma-ho-so", "Tra cứu hồ sơ"),
     PageType("lookup-found", "/tra-cuu?ma={code}", ".lookup-result .info-list", "Tra cứu hồ sơ", setup="citizen_dossiers"),
     PageType("lookup-not-found", "/tra-cuu?ma=000.00.07.H52-260101-9999", ".alert-error", "Tra cứu hồ sơ"),
@@ -224,6 +235,14 @@ def submit_dossier_with_errors(driver: WebDriver) -> None:
     driver.execute_script("arguments[0].noValidate = true", form)
     click_and_wait_for_new_page(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"),
                                 "the dossier form with errors")
+
+
+def submit_question_with_errors(driver: WebDriver) -> None:
+    """On the question form: no name and no question, sent (the form has novalidate): the server answers 400
+    with an error on each, listed in the summary."""
+    driver.find_element(By.ID, "name").clear()
+    submit = driver.find_element(By.CSS_SELECTOR, "form[action='/hoi-dap'] button[type=submit]")
+    click_and_wait_for_new_page(driver, submit, "the question form with errors")
 
 
 def submit_staff_action_without_note(driver: WebDriver, action: str) -> None:

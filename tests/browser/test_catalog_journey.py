@@ -79,7 +79,7 @@ def test_search_filter_open_procedure_read_tabs_and_download_a_form(browser, ser
     assert PROCEDURE_URL_RE.search(browser.current_url), browser.current_url
     assert browser.find_element(By.TAG_NAME, "h1").text == name
 
-    # 4. Walk through the five tabs.
+    # 4. Walk through the six tabs.
     for label, value in TABS:
         tab_link = browser.find_element(By.XPATH, f'//nav[contains(@class,"tabs")]//a[normalize-space()="{label}"]')
         click_and_wait_for_new_page(browser, tab_link, f"the tab {label}")
@@ -93,7 +93,10 @@ def test_search_filter_open_procedure_read_tabs_and_download_a_form(browser, ser
         assert len(body) > 20, f"tab {label} is empty: {panel.text!r}"
         assert browser.find_element(By.TAG_NAME, "h1").text == name, f"tab {label} shows another procedure"
 
-    # 5. Download the first form template (a .docx, i.e. a zip: starts with PK).
+    # 5. Back on "Biểu mẫu" (the walk ended on the last tab), download the first form template (a .docx, i.e. a
+    # zip: starts with PK).
+    tab_link = browser.find_element(By.XPATH, '//nav[contains(@class,"tabs")]//a[normalize-space()="Biểu mẫu"]')
+    click_and_wait_for_new_page(browser, tab_link, "the tab Biểu mẫu")
     templates = browser.find_elements(By.CSS_SELECTOR, ".template-list a")
     assert templates, "the Biểu mẫu tab offers no template"
     listed = templates[0].find_element(By.XPATH, "..").text

@@ -30,7 +30,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     let catalogCache = CatalogResponseCache()
     CatalogController(
         reader: dependencies.catalogReader, cache: catalogCache, fileStore: dependencies.fileStore,
-        renderer: dependencies.renderer
+        renderer: dependencies.renderer, questions: QuestionStore(database: dependencies.database)
     ).addRoutes(to: router)
     let api = router.group("api/v1")
     CatalogAPIController(reader: dependencies.catalogReader, cache: catalogCache).addRoutes(to: api)
@@ -90,6 +90,10 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         reports: StaffReports(database: dependencies.database, catalog: dependencies.catalogReader,
                               officeHours: dependencies.workflow.officeHours),
         renderer: dependencies.renderer
+    ).addRoutes(to: router)
+    QuestionController(
+        store: QuestionStore(database: dependencies.database), catalog: dependencies.catalogReader,
+        throttle: Throttle(database: dependencies.database), renderer: dependencies.renderer
     ).addRoutes(to: router)
     UnitAPIController(units: UnitStore(database: dependencies.database), catalog: dependencies.catalogReader).addRoutes(to: api)
     return router

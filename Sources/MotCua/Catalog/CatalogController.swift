@@ -9,6 +9,8 @@ struct CatalogController: Sendable {
     let cache: CatalogResponseCache
     let fileStore: any FileStore
     let renderer: HTMLRenderer
+    /// The published questions of the FAQ tab.
+    let questions: QuestionStore
 
     func addRoutes(to router: Router<Context>) {
         router.get("/", use: home)
@@ -106,6 +108,15 @@ struct CatalogController: Sendable {
         let tabName = request.queryValues["tab"] ?? ProcedurePage.Tab.general.rawValue
         guard let tab = ProcedurePage.Tab(rawValue: tabName) else {
             throw PortalError.notFound("Không có mục này trong trang thủ tục.")
+        }
+        if tab == .faq {
+            // Staff publish and withdraw answers at any time, not with the catalog's version: this tab is read
+            // each time instead of kept. It has no form, so a visitor who is not signed in still gets no cookie.
+            let procedure = try await loadProcedure(context)
+            var page = ProcedurePage(procedure: procedure, tab: tab, chrome: PageChrome(title: procedure.name, section: .catalog, context: context))
+            page.faq = try await questions.faq(procedureID: procedure.id).map(FAQRow.init)
+            page.hasFAQ = !page.faq.isEmpty
+            return try renderer.render(page).response(from: request, context: context)
         }
         let version = try await reader.snapshot().version
         return try await answer(request, context, version: version) { viewer in

@@ -56,6 +56,7 @@ struct ProcedurePage: PageModel {
         case documents = "ho-so"
         case legal = "can-cu"
         case templates = "bieu-mau"
+        case faq = "hoi-dap"
 
         var label: String {
             switch self {
@@ -64,6 +65,7 @@ struct ProcedurePage: PageModel {
             case .documents: "Hồ sơ cần thiết"
             case .legal: "Căn cứ pháp lý"
             case .templates: "Biểu mẫu"
+            case .faq: "Câu hỏi thường gặp"
             }
         }
     }
@@ -81,6 +83,11 @@ struct ProcedurePage: PageModel {
     var isDocuments: Bool
     var isLegal: Bool
     var isTemplates: Bool
+    var isFAQ: Bool
+    /// The published questions and answers (read only for the FAQ tab).
+    var faq: [FAQRow] = []
+    var hasFAQ = false
+    var askURL: String
     var general: [InfoRow]
     /// Optional text is nil when empty: Mustache renders a section for any string, even "".
     var description: String?
@@ -115,6 +122,8 @@ struct ProcedurePage: PageModel {
         isDocuments = tab == .documents
         isLegal = tab == .legal
         isTemplates = tab == .templates
+        isFAQ = tab == .faq
+        askURL = SiteURL.ask(agencyCode: p.agency.code, procedureCode: p.code)
         description = p.description.nonEmpty
         requirements = p.requirements.nonEmpty
         var level = p.onlineLevel.label

@@ -15,6 +15,11 @@ enum SiteURL {
         "/thu-tuc/\(agencyCode)/\(procedureCode)/bieu-mau/\(position + 1)"
     }
 
+    /// The question form, about one procedure of an agency.
+    static func ask(agencyCode: String, procedureCode: String) -> String {
+        "/hoi-dap?co-quan=\(agencyCode)&thu-tuc=\(procedureCode)"
+    }
+
     static func catalog(_ query: CatalogSearchIndex.Query, page: Int? = nil) -> String {
         var items: [URLQueryItem] = []
         if !query.text.isEmpty { items.append(URLQueryItem(name: "q", value: query.text)) }

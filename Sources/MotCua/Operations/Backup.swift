@@ -43,7 +43,7 @@ public struct Backup: Sendable {
         "dossiers", "dossier_attachments", "dossier_events", "dossier_sequences", "calendar_overrides",
         "dossier_handovers", "dossier_apologies", "dossier_deliveries", "dossier_slips", "notice_templates",
         "dossier_charges", "payment_attempts", "payment_receipt_sequences", "payment_receipts", "payment_refunds",
-        "dossier_ratings",
+        "dossier_ratings", "questions",
     ]
 
     /// Tables made from others and not backed up: the statistics day counters are rebuilt by the triggers on

@@ -83,6 +83,7 @@ enum Migrations {
         M0015Payments.migration,
         M0020StatisticsIndexes.migration,
         M0021Ratings.migration,
+        M0022Questions.migration,
         M0023HandoverReportIndexes.migration,
     ]
 }

@@ -109,6 +109,13 @@ let routeRules: [String: RouteAccess] = [
     "GET /mot-cua": .role(backOffice),
     "GET /mot-cua/danh-gia": .role(backOffice),
     "POST /mot-cua/danh-gia/{id}/tra-loi": .role(backOffice),
+    "GET /hoi-dap": .everyone,
+    "POST /hoi-dap": .everyone,
+    "GET /hoi-dap/da-gui": .everyone,
+    "GET /mot-cua/hoi-dap": .role(questionStaff),
+    "GET /mot-cua/hoi-dap/{id}": .role(questionStaff),
+    "POST /mot-cua/hoi-dap/{id}/tra-loi": .role(questionStaff),
+    "POST /mot-cua/hoi-dap/{id}/cong-khai": .role(questionStaff),
     "GET /mot-cua/ho-so/{id}": .role(backOffice),
     "POST /mot-cua/ho-so/{id}/xu-ly": .role(backOffice),
     "POST /mot-cua/ho-so/{id}/ket-qua": .role(backOffice),
@@ -142,6 +149,8 @@ let routeRules: [String: RouteAccess] = [
 
 /// Roles that work on dossiers in the back office.
 let backOffice: Set<StaffRole> = [.receptionist, .processor, .leader]
+/// The agency's staff who read and answer the questions sent to it.
+let questionStaff: Set<StaffRole> = backOffice.union([.agencyAdmin])
 
 @Suite("Route access")
 struct RouteAccessTests {
