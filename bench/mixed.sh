@@ -36,7 +36,7 @@
 #                               (bench/gen_dossiers.py, over the last 365 days) before the load
 #   BENCH_BACKUP=1              run `motcua backup` of the live database BENCH_BACKUP_DELAY (default 5) seconds
 #                               into the load; its wall time, peak RSS and row counts are reported, and the run
-#                               fails if it fails or outlasts the load (give a BENCH_DURATION long enough)
+#                               fails if it fails; a backup longer than the load is waited for
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -408,14 +408,13 @@ timing = open(sys.argv[2]).read()
 rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", timing).group(1))
 start, end = (float(open(p).read()) for p in sys.argv[3:5])
 wrk_end = float(sys.argv[5])
-within = "inside the load" if end <= wrk_end else f"OUTLASTED the load by {end - wrk_end:.0f} s"
+within = "inside the load" if end <= wrk_end else f"the whole load ran during it; it went on {end - wrk_end:.0f} s after"
 print(f"backup during the load: {end - start:.1f} s ({within}), peak RSS {rss / 1024:.0f} MiB; "
       f"{rows.get('dossiers', 0):,} dossiers, {rows.get('dossier_events', 0):,} events, "
       f"{rows.get('dossier_attachments', 0):,} attachment rows, {len(manifest['files']):,} stored files")
 PY
 ) || die "could not read the backup's manifest"
   echo "$BACKUP_NOTE"
-  [[ $BACKUP_NOTE != *OUTLASTED* ]] || die "the backup outlasted the load: set BENCH_DURATION longer"
 fi
 
 # --- 3. Checks after the load ----------------------------------------------------------------------
