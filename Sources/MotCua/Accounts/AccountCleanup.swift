@@ -18,7 +18,7 @@ struct AccountCleanup: Service {
     static let usedTokenRetention: Duration = .seconds(24 * 60 * 60)
 
     func run() async throws {
-        await ready?.wait()
+        await ready?.waitUnlessShuttingDown()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let removed = try await purge()

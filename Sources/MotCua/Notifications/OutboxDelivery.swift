@@ -25,7 +25,7 @@ struct OutboxDelivery: Service {
     var metrics: PrometheusCollectorRegistry? = nil
 
     func run() async throws {
-        await ready?.wait()
+        await ready?.waitUnlessShuttingDown()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 _ = try await deliverDue()

@@ -18,7 +18,7 @@ struct DraftCleanup: Service {
     var orphanGrace: Duration = .seconds(60 * 60)
 
     func run() async throws {
-        await ready?.wait()
+        await ready?.waitUnlessShuttingDown()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let removed = try await removeStaleDrafts()

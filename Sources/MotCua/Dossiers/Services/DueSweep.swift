@@ -22,7 +22,7 @@ struct DueSweep: Service {
     typealias Result = DueSweepResult
 
     func run() async throws {
-        await ready?.wait()
+        await ready?.waitUnlessShuttingDown()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let result = try await sweep()

@@ -21,7 +21,7 @@ struct PaymentReconciliation: Service {
     var ready: ReadySignal? = nil
 
     func run() async throws {
-        await ready?.wait()
+        await ready?.waitUnlessShuttingDown()
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let settled = try await reconcile()
