@@ -55,6 +55,6 @@ final class ReadySignal: Sendable {
     /// For a service's `run()`: waits for the signal, or returns early when the service is cancelled or
     /// asked to shut down gracefully; the service's loop then sees the shutdown and ends.
     func waitUnlessShuttingDown() async {
-        await cancelWhenGracefulShutdown { [self] in await wait() }
+        _ = await cancelWhenGracefulShutdown { [self] in await wait() }
     }
 }
