@@ -12,6 +12,11 @@ enum VietnameseFormat {
         return (amount < 0 ? "-" : "") + grouped + " đ"
     }
 
+    /// One decimal with a decimal comma: 97.84 → "97,8".
+    static func oneDecimal(_ value: Double) -> String {
+        String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",")
+    }
+
     /// "2020-11-27" → "27/11/2020"; anything else is shown as written (nil when empty).
     static func date(_ iso: String) -> String? {
         let parts = iso.split(separator: "-")

@@ -109,14 +109,12 @@ struct StaffReports: Sendable {
     static func days(_ milliseconds: Int64, _ hours: OfficeHours) -> String {
         let day = hours.periods.reduce(0) { $0 + Int64($1.end - $1.start) * 60_000 }
         guard day > 0 else { return "" }
-        let tenths = (milliseconds * 10 + day / 2) / day
-        return "\(tenths / 10),\(tenths % 10)"
+        return VietnameseFormat.oneDecimal(Double(milliseconds) / Double(day))
     }
 
     /// A percentage with one decimal ("85,7"), empty when there is nothing to divide.
     static func percent(_ numerator: Int, _ denominator: Int) -> XLSXWriter.Cell {
         guard let value = Indicator.percent(numerator, denominator) else { return .empty }
-        let tenths = Int((value * 10).rounded())
-        return .text("\(tenths / 10),\(tenths % 10)")
+        return .text(VietnameseFormat.oneDecimal(value))
     }
 }

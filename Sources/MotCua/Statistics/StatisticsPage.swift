@@ -48,7 +48,7 @@ enum StatisticsFigures {
     /// 97.8 → "97,8%".
     static func percent(_ value: Double?) -> String {
         guard let value else { return "—" }
-        return String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",") + "%"
+        return VietnameseFormat.oneDecimal(value) + "%"
     }
 }
 
