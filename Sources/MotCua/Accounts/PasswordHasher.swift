@@ -3,16 +3,34 @@ import HTTPTypes
 import HummingbirdBcrypt
 import NIOCore
 import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// bcrypt, run on the thread pool: it is slow by design and must not stall the event loops. At most
+/// bcrypt, run on a thread pool of its own: it is slow by design and must not stall the event loops. At most
 /// `gate.limit` hashes run at once (fewer than the cores, so fast requests always find one), with a short
 /// queue; beyond it a login or registration is answered 503 with Retry-After (`Busy`).
+///
+/// Not on NIO's shared pool: the file store writes there (open, write, fsync, rename, one work item each),
+/// and with a hash of 70–100 ms holding one of its two threads every upload and every slip queued behind it.
+/// The hashing threads also run at a higher nice value, so that under load the cores go first to the
+/// requests that take milliseconds.
 struct PasswordHasher: Sendable {
     let cost: UInt8
     /// A hash at the same cost as real ones, checked when the account does not exist, so that a login
     /// takes the same time either way and does not reveal which e-mail addresses have accounts.
     let decoyHash: String
     let gate: WorkGate
+
+    /// Threads for hashing, as many as the default gate lets run at once; for the life of the process.
+    static let threadPool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount - 1))
+        pool.start()
+        return pool
+    }()
+
+    /// The nice value of the hashing threads (Linux): a login waits a little longer under load, the pages do not.
+    static let niceness: Int32 = 5
 
     /// All cores but one for bcrypt (at least one), and a queue of eight per running hash.
     static func defaultGate() -> WorkGate {
@@ -42,7 +60,12 @@ struct PasswordHasher: Sendable {
 
     func hash(_ password: String) async throws -> String {
         let normalized = Self.normalized(password)
-        return try await gated { try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(normalized, cost: cost) } }
+        return try await gated {
+            try await Self.threadPool.runIfActive {
+                Self.lowerPriority()
+                return Bcrypt.hash(normalized, cost: cost)
+            }
+        }
     }
 
     /// Checks the NFC form; a hash made before passwords were normalized (from the bytes as typed) is
@@ -50,11 +73,20 @@ struct PasswordHasher: Sendable {
     func verify(_ password: String, hash: String) async throws -> Bool {
         let normalized = Self.normalized(password)
         return try await gated {
-            try await NIOThreadPool.singleton.runIfActive {
+            try await Self.threadPool.runIfActive {
+                Self.lowerPriority()
                 if Bcrypt.verify(normalized, hash: hash) { return true }
                 return normalized.utf8.elementsEqual(password.utf8) ? false : Bcrypt.verify(password, hash: hash)
             }
         }
+    }
+
+    /// Raises the calling hashing thread's nice value (once it is raised this changes nothing; any thread may
+    /// raise its own). With PRIO_PROCESS, `who == 0` is the calling thread on Linux.
+    private static func lowerPriority() {
+        #if os(Linux)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+        #endif
     }
 
     private func gated<T: Sendable>(_ body: () async throws -> T) async throws -> T {

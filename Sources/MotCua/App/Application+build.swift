@@ -21,6 +21,8 @@ public struct AppDependencies: Sendable {
     let smsSender: any SMSSender
     let dossiers: DossierService
     let workflow: DossierWorkflow
+    /// The standard slips' PDFs, drawn after each step and on a first download.
+    let slips: DossierSlips
     let payments: PaymentService
     /// Opened when `prepare()` has migrated the schema; background services wait for it.
     let schemaReady = ReadySignal()
@@ -45,10 +47,10 @@ public struct AppDependencies: Sendable {
         self.dossiers = DossierService(database: database, catalog: catalogReader, publicURL: configuration.publicURL, limits: limits,
                                       officeHours: configuration.officeHours)
         let slipRenderer = SlipRenderer(fonts: try PDFFonts.bundled())
+        self.slips = DossierSlips(renderer: slipRenderer, fileStore: fileStore, publicURL: configuration.publicURL)
         self.workflow = DossierWorkflow(
             database: database, store: dossiers.store, catalog: catalogReader, publicURL: configuration.publicURL, limits: limits,
-            officeHours: configuration.officeHours,
-            slips: DossierSlips(renderer: slipRenderer, fileStore: fileStore, publicURL: configuration.publicURL))
+            officeHours: configuration.officeHours, slips: slips)
         self.payments = PaymentService(
             store: PaymentStore(database: database, receipts: PaymentReceiptIssuer(
                 renderer: slipRenderer, fileStore: fileStore, publicURL: configuration.publicURL, database: database)),

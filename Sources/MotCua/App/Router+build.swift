@@ -40,7 +40,7 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
         cookies: dependencies.cookies
     ).addRoutes(to: router)
     let uploader = AttachmentUploader(service: dependencies.dossiers, fileStore: dependencies.fileStore)
-    let downloads = AttachmentDownload(store: dependencies.dossiers.store, fileStore: dependencies.fileStore)
+    let downloads = AttachmentDownload(store: dependencies.dossiers.store, fileStore: dependencies.fileStore, slips: dependencies.slips)
     DossierAPIController(service: dependencies.dossiers, uploader: uploader, downloads: downloads).addRoutes(to: api)
     let ratings = RatingStore(database: dependencies.database)
     DossierController(service: dependencies.dossiers, uploader: uploader, downloads: downloads, renderer: dependencies.renderer,

@@ -88,7 +88,7 @@ public struct Backup: Sendable {
                 tables.append(Manifest.Table(name: table, columns: columns.map(\.name), rows: rows, sha256: sha256))
             }
             let files = try await db.raw("""
-                SELECT sha256 FROM dossier_attachments UNION SELECT sha256 FROM form_templates UNION SELECT sha256 FROM dossier_slips
+                SELECT sha256 FROM dossier_attachments UNION SELECT sha256 FROM form_templates UNION SELECT sha256 FROM dossier_slips WHERE sha256 <> ''
                 UNION SELECT sha256 FROM payment_receipts WHERE sha256 IS NOT NULL
                 """).all().map { try $0.decode(column: "sha256", as: String.self) }
             return (version, tables, files.sorted())

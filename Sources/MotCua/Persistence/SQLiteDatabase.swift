@@ -21,7 +21,8 @@ import Synchronization
 ///
 /// The writer runs on a thread of its own and the readers on theirs: on the shared NIO thread pool (as
 /// many threads as cores) every statement of a write transaction queued behind the reads of busy pages,
-/// and writes took hundreds of milliseconds under mixed load.
+/// and writes took hundreds of milliseconds under mixed load. A write transaction's continuations run on
+/// the writer's thread too (see `ThreadPoolTaskExecutor`).
 public final class SQLiteDatabase: Database, Service {
     public let engine = DatabaseEngine.sqlite
     private let writer: SQLiteConnection
@@ -29,8 +30,8 @@ public final class SQLiteDatabase: Database, Service {
     private let idleReaders: Mutex<[SQLiteConnection]>
     private let maxIdleReaders: Int
     private let writeLock = AsyncLock()
-    /// Where a write transaction's continuations run (see `DedicatedTaskExecutor`).
-    private let writeExecutor = DedicatedTaskExecutor(name: "sqlite-writer")
+    /// Where a write transaction's continuations run: the writer connection's own thread.
+    private let writeExecutor: ThreadPoolTaskExecutor
     private let closed = Mutex(false)
     private let logger: Logger
     private let pools: [NIOThreadPool]
@@ -44,6 +45,7 @@ public final class SQLiteDatabase: Database, Service {
         self.maxIdleReaders = max(readers.count, 16)
         self.pools = pools
         self.logger = logger
+        self.writeExecutor = ThreadPoolTaskExecutor(pool: pools[0], niceness: -10)
     }
 
     /// Opens (creating if needed) the database file at `path`.
@@ -159,7 +161,6 @@ public final class SQLiteDatabase: Database, Service {
             for connection in connections { try? await connection.close() }
             for pool in pools { try? await pool.shutdownGracefully() }
         }.value
-        writeExecutor.shutdown()
     }
 
     deinit {
@@ -168,7 +169,6 @@ public final class SQLiteDatabase: Database, Service {
         if !closed.withLock({ $0 }) {
             for connection in idleReaders.withLock({ $0 }) + [writer] { _ = connection.close() }
             for pool in pools { pool.shutdownGracefully { _ in } }
-            writeExecutor.shutdown()
         }
     }
 

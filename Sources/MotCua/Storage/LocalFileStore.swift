@@ -28,11 +28,10 @@ public struct LocalFileStore: FileStore {
         _ chunks: Chunks, maxBytes: Int64, accept: @Sendable (ContentSniffer.Sample) throws -> Void
     ) async throws -> StoredFile where Chunks.Element == ByteBuffer {
         let tempPath = root.appendingPathComponent("tmp/\(UUID().uuidString)").path
-        let descriptor = try await threadPool.runIfActive {
-            let fd = open(tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { throw POSIXFailure(operation: "open", code: errno) }
-            return fd
-        }
+        // Few trips to the thread pool: each one waits for a pool thread and then for the caller's executor,
+        // which under load costs more than the system calls. The temp file is created with the first chunk,
+        // and fsync, rename and the directory's fsync are one trip.
+        var descriptor: Int32?
         var hasher = SHA256()
         var size: Int64 = 0
         var sample = ContentSniffer.Sample()
@@ -42,34 +41,59 @@ public struct LocalFileStore: FileStore {
                 if size > maxBytes { throw FileStoreError.tooLarge(limit: maxBytes) }
                 chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
                 sample.add(chunk.readableBytesView)
-                try await threadPool.runIfActive { try Self.writeAll(chunk, to: descriptor) }
+                if let fd = descriptor {
+                    try await threadPool.runIfActive { try Self.writeAll(chunk, to: fd) }
+                } else {
+                    descriptor = try await threadPool.runIfActive { try Self.createFile(tempPath, writing: chunk) }
+                }
             }
             try accept(sample)
-            try await threadPool.runIfActive {
-                guard fsync(descriptor) == 0 else { throw POSIXFailure(operation: "fsync", code: errno) }
-                close(descriptor)
-            }
         } catch {
-            close(descriptor)
+            if let descriptor { close(descriptor) }
             unlink(tempPath)
             throw error
         }
         let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         let finalURL = objectURL(sha256: sha)
-        try await threadPool.runIfActive {
-            let directory = finalURL.deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            // Same content already stored: keep the existing file (deduplication), touched so the orphan
-            // sweep's grace period protects it until its new reference is committed.
-            if access(finalURL.path, F_OK) == 0 {
+        try await threadPool.runIfActive { [descriptor] in
+            // An empty file has no chunk that created it.
+            let fd = try descriptor ?? Self.createFile(tempPath, writing: ByteBuffer())
+            let synced = fsync(fd) == 0
+            let syncError = errno
+            close(fd)
+            do {
+                guard synced else { throw POSIXFailure(operation: "fsync", code: syncError) }
+                let directory = finalURL.deletingLastPathComponent()
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                // Same content already stored: keep the existing file (deduplication), touched so the orphan
+                // sweep's grace period protects it until its new reference is committed.
+                if access(finalURL.path, F_OK) == 0 {
+                    unlink(tempPath)
+                    utimes(finalURL.path, nil)
+                    return
+                }
+                guard rename(tempPath, finalURL.path) == 0 else { throw POSIXFailure(operation: "rename", code: errno) }
+                Self.fsyncDirectory(directory.path)
+            } catch {
                 unlink(tempPath)
-                utimes(finalURL.path, nil)
-                return
+                throw error
             }
-            guard rename(tempPath, finalURL.path) == 0 else { throw POSIXFailure(operation: "rename", code: errno) }
-            Self.fsyncDirectory(directory.path)
         }
         return StoredFile(sha256: sha, size: size)
+    }
+
+    /// Creates the temp file and writes its first bytes; on a failure nothing is left open or on disk.
+    private static func createFile(_ path: String, writing chunk: ByteBuffer) throws -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw POSIXFailure(operation: "open", code: errno) }
+        do {
+            try writeAll(chunk, to: fd)
+        } catch {
+            close(fd)
+            unlink(path)
+            throw error
+        }
+        return fd
     }
 
     public func read(sha256: String) async throws -> ByteBuffer {

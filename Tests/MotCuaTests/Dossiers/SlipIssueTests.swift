@@ -5,8 +5,8 @@ import Testing
 
 @testable import MotCua
 
-/// The standard slips are issued as PDF at the moment of their step, inside the step's transaction, and kept
-/// with the dossier unchanged.
+/// The standard slips are issued at the moment of their step (recorded inside the step's transaction, drawn as
+/// PDF right after it), and kept with the dossier unchanged.
 @Suite("Slips issued with the dossier")
 struct SlipIssueTests {
     @Test("Acceptance issues 01, a refusal 03, a supplement request during processing 02, an apology 04, the return 05; each a PDF with the applicant's name")
@@ -21,8 +21,9 @@ struct SlipIssueTests {
             let accepted = try await workflow.perform(.accept, on: dossier.id, by: office.desk, input: .init())
             let receipt = try #require(try await store.slips(dossierID: dossier.id).first)
             #expect(receipt.form == "01" && receipt.number.hasPrefix("0001/"))
-            let bytes = Array(try await dependencies.fileStore.read(sha256: receipt.sha256).readableBytesView)
-            #expect(bytes.starts(with: Array("%PDF-".utf8)) && Int64(bytes.count) == receipt.size)
+            let receiptFile = try #require(receipt.file, "the receipt's PDF was not drawn after the step")
+            let bytes = Array(try await dependencies.fileStore.read(sha256: receiptFile.sha256).readableBytesView)
+            #expect(bytes.starts(with: Array("%PDF-".utf8)) && Int64(bytes.count) == receiptFile.size)
             if ExternalTool.has("pdftotext") {
                 let path = FileManager.default.temporaryDirectory.appendingPathComponent("slip-\(UUID().uuidString).pdf").path
                 defer { try? FileManager.default.removeItem(atPath: path) }
@@ -57,7 +58,34 @@ struct SlipIssueTests {
             // Kept as issued: the receipt is the same row and file, and the file sweep leaves slips alone.
             #expect(all.first == receipt)
             _ = try await dependencies.draftCleanup.sweepFiles(grace: .zero)
-            for slip in all { #expect(try await dependencies.fileStore.read(sha256: slip.sha256).readableBytes == Int(slip.size)) }
+            for slip in all {
+                let file = try #require(slip.file)
+                #expect(try await dependencies.fileStore.read(sha256: file.sha256).readableBytes == Int(file.size))
+            }
+        }
+    }
+
+    @Test("A slip whose PDF was not drawn after its step (a crash right after the commit) is drawn from its kept values when asked for")
+    func drawnLater() async throws {
+        try await TestEnvironment.withDependencies { dependencies in
+            let office = try await ProcessingClockTests.Office.make(dependencies)
+            let store = dependencies.dossiers.store
+            let (_, dossier) = try await ProcessingClockTests.submitted(dependencies)
+            _ = try await dependencies.workflow.perform(.accept, on: dossier.id, by: office.desk, input: .init())
+            let drawn = try #require(try await store.slips(dossierID: dossier.id).first?.file)
+
+            // The state a crash between the commit and the drawing leaves: the row without its file.
+            try await dependencies.database.transaction { db in
+                try await db.raw("UPDATE dossier_slips SET sha256 = '', size_bytes = 0 WHERE dossier_id = \(bind: dossier.id)").run()
+            }
+            try await dependencies.fileStore.delete(sha256: drawn.sha256)
+            let pending = try #require(try await store.slips(dossierID: dossier.id).first)
+            #expect(pending.file == nil)
+
+            let file = try #require(try await dependencies.slips.file(of: pending, dossierID: dossier.id, store: store))
+            #expect(file == drawn, "the PDF drawn later differs from the one drawn after the step")
+            #expect(try await dependencies.fileStore.read(sha256: file.sha256).readableBytes == Int(file.size))
+            #expect(try await store.slips(dossierID: dossier.id).first?.file == drawn)
         }
     }
 }

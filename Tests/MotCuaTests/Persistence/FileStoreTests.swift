@@ -51,6 +51,42 @@ struct FileStoreTests {
         }
     }
 
+    /// Chunks as an upload streams them.
+    private struct Chunks: AsyncSequence, Sendable {
+        typealias Element = ByteBuffer
+        let parts: [[UInt8]]
+        struct AsyncIterator: AsyncIteratorProtocol {
+            var rest: [[UInt8]]
+            mutating func next() async -> ByteBuffer? { rest.isEmpty ? nil : ByteBuffer(bytes: rest.removeFirst()) }
+        }
+        func makeAsyncIterator() -> AsyncIterator { AsyncIterator(rest: parts) }
+    }
+
+    @Test("A stream of several chunks is one file; an empty stream an empty file; a refusal after the first chunk (size, content) leaves nothing")
+    func streams() async throws {
+        try await withStore { store, root in
+            let parts: [[UInt8]] = [Array("Tờ khai ".utf8), Array(repeating: 7, count: 70_000), Array("hết".utf8)]
+            let stored = try await store.write(Chunks(parts: parts), maxBytes: 1_000_000)
+            #expect(Array(try await store.read(sha256: stored.sha256).readableBytesView) == parts.flatMap { $0 })
+
+            let empty = try await store.write(Chunks(parts: []), maxBytes: 10)
+            #expect(empty.size == 0 && empty.sha256 == SHA256.hash(data: [UInt8]()).map { String(format: "%02x", $0) }.joined())
+            #expect(try await store.read(sha256: empty.sha256).readableBytes == 0)
+
+            await #expect(throws: FileStoreError.tooLarge(limit: 10)) {
+                _ = try await store.write(Chunks(parts: [[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11]]), maxBytes: 10)
+            }
+            struct NotAPDF: Error {}
+            await #expect(throws: NotAPDF.self) {
+                _ = try await store.write(Chunks(parts: [[1, 2], [3]]), maxBytes: 10, accept: { _ in throw NotAPDF() })
+            }
+            let temps = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("tmp").path)
+            #expect(temps.isEmpty, "left behind: \(temps)")
+            let objects = try await store.storedFiles(modifiedBefore: Date().addingTimeInterval(60))
+            #expect(Set(objects) == [stored.sha256, empty.sha256])
+        }
+    }
+
     @Test("Names that are not a SHA-256 digest are never turned into paths", arguments: [
         "../../etc/passwd", "", "ABCDEF", String(repeating: "g", count: 64), String(repeating: "a", count: 63) + "/",
     ])

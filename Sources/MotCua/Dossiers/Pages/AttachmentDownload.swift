@@ -6,6 +6,8 @@ import Hummingbird
 struct AttachmentDownload: Sendable {
     let store: DossierStore
     let fileStore: any FileStore
+    /// Draws a slip whose PDF was not made after its step.
+    let slips: DossierSlips
 
     /// One of the dossier's files as a download: always an attachment, never shown inline.
     /// Result files reach the applicant only once the leader has approved them. Files stream from disk in
@@ -33,12 +35,15 @@ struct AttachmentDownload: Sendable {
         guard let slipID, let code = dossier.code, let slip = try await store.slips(dossierID: dossier.id).first(where: { $0.id == slipID }) else {
             throw PortalError.notFound("Không tìm thấy phiếu này.")
         }
-        let body = try await fileBody(sha256: slip.sha256, context: context)
+        guard let file = try await slips.file(of: slip, dossierID: dossier.id, store: store) else {
+            throw PortalError.notFound("Không tìm thấy phiếu này.")
+        }
+        let body = try await fileBody(sha256: file.sha256, context: context)
         return Response(
             status: .ok,
             headers: [
                 .contentType: "application/pdf",
-                .contentLength: String(slip.size),
+                .contentLength: String(file.size),
                 .contentDisposition: ContentDisposition.attachment(fileName: "mau-\(slip.form)-\(code).pdf"),
                 .cacheControl: "private, no-store",
             ],

@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import Synchronization
 
 /// The back office's steps on a dossier: the desk accepts (with the appointment date counted in working
 /// days), asks once for everything missing, or refuses with a reason; the processor works on it and
@@ -116,15 +117,22 @@ struct DossierWorkflow: Sendable {
         let links = publicURL
         let slips = self.slips
         let step = DossierStep(action: action, actor: .staff(role), actorID: staff.id, note: note, at: now)
-        return try await store.transition(id, step, changes: { current, db in
+        let recorded = Mutex<DossierSlips.Recorded?>(nil)
+        let saved = try await store.transition(id, step, changes: { current, db in
             if let refusal = ProcessingPolicy.refusal(action, current, staff) { throw refusal }
             return try await steps.changes(action, current, in: db)
         }, notice: { saved, db in
             guard let applicant = try await UserStore.user(id: saved.applicantID, in: db) else { throw DossierError.notSaved }
             return try await ApplicantNotice.after(action, dossier: saved, to: applicant, note: note, publicURL: links, in: db)
         }, issue: { saved, db in
-            try await slips?.issue(after: action, saved, by: staff, note: note, procedure: procedure, at: now, in: db)
+            let slip = try await slips?.record(after: action, saved, by: staff, note: note, procedure: procedure, at: now, in: db)
+            recorded.withLock { $0 = slip }
         })
+        // The step is saved; a PDF that cannot be drawn now is drawn when the slip is first downloaded.
+        if let slips, let slip = recorded.withLock({ $0 }) {
+            _ = try? await slips.draw(slip, database: database)
+        }
+        return saved
     }
 
     /// Compatibility for steps that need only a note.
