@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Slow work cannot starve fast work")
 struct WorkGateTests {
-    @Test("At most `limit` run at once, `queueLimit` wait, the rest are refused at once", .timeLimit(.minutes(3)))
+    @Test("At most `limit` run at once, `queueLimit` wait, the rest are refused at once", .timeLimit(.minutes(10)))
     func gate() async throws {
         let gate = WorkGate(limit: 1, queueLimit: 2)
         let peak = PeakCounter()
@@ -35,7 +35,7 @@ struct WorkGateTests {
     }
 
     @Test("A login past the bcrypt queue is answered 503 with Retry-After and a Vietnamese message, and its attempt does not count",
-          .timeLimit(.minutes(3)))  // a hang guard: a full parallel suite on a loaded 2-core machine took over a minute to get here
+          .timeLimit(.minutes(10)))  // a hang guard: a full parallel suite on a loaded 2-core machine took over a minute to get here
     func busyLogin() async throws {
         try await TestEnvironment.withDependencies(demoData: false) { dependencies in
             let gate = WorkGate(limit: 1, queueLimit: 1)

@@ -110,7 +110,7 @@ struct OutboxFailureTests {
         }
     }
 
-    @Test("A slow SMTP session renews its claim: a second process does not send the same mail meanwhile", .timeLimit(.minutes(3)))
+    @Test("A slow SMTP session renews its claim: a second process does not send the same mail meanwhile", .timeLimit(.minutes(10)))
     func claimRenewed() async throws {
         try await SMTPTestServer.withHelper(mode: "slow") { server in
             try await TestEnvironment.withDependencies(demoData: false) { dependencies in

@@ -144,7 +144,7 @@ struct SMSGatewayTests {
         }
     }
 
-    @Test("Two portal processes delivering the same outbox send each SMS exactly once", .timeLimit(.minutes(2)))
+    @Test("Two portal processes delivering the same outbox send each SMS exactly once", .timeLimit(.minutes(10)))
     func noDuplicatesWithTwoProcesses() async throws {
         try await TestEnvironment.withDependencies(demoData: false) { dependencies in
             let database = dependencies.database

@@ -191,7 +191,7 @@ struct SMTPUnitTests {
     "SMTPClient against aiosmtpd",
     .enabled(if: SMTPTestServer.python != nil, "SMTP_TEST_PYTHON is not set: point it at a python that has aiosmtpd (python3 -m venv .venv && .venv/bin/pip install aiosmtpd && export SMTP_TEST_PYTHON=$PWD/.venv/bin/python)"),
     .serialized,  // each test starts a Python process: one at a time keeps a loaded 2-core machine responsive
-    .timeLimit(.minutes(2))
+    .timeLimit(.minutes(10))
 )
 struct SMTPClientIntegrationTests {
     @Test func deliversVietnameseMessageToAiosmtpdCLI() async throws {

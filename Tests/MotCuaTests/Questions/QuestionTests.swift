@@ -138,7 +138,7 @@ struct QuestionTests {
     }
 
     @Test("Five questions an hour per address (another address is not held back), ten a day per account; beyond: 429 with Retry-After",
-          .timeLimit(.minutes(5)))
+          .timeLimit(.minutes(10)))
     func abuseLimits() async throws {
         try await TestEnvironment.withConfiguration { base in
             var configuration = base

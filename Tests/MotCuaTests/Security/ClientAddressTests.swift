@@ -33,7 +33,7 @@ struct ClientAddressTests {
     }
 
     @Test("Behind a trusted proxy, 30 failed logins lock that client only; without trust, a forged header changes nothing",
-          .timeLimit(.minutes(5)))  // 62 sequential logins; a full parallel suite on a loaded 2-core machine took over 2 minutes
+          .timeLimit(.minutes(10)))  // 62 sequential logins; a full parallel suite on a loaded 2-core machine took over 2 minutes
     func perClientLock() async throws {
         for trusted in [true, false] {
             try await TestEnvironment.withConfiguration(demoData: false) { base in

@@ -54,7 +54,18 @@ enum TestEnvironment {
         // test server's max_connections.
         configuration.databasePoolSize = 6
         guard let adminURL else { return try await body(configuration) }
+        return try await postgresSlots.withSlot {
+            try await withDatabase(adminURL: adminURL, configuration: configuration, body)
+        }
+    }
 
+    /// Tests holding a PostgreSQL database at once (see `TestSlots`).
+    static let postgresSlots = TestSlots(limit: 16)
+
+    private static func withDatabase<T: Sendable>(
+        adminURL: String, configuration base: AppConfiguration, _ body: (AppConfiguration) async throws -> T
+    ) async throws -> T {
+        var configuration = base
         let name = "motcua_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         try await adminCommand(adminURL, "CREATE DATABASE \(name)")
         configuration.databaseURL = try databaseURL(adminURL, database: name)
