@@ -3,9 +3,6 @@ import HTTPTypes
 import HummingbirdBcrypt
 import NIOCore
 import NIOPosix
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// bcrypt, run on a thread pool of its own: it is slow by design and must not stall the event loops. At most
 /// `gate.limit` hashes run at once (fewer than the cores, so fast requests always find one), with a short
@@ -22,20 +19,23 @@ struct PasswordHasher: Sendable {
     let decoyHash: String
     let gate: WorkGate
 
+    /// All cores but one (at least one): the hashes that may run at once.
+    static let concurrentHashes = max(1, System.coreCount - 1)
+
     /// Threads for hashing, as many as the default gate lets run at once; for the life of the process.
     static let threadPool: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount - 1))
+        let pool = NIOThreadPool(numberOfThreads: concurrentHashes)
         pool.start()
         return pool
     }()
 
-    /// The nice value of the hashing threads (Linux): a login waits a little longer under load, the pages do not.
+    /// The nice value of the hashing threads (Linux), set by each hash on its thread (a cheap call beside a
+    /// hash): a login waits a little longer under load, the pages do not.
     static let niceness: Int32 = 5
 
-    /// All cores but one for bcrypt (at least one), and a queue of eight per running hash.
+    /// `concurrentHashes` at once, and a queue of eight per running hash.
     static func defaultGate() -> WorkGate {
-        let limit = max(1, System.coreCount - 1)
-        return WorkGate(limit: limit, queueLimit: 8 * limit)
+        WorkGate(limit: concurrentHashes, queueLimit: 8 * concurrentHashes)
     }
 
     init(cost: UInt8, gate: WorkGate = PasswordHasher.defaultGate()) {
@@ -62,7 +62,7 @@ struct PasswordHasher: Sendable {
         let normalized = Self.normalized(password)
         return try await gated {
             try await Self.threadPool.runIfActive {
-                Self.lowerPriority()
+                ThreadNiceness.setCurrent(Self.niceness)
                 return Bcrypt.hash(normalized, cost: cost)
             }
         }
@@ -74,19 +74,11 @@ struct PasswordHasher: Sendable {
         let normalized = Self.normalized(password)
         return try await gated {
             try await Self.threadPool.runIfActive {
-                Self.lowerPriority()
+                ThreadNiceness.setCurrent(Self.niceness)
                 if Bcrypt.verify(normalized, hash: hash) { return true }
                 return normalized.utf8.elementsEqual(password.utf8) ? false : Bcrypt.verify(password, hash: hash)
             }
         }
-    }
-
-    /// Raises the calling hashing thread's nice value (once it is raised this changes nothing; any thread may
-    /// raise its own). With PRIO_PROCESS, `who == 0` is the calling thread on Linux.
-    private static func lowerPriority() {
-        #if os(Linux)
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
-        #endif
     }
 
     private func gated<T: Sendable>(_ body: () async throws -> T) async throws -> T {

@@ -1,7 +1,4 @@
 import NIOPosix
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// A task executor that runs its jobs on a one-thread `NIOThreadPool`: the pool SQLite's writer connection
 /// already uses, so a write transaction never changes threads.
@@ -25,12 +22,9 @@ final class ThreadPoolTaskExecutor: TaskExecutor {
     init(pool: NIOThreadPool, niceness: Int32 = 0) {
         precondition(pool.numberOfThreads == 1, "a write executor runs on one thread")
         self.pool = pool
-        #if os(Linux)
         if niceness != 0 {
-            // With PRIO_PROCESS, `who == 0` is the calling thread on Linux (nice values are per thread there).
-            pool.submit { _ in _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
+            pool.submit { _ in ThreadNiceness.setCurrent(niceness) }
         }
-        #endif
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
