@@ -48,17 +48,17 @@ struct APITokenStore: Sendable {
 
     func user(forToken secret: String) async throws -> User? {
         guard secret.hasPrefix(Self.prefix), secret.utf8.count <= 128 else { return nil }
-        let found = try await database.read { db -> (Int64, Int64, Int64?)? in
+        // The token and its account in one round trip: every API request with a token starts here.
+        let found = try await database.read { db -> (Int64, User, Int64?)? in
             guard let row = try await db.raw("""
-                SELECT id, user_id, last_used_at FROM api_tokens
-                WHERE token_hash = \(bind: Secrets.digest(secret)) AND revoked_at IS NULL
+                SELECT \(unsafeRaw: UserStore.columns), t.id AS token_id, t.last_used_at
+                FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN agencies a ON a.id = u.agency_id
+                WHERE t.token_hash = \(bind: Secrets.digest(secret)) AND t.revoked_at IS NULL
                 """).first()
             else { return nil }
-            return (try row.decode(column: "id"), try row.decode(column: "user_id"), try row.decode(column: "last_used_at"))
+            return (try row.decode(column: "token_id"), try UserStore.user(from: row), try row.decode(column: "last_used_at"))
         }
-        guard let (tokenID, userID, lastUsed) = found,
-              let user = try await UserStore(database: database).user(id: userID), !user.disabled
-        else { return nil }
+        guard let (tokenID, user, lastUsed) = found, !user.disabled else { return nil }
         let now = Clock.nowMilliseconds()
         if now - (lastUsed ?? 0) > 60_000 {
             try await database.transaction { db in

@@ -1,6 +1,6 @@
 import Foundation
 
-struct SessionRow: Sendable {
+struct SessionRow: Sendable, Encodable {
     var createdAt: String
     var lastSeenAt: String
     var ip: String
@@ -8,7 +8,7 @@ struct SessionRow: Sendable {
     var current: Bool
 }
 
-struct TokenRow: Sendable {
+struct TokenRow: Sendable, Encodable {
     var id: Int64
     var name: String
     var createdAt: String

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One labelled input, with its value kept and its error, for `partials/field`.
-struct FormInput: Sendable {
+struct FormInput: Sendable, Encodable {
     var id: String
     var name: String
     var label: String

@@ -36,23 +36,26 @@ struct SessionStore: Sendable {
     /// The live session for a cookie value, or nil when unknown, expired (idle or absolute) or disabled.
     func load(secret: String) async throws -> (user: User, session: Info)? {
         let idHash = Secrets.digest(secret)
-        let found = try await database.read { db -> (Int64, Info)? in
+        // The session and its account in one round trip: every signed-in request starts here.
+        let found = try await database.read { db -> (User, Info)? in
             guard let row = try await db.raw("""
-                SELECT user_id, created_at, last_seen_at, ip, user_agent FROM sessions WHERE id_hash = \(bind: idHash)
+                SELECT \(unsafeRaw: UserStore.columns), s.created_at AS session_created_at, s.last_seen_at, s.ip, s.user_agent
+                FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN agencies a ON a.id = u.agency_id
+                WHERE s.id_hash = \(bind: idHash)
                 """).first()
             else { return nil }
-            return (try row.decode(column: "user_id"), Info(
-                idHash: idHash, createdAt: try row.decode(column: "created_at"),
+            return (try UserStore.user(from: row), Info(
+                idHash: idHash, createdAt: try row.decode(column: "session_created_at"),
                 lastSeenAt: try row.decode(column: "last_seen_at"), ip: try row.decode(column: "ip"),
                 userAgent: try row.decode(column: "user_agent")))
         }
-        guard let (userID, info) = found else { return nil }
+        guard let (user, info) = found else { return nil }
         let now = Clock.nowMilliseconds()
         if now - info.lastSeenAt > idleTimeout.milliseconds || now - info.createdAt > absoluteTimeout.milliseconds {
             try await delete(idHash: idHash)
             return nil
         }
-        guard let user = try await UserStore(database: database).user(id: userID), !user.disabled else { return nil }
+        guard !user.disabled else { return nil }
         if now - info.lastSeenAt > touchInterval.milliseconds {
             try await database.transaction { db in
                 try await db.raw("UPDATE sessions SET last_seen_at = \(bind: now) WHERE id_hash = \(bind: idHash)").run()

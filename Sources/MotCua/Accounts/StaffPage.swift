@@ -1,6 +1,6 @@
 import Foundation
 
-struct StaffRow: Sendable {
+struct StaffRow: Sendable, Encodable {
     var id: Int64
     var name: String
     var email: String

@@ -1,6 +1,6 @@
 import Foundation
 
-struct OutboxRow: Sendable {
+struct OutboxRow: Sendable, Encodable {
     var createdAt: String
     var channel: String
     var recipient: String

@@ -68,7 +68,7 @@ struct CalendarController: Sendable {
     }
 }
 
-struct CalendarDayRow: Sendable {
+struct CalendarDayRow: Sendable, Encodable {
     var iso: String
     var label: String
     var note: String

@@ -1,6 +1,6 @@
 import Foundation
 
-struct ProcedureRow: Sendable {
+struct ProcedureRow: Sendable, Encodable {
     var url: String
     var code: String
     var name: String
@@ -26,13 +26,13 @@ struct ProcedureRow: Sendable {
     }
 }
 
-struct PageLink: Sendable {
+struct PageLink: Sendable, Encodable {
     var number: Int
     var url: String
     var current: Bool
 }
 
-struct Pagination: Sendable {
+struct Pagination: Sendable, Encodable {
     var pages: [PageLink]
     var previousURL: String?
     var nextURL: String?

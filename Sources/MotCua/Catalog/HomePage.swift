@@ -1,13 +1,13 @@
 import Foundation
 
-struct AgencyCard: Sendable {
+struct AgencyCard: Sendable, Encodable {
     var name: String
     var province: String
     var url: String
     var procedureCount: Int
 }
 
-struct FieldLink: Sendable {
+struct FieldLink: Sendable, Encodable {
     var name: String
     var url: String
     var procedureCount: Int

@@ -1,11 +1,11 @@
 import Foundation
 
-struct InfoRow: Sendable {
+struct InfoRow: Sendable, Encodable {
     var label: String
     var value: String
 }
 
-struct DocumentRow: Sendable {
+struct DocumentRow: Sendable, Encodable {
     var number: Int
     var name: String
     var originals: Int
@@ -14,13 +14,13 @@ struct DocumentRow: Sendable {
     var formats: String
 }
 
-struct LegalRow: Sendable {
+struct LegalRow: Sendable, Encodable {
     var reference: String
     var title: String?
     var issuedOn: String?
 }
 
-struct TemplateRow: Sendable {
+struct TemplateRow: Sendable, Encodable {
     var name: String
     var fileName: String
     var url: String
@@ -28,20 +28,20 @@ struct TemplateRow: Sendable {
     var typeText: String
 }
 
-struct StepRow: Sendable {
+struct StepRow: Sendable, Encodable {
     var number: Int
     var text: String
 }
 
 /// A timed step of the process, as the "Quy trình" tab's table shows it.
-struct ProcessRow: Sendable {
+struct ProcessRow: Sendable, Encodable {
     var number: Int
     var name: String
     var unit: String
     var allowance: String
 }
 
-struct ProcedureTab: Sendable {
+struct ProcedureTab: Sendable, Encodable {
     var label: String
     var url: String
     var current: Bool

@@ -10,14 +10,21 @@ public struct HTMLRenderer: Sendable {
     let library: MustacheLibrary
 
     public init(directory: String, assetVersion: String? = nil) async throws {
-        var library = try await MustacheLibrary(directory: directory)
-        // Stylesheet URLs carry a digest of the file, so a new release is never styled by a stale cache.
-        if let assetVersion,
-           let layout = try? String(contentsOfFile: directory + "/layout.mustache", encoding: .utf8)
-        {
-            try library.register(
-                layout.replacingOccurrences(of: "/static/css/site.css", with: "/static/css/site.css?v=\(assetVersion)"),
-                named: "layout")
+        MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)
+        var library = MustacheLibrary()
+        let root = directory.hasSuffix("/") ? directory : directory + "/"
+        for case let path as String in FileManager.default.enumerator(atPath: root)?.allObjects ?? [] where path.hasSuffix(".mustache") {
+            var text = try String(contentsOfFile: root + path, encoding: .utf8)
+            // Stylesheet URLs carry a digest of the file, so a new release is never styled by a stale cache.
+            if let assetVersion {
+                text = text.replacingOccurrences(of: "/static/css/site.css", with: "/static/css/site.css?v=\(assetVersion)")
+            }
+            // A standalone line: it leaves no trace in the output.
+            do {
+                try library.register("{{% CONTENT_TYPE: \(HTMLEscaping.name) }}\n" + text, named: String(path.dropLast(".mustache".count)))
+            } catch {
+                throw RendererError.templateInvalid(path, error)
+            }
         }
         self.library = library
     }
@@ -43,5 +50,6 @@ public struct HTMLRenderer: Sendable {
     enum RendererError: Error {
         case templatesMissing
         case templateMissing(String)
+        case templateInvalid(String, any Error)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-struct InfoItem: Sendable {
+struct InfoItem: Sendable, Encodable {
     var label: String
     var value: String
 }

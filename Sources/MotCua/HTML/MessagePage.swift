@@ -1,6 +1,6 @@
 import Foundation
 
-struct LinkItem: Sendable {
+struct LinkItem: Sendable, Encodable {
     var url: String
     var label: String
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Common parts of every page: title, current navigation item, search text, and who is signed in.
 /// Flags are stored, not computed: templates see stored properties only.
-public struct PageChrome: Sendable {
+public struct PageChrome: Sendable, Encodable {
     var title: String
     var searchText: String
     var year = Calendar(identifier: .gregorian).component(.year, from: Date())

@@ -26,7 +26,7 @@ struct Paging: Sendable {
     }
 }
 
-struct PagerLinks: Sendable {
+struct PagerLinks: Sendable, Encodable {
     /// Back to the first page, from any later one.
     var first: String?
     var next: String?

@@ -1,6 +1,6 @@
 import Foundation
 
-struct SelectOption: Sendable {
+struct SelectOption: Sendable, Encodable {
     var value: String
     var label: String
     var selected: Bool

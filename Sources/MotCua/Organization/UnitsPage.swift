@@ -19,7 +19,7 @@ struct UnitsPage: PageModel {
     var problem: String?
 }
 
-struct UnitRow: Sendable {
+struct UnitRow: Sendable, Encodable {
     var id: Int64
     var name: String
     var headName: String?
@@ -33,7 +33,7 @@ struct UnitRow: Sendable {
     var agencyQuery: String
 }
 
-struct AgencyChoice: Sendable {
+struct AgencyChoice: Sendable, Encodable {
     var code: String
     var name: String
 }

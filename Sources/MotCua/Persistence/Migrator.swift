@@ -85,6 +85,7 @@ enum Migrations {
         M0021Ratings.migration,
         M0022Questions.migration,
         M0023HandoverReportIndexes.migration,
+        M0024HolderQueueIndex.migration,
     ]
 }
 

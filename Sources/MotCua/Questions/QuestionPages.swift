@@ -64,7 +64,7 @@ struct AskPage: PageModel {
 struct StaffQuestionsPage: PageModel {
     static let template = "questions/staff-list"
 
-    struct Row: Sendable {
+    struct Row: Sendable, Encodable {
         var url: String
         var title: String
         var procedureName: String?
@@ -153,7 +153,7 @@ struct QuestionPage: PageModel {
 }
 
 /// One published question and its answer, as the procedure page's FAQ tab shows it.
-struct FAQRow: Sendable {
+struct FAQRow: Sendable, Encodable {
     var anchor: String
     var title: String
     var body: String

@@ -90,22 +90,22 @@ enum RatingError: Error, Sendable, Equatable, PortalErrorConvertible {
 }
 
 /// The rating part of the applicant's dossier page: the form while it may be given, the rating once given.
-struct RatingSection: Sendable {
-    struct Option: Sendable {
+struct RatingSection: Sendable, Encodable {
+    struct Option: Sendable, Encodable {
         var value: Int
         var label: String
         var checked: Bool
         var id: String
     }
 
-    struct Question: Sendable {
+    struct Question: Sendable, Encodable {
         var name: String
         var text: String
         var options: [Option]
         var error: String?
     }
 
-    struct Answer: Sendable {
+    struct Answer: Sendable, Encodable {
         var text: String
         var value: String
     }
@@ -117,7 +117,7 @@ struct RatingSection: Sendable {
     var maxComment = RatingInput.maxCommentLength
     var given: Given?
 
-    struct Given: Sendable {
+    struct Given: Sendable, Encodable {
         var ratedAt: String
         var answers: [Answer]
         var yourComment: String?

@@ -62,12 +62,12 @@ struct ReplyForm: Decodable {
 struct RatingsPage: PageModel {
     static let template = "backoffice/ratings"
 
-    struct Answer: Sendable {
+    struct Answer: Sendable, Encodable {
         var text: String
         var value: String
     }
 
-    struct Row: Sendable {
+    struct Row: Sendable, Encodable {
         var id: Int64
         var code: String
         var procedureName: String

@@ -70,7 +70,7 @@ struct StaffReportController: Sendable {
 }
 
 struct StaffReportPage: PageModel {
-    struct Row: Sendable { var cells: [String] }
+    struct Row: Sendable, Encodable { var cells: [String] }
     static let template = "backoffice/reports"
     var chrome: PageChrome
     var kinds: [SelectOption]

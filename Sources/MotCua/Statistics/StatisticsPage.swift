@@ -2,7 +2,7 @@ import Foundation
 
 /// The rows of the summary table, in one place for the page, its chart and the CSV table.
 enum StatisticsFigures {
-    struct Row: Sendable {
+    struct Row: Sendable, Encodable {
         var label: String
         var current: Int
         var previous: Int
@@ -54,8 +54,8 @@ enum StatisticsFigures {
 
 /// A horizontal bar chart drawn on the server: each category has a bar for the period and one for the period
 /// before. The SVG is an image with a title and a description; the same figures are in the table beside it.
-struct BarChart: Sendable {
-    struct Bar: Sendable {
+struct BarChart: Sendable, Encodable {
+    struct Bar: Sendable, Encodable {
         var y: Int
         var width: Int
         var valueX: Int
@@ -63,7 +63,7 @@ struct BarChart: Sendable {
         var value: String
     }
 
-    struct Category: Sendable {
+    struct Category: Sendable, Encodable {
         var label: String
         var labelY: Int
         var current: Bar
@@ -110,20 +110,20 @@ struct BarChart: Sendable {
 struct StatisticsPage: PageModel {
     static let template = "statistics/index"
 
-    struct AgencyLink: Sendable {
+    struct AgencyLink: Sendable, Encodable {
         var name: String
         var url: String
         var current: Bool
     }
 
-    struct FigureRow: Sendable {
+    struct FigureRow: Sendable, Encodable {
         var label: String
         var current: String
         var previous: String
         var change: String
     }
 
-    struct ProcedureRow: Sendable {
+    struct ProcedureRow: Sendable, Encodable {
         var code: String
         var name: String
         var url: String?
@@ -135,7 +135,7 @@ struct StatisticsPage: PageModel {
         var previousResolved: String
     }
 
-    struct IndicatorRow: Sendable {
+    struct IndicatorRow: Sendable, Encodable {
         var group: String
         var name: String
         var formula: String
@@ -147,7 +147,7 @@ struct StatisticsPage: PageModel {
         var notRecordedMessage: String
     }
 
-    struct ReportView: Sendable {
+    struct ReportView: Sendable, Encodable {
         var periodLabel: String
         var previousLabel: String
         var countedAt: String

@@ -59,21 +59,26 @@ struct DossierListTests {
     func plans() async throws {
         try await TestEnvironment.withDependencies(demoData: false) { dependencies in
             let database = dependencies.database
-            let statements = [
-                "SELECT id FROM dossiers d WHERE d.applicant_id = 7 ORDER BY d.id DESC LIMIT 21",
-                "SELECT id FROM dossiers d WHERE d.applicant_id = 7 AND d.status = 1 AND d.id < 100 ORDER BY d.id DESC LIMIT 21",
+            // Each statement with the index that must answer it (on SQLite, which plans without statistics, the
+            // wrong one is a full walk of every dossier: a unit head's list once took the person index for
+            // `holder_user_id IS NULL`), and whether a sort of the rows found is acceptable.
+            let statements: [(sql: String, index: String, sorts: Bool)] = [
+                ("SELECT id FROM dossiers d WHERE d.applicant_id = 7 ORDER BY d.id DESC LIMIT 21", "dossiers_applicant", false),
+                ("SELECT id FROM dossiers d WHERE d.applicant_id = 7 AND d.status = 1 AND d.id < 100 ORDER BY d.id DESC LIMIT 21", "dossiers_applicant", false),
                 // The agency's list and its queues (DossierStore+Queues), by their due moments.
-                "SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.status <> 0 AND COALESCE(d.due_at, d.submitted_at) >= 0 ORDER BY COALESCE(d.due_at, d.submitted_at), d.id LIMIT 51",
-                "SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.status <> 0 AND d.status = 2 AND (COALESCE(d.due_at, d.submitted_at), d.id) > (5, 9) ORDER BY COALESCE(d.due_at, d.submitted_at), d.id LIMIT 51",
-                "SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.status = 1 AND d.submitted_at >= 0 ORDER BY d.submitted_at, d.id LIMIT 51",
-                "SELECT id FROM dossiers d WHERE d.holder_user_id = 7 AND +d.status IN (2, 4) AND d.step_role <> 'leader' AND d.step_due_at >= 0 ORDER BY d.step_due_at, d.id LIMIT 51",
-                "SELECT id FROM dossiers d WHERE d.holder_unit_id IN (4) AND d.holder_user_id IS NULL AND +d.status = 4 AND d.step_role <> 'receptionist' AND d.step_due_at >= 0 ORDER BY d.step_due_at, d.id LIMIT 51",
-                "SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.due_state = 2 AND d.due_at >= 0 ORDER BY d.due_at, d.id LIMIT 51",
+                ("SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.status <> 0 AND COALESCE(d.due_at, d.submitted_at) >= 0 ORDER BY COALESCE(d.due_at, d.submitted_at), d.id LIMIT 51", "dossiers_agency", false),
+                ("SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.status <> 0 AND d.status = 2 AND (COALESCE(d.due_at, d.submitted_at), d.id) > (5, 9) ORDER BY COALESCE(d.due_at, d.submitted_at), d.id LIMIT 51", "dossiers_agency", false),
+                ("SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.status = 1 AND d.submitted_at >= 0 ORDER BY d.submitted_at, d.id LIMIT 51", "dossiers_agency", false),
+                ("SELECT id FROM dossiers d WHERE d.holder_user_id = 7 AND +d.status IN (2, 4) AND d.step_role <> 'leader' AND d.step_due_at >= 0 ORDER BY d.step_due_at, d.id LIMIT 51", "dossiers_holder_queue", false),
+                // A unit head's pool: the units headed come from a subquery, so the few rows found are sorted.
+                ("SELECT id FROM dossiers d WHERE d.holder_unit_id IN (SELECT id FROM units WHERE head_user_id = 7) AND d.holder_user_id IS NULL AND +d.status = 4 AND d.step_role <> 'receptionist' AND d.step_due_at >= 0 ORDER BY d.step_due_at, d.id LIMIT 51", "dossiers_unit_pool", true),
+                ("SELECT COUNT(*) FROM dossiers d WHERE d.holder_unit_id IN (SELECT id FROM units WHERE head_user_id = 7) AND d.holder_user_id IS NULL AND +d.status = 4 AND d.step_role <> 'receptionist'", "dossiers_unit_pool", false),
+                ("SELECT id FROM dossiers d WHERE d.agency_id = 3 AND d.due_state = 2 AND d.due_at >= 0 ORDER BY d.due_at, d.id LIMIT 51", "dossiers_agency", false),
                 // The due sweep (DueSweep): open dossiers not yet in the state, by due moment.
-                "SELECT id FROM dossiers d WHERE status IN (2, 4, 9) AND step_due_state IN (0, 1) AND step_due_at < 5",
-                "SELECT id FROM dossiers d WHERE status IN (2, 4, 9) AND due_state IN (0) AND due_at >= 5 AND due_at <= 9",
+                ("SELECT id FROM dossiers d WHERE status IN (2, 4, 9) AND step_due_state IN (0, 1) AND step_due_at < 5", "dossiers_sweep", false),
+                ("SELECT id FROM dossiers d WHERE status IN (2, 4, 9) AND due_state IN (0) AND due_at >= 5 AND due_at <= 9", "dossiers_sweep", false),
             ]
-            for statement in statements {
+            for (statement, index, sorts) in statements {
                 let plan: String = try await database.read { db in
                     switch database.engine {
                     case .sqlite:
@@ -88,9 +93,8 @@ struct DossierListTests {
                         return plan
                     }
                 }
-                #expect(["dossiers_applicant", "dossiers_agency", "dossiers_holder", "dossiers_unit", "dossiers_sweep"].contains { plan.contains($0) },
-                        "\(statement): \(plan)")
-                #expect(!plan.contains("TEMP B-TREE") && !plan.contains("Sort"), "\(statement): \(plan)")
+                #expect(plan.contains(index), "\(statement): \(plan)")
+                #expect(sorts || (!plan.contains("TEMP B-TREE") && !plan.contains("Sort")), "\(statement): \(plan)")
                 #expect(!plan.contains("SCAN d") || plan.contains("USING"), "\(statement): \(plan)")
             }
         }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One step the officer may take, as its own small form.
-struct ActionForm: Sendable {
+struct ActionForm: Sendable, Encodable {
     var action: String
     var url: String
     var csrfToken: String
@@ -92,7 +92,7 @@ struct BackOfficeDossierPage: PageModel {
 }
 
 /// A row of the control slip (mẫu 05), as the staff page and the printed slip show it.
-struct HandoverRow: Sendable {
+struct HandoverRow: Sendable, Encodable {
     var number: Int
     var step: String
     var unit: String
@@ -120,7 +120,7 @@ struct HandoverRow: Sendable {
     }
 }
 
-struct ApologyRow: Sendable {
+struct ApologyRow: Sendable, Encodable {
     var at: String
     var reason: String
     var previousDueAt: String
@@ -129,7 +129,7 @@ struct ApologyRow: Sendable {
 }
 
 /// An issued slip (PDF) as the dossier pages link to it.
-struct SlipLink: Sendable {
+struct SlipLink: Sendable, Encodable {
     var title: String
     var number: String
     var issuedAt: String

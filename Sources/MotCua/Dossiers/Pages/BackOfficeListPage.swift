@@ -1,6 +1,6 @@
 import Foundation
 
-struct BackOfficeRow: Sendable {
+struct BackOfficeRow: Sendable, Encodable {
     var url: String
     var code: String
     var procedureName: String
@@ -17,7 +17,7 @@ struct BackOfficeRow: Sendable {
 }
 
 /// A tab of the back office: one work list with its count.
-struct QueueTab: Sendable {
+struct QueueTab: Sendable, Encodable {
     var label: String
     var url: String
     var count: Int?

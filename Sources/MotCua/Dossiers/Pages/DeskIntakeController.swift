@@ -104,7 +104,7 @@ struct DeskIntakeController: Sendable {
 }
 
 /// A paper draft in the list "Hồ sơ giấy đang nhập", with the link to go on with it.
-struct PaperDraftRow: Sendable {
+struct PaperDraftRow: Sendable, Encodable {
     var url: String
     var applicantName: String
     var applicantIDNumber: String

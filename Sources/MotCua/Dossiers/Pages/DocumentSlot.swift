@@ -1,12 +1,12 @@
 import Foundation
 
-struct FileRow: Sendable {
+struct FileRow: Sendable, Encodable {
     var name: String
     var size: String
     var url: String
 }
 
-struct DocumentSlot: Sendable {
+struct DocumentSlot: Sendable, Encodable {
     var number: Int
     var name: String
     var mandatory: Bool

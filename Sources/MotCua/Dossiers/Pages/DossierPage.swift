@@ -1,6 +1,6 @@
 import Foundation
 
-struct HistoryRow: Sendable {
+struct HistoryRow: Sendable, Encodable {
     var at: String
     var text: String
     var note: String?
@@ -52,7 +52,7 @@ struct DossierPage: PageModel {
     var rating: RatingSection? = nil
 }
 
-struct ApologyNotice: Sendable {
+struct ApologyNotice: Sendable, Encodable {
     var reason: String
     var newDueAt: String
     var at: String

@@ -1,6 +1,6 @@
 import Foundation
 
-struct LookupResult: Sendable {
+struct LookupResult: Sendable, Encodable {
     var code: String
     var procedureName: String
     var agencyName: String

@@ -1,6 +1,6 @@
 import Foundation
 
-struct DossierRow: Sendable {
+struct DossierRow: Sendable, Encodable {
     var url: String
     var code: String
     var procedureName: String

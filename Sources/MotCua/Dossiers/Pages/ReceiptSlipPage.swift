@@ -1,6 +1,6 @@
 import Foundation
 
-struct ReceiptDocument: Sendable {
+struct ReceiptDocument: Sendable, Encodable {
     var number: Int
     var name: String
     var kind: String

@@ -14,7 +14,7 @@ enum SlipQR {
 
 /// The top and bottom of a slip page as the slip was issued: the agency and its desk, the slip's number, the
 /// national motto, place and date, the QR code of the lookup URL and the layout version it was issued under.
-struct SlipHeadingView: Sendable {
+struct SlipHeadingView: Sendable, Encodable {
     var agencyName: String
     var unitName: String?
     var number: String

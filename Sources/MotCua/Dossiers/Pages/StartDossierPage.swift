@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 /// A field of a procedure's own form, or the request summary: input, textarea or select.
-struct DynamicField: Sendable {
+struct DynamicField: Sendable, Encodable {
     var id: String
     var name: String
     var label: String
@@ -36,7 +36,7 @@ struct DynamicField: Sendable {
     }
 }
 
-struct DeliveryChoice: Sendable {
+struct DeliveryChoice: Sendable, Encodable {
     var value: String
     var label: String
     var checked: Bool

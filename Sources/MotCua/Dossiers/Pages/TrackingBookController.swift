@@ -88,7 +88,7 @@ struct TrackingBookController: Sendable {
 }
 
 struct TrackingBookPage: PageModel {
-    struct Row: Sendable { var cells: [String] }
+    struct Row: Sendable, Encodable { var cells: [String] }
     static let template = "backoffice/tracking-book"
     var chrome: PageChrome
     var agencyName: String

@@ -56,10 +56,10 @@ enum DossierQueue: String, Sendable, CaseIterable {
     }
 }
 
-/// Who is asking for a work list: their agency, themselves, their unit, and the units they head.
+/// Who is asking for a work list: their agency, themselves and their unit (the units they head are read
+/// with the list).
 struct QueueViewer: Sendable {
     var agencyCode: String
     var userID: Int64
     var unitID: Int64?
-    var headedUnitIDs: [Int64]
 }

@@ -34,9 +34,8 @@ extension DossierStore {
         case .toReceive:
             return agency + " AND d.status = \(bind: DossierStatus.registered.rawValue)"
         case .toAssign:
-            // No unit headed: an impossible id keeps the query valid and empty.
-            let units = viewer.headedUnitIDs.isEmpty ? [-1] : viewer.headedUnitIDs
-            return "d.holder_unit_id IN (\(binds: units)) AND d.holder_user_id IS NULL AND +d.status = \(bind: DossierStatus.processing.rawValue)"
+            // The units the viewer heads, read in the same statement (one round trip less per list).
+            return "d.holder_unit_id IN (SELECT id FROM units WHERE head_user_id = \(bind: viewer.userID)) AND d.holder_user_id IS NULL AND +d.status = \(bind: DossierStatus.processing.rawValue)"
                 + " AND d.step_role <> 'receptionist'"
         case .mine:
             return "d.holder_user_id = \(bind: viewer.userID) AND +d.status IN (\(binds: open)) AND d.step_role <> 'leader'"
@@ -111,13 +110,7 @@ extension DossierStore {
         return sql
     }
 
-    /// The units `userID` heads, for the "to assign" list.
-    static func headedUnits(of userID: Int64, in db: any SQLDatabase) async throws -> [Int64] {
-        try await db.raw("SELECT id FROM units WHERE head_user_id = \(bind: userID)").all().map { try $0.decode(column: "id") }
-    }
-
-    func viewer(for staff: User) async throws -> QueueViewer {
-        let headed = try await database.read { db in try await Self.headedUnits(of: staff.id, in: db) }
-        return QueueViewer(agencyCode: staff.agencyCode ?? "", userID: staff.id, unitID: staff.unitID, headedUnitIDs: headed)
+    func viewer(for staff: User) -> QueueViewer {
+        QueueViewer(agencyCode: staff.agencyCode ?? "", userID: staff.id, unitID: staff.unitID)
     }
 }

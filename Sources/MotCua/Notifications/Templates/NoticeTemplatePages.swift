@@ -5,7 +5,7 @@ struct NoticeTemplatesPage: PageModel {
     var rows: [NoticeTemplateRow]
 }
 
-struct NoticeTemplateRow: Sendable {
+struct NoticeTemplateRow: Sendable, Encodable {
     var slug: String
     var label: String
     var recipient: String
@@ -36,12 +36,12 @@ struct NoticeTemplatePage: PageModel {
     var smsError: String?
 }
 
-struct PlaceholderRow: Sendable {
+struct PlaceholderRow: Sendable, Encodable {
     var tag: String
     var meaning: String
 }
 
-struct NoticePreview: Sendable {
+struct NoticePreview: Sendable, Encodable {
     /// "Hồ sơ 000.00.12.H57-…" or "dữ liệu mẫu".
     var source: String
     var subject: String
@@ -50,7 +50,7 @@ struct NoticePreview: Sendable {
     var smsLength: String
 }
 
-struct NoticeHistoryRow: Sendable {
+struct NoticeHistoryRow: Sendable, Encodable {
     var at: String
     var by: String
     var subject: String

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One receipt as the dossier pages list it.
-struct ReceiptRow: Sendable {
+struct ReceiptRow: Sendable, Encodable {
     var id: Int64
     var number: String
     var amount: String
@@ -13,7 +13,7 @@ struct ReceiptRow: Sendable {
 }
 
 /// One payment attempt, for the payer's and the desk's history.
-struct AttemptRow: Sendable {
+struct AttemptRow: Sendable, Encodable {
     var at: String
     var method: String
     var amount: String
@@ -30,7 +30,7 @@ struct AttemptRow: Sendable {
 }
 
 /// What a dossier owes and paid, for the applicant's dossier page and the desk's.
-struct PaymentPanel: Sendable {
+struct PaymentPanel: Sendable, Encodable {
     var dossierID: Int64
     var csrfToken: String
     /// "100.000 đ", while a charge waits.
@@ -104,7 +104,7 @@ struct PaymentPage: PageModel {
     var problem: String?
 }
 
-struct TransferView: Sendable {
+struct TransferView: Sendable, Encodable {
     var bankName: String
     var accountNumber: String
     var accountHolder: String
@@ -135,7 +135,7 @@ struct StatementPage: PageModel {
     var problem: String?
 }
 
-struct StatementRow: Sendable {
+struct StatementRow: Sendable, Encodable {
     var line: Int
     var reference: String
     var amount: String
