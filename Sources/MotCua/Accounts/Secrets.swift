@@ -14,7 +14,7 @@ enum Secrets {
     }
 
     static func digest(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(secret.utf8)).hexDigits
     }
 
     /// Comparison whose time does not depend on where the strings differ.

@@ -24,6 +24,8 @@ public struct User: Sendable, Equatable {
     public var walkIn: Bool = false
     public var walkInIDNumber: String? = nil
     public var contactEmail: String? = nil
+    /// The row id of `agencyCode`, so that lists filter by it without looking the code up.
+    public var agencyID: Int64? = nil
 
     /// Where the applicant's notices go: the account's address, or the e-mail a walk-in applicant gave (if any).
     var noticeEmail: String? { walkIn ? contactEmail : email }

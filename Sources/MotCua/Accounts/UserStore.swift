@@ -9,7 +9,7 @@ struct UserStore: Sendable {
     static let columns = """
         u.id, u.kind, u.email, u.display_name, u.citizen_id, u.date_of_birth, u.tax_code, u.representative,
         u.phone, u.address, u.role, u.email_verified_at, u.disabled, u.unit_id, u.must_change_password, u.walk_in, u.walk_in_id_number,
-        u.contact_email, a.code AS agency_code
+        u.contact_email, u.agency_id, a.code AS agency_code
         """
 
     func user(id: Int64) async throws -> User? {
@@ -130,7 +130,8 @@ struct UserStore: Sendable {
             emailVerified: try row.decode(column: "email_verified_at", as: Int64?.self) != nil,
             disabled: try row.decode(column: "disabled"), unitID: try row.decode(column: "unit_id"),
             mustChangePassword: try row.decode(column: "must_change_password"), walkIn: try row.decode(column: "walk_in"),
-            walkInIDNumber: try row.decode(column: "walk_in_id_number"), contactEmail: try row.decode(column: "contact_email"))
+            walkInIDNumber: try row.decode(column: "walk_in_id_number"), contactEmail: try row.decode(column: "contact_email"),
+            agencyID: try row.decode(column: "agency_id"))
     }
 }
 

@@ -36,7 +36,7 @@ public struct HTMLRenderer: Sendable {
         }
         let css = Bundle.module.url(forResource: "site", withExtension: "css", subdirectory: "Resources/public/css")
             .flatMap { FileManager.default.contents(atPath: $0.path) }
-        let version = css.map { SHA256.hash(data: $0).prefix(6).map { String(format: "%02x", $0) }.joined() }
+        let version = css.map { SHA256.hash(data: $0).prefix(6).hexDigits }
         return try await HTMLRenderer(directory: url.path, assetVersion: version)
     }
 

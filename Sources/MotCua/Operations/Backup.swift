@@ -127,7 +127,7 @@ public struct Backup: Sendable {
             try output.write(contentsOf: chunk)
         }
         try output.synchronize()
-        guard hasher.finalize().map({ String(format: "%02x", $0) }).joined() == sha else {
+        guard hasher.finalize().hexDigits == sha else {
             throw Failure("Stored file \(sha) does not match its SHA-256: the store is damaged.")
         }
     }
@@ -215,7 +215,7 @@ public struct Backup: Sendable {
     }
 
     static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: data).hexDigits
     }
 }
 
@@ -258,7 +258,7 @@ final class TableFileWriter: Sendable {
             if let failure = state.failure { throw failure }
             try state.handle.synchronize()
             try state.handle.close()
-            return (state.rows, state.hasher.finalize().map { String(format: "%02x", $0) }.joined())
+            return (state.rows, state.hasher.finalize().hexDigits)
         }
     }
 }

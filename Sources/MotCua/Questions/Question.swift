@@ -104,7 +104,7 @@ struct QuestionInput: Sendable, Equatable {
 
     /// The digest kept instead of the asker's address.
     static func clientHash(_ address: String) -> String {
-        SHA256.hash(data: Data("motcua-question:\(address)".utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data("motcua-question:\(address)".utf8)).hexDigits
     }
 }
 

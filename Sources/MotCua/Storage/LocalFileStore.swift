@@ -53,7 +53,7 @@ public struct LocalFileStore: FileStore {
             unlink(tempPath)
             throw error
         }
-        let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let sha = hasher.finalize().hexDigits
         let finalURL = objectURL(sha256: sha)
         try await threadPool.runIfActive { [descriptor] in
             // An empty file has no chunk that created it.

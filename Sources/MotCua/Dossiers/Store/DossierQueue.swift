@@ -59,7 +59,7 @@ enum DossierQueue: String, Sendable, CaseIterable {
 /// Who is asking for a work list: their agency, themselves and their unit (the units they head are read
 /// with the list).
 struct QueueViewer: Sendable {
-    var agencyCode: String
+    var agencyID: Int64?
     var userID: Int64
     var unitID: Int64?
 }

@@ -23,7 +23,7 @@ extension DossierStore {
     }
 
     private static func scope(_ queue: DossierQueue, _ viewer: QueueViewer) -> SQLQueryString {
-        let agency: SQLQueryString = "d.agency_id = (SELECT id FROM agencies WHERE code = \(bind: viewer.agencyCode))"
+        let agency: SQLQueryString = "d.agency_id = \(bind: viewer.agencyID ?? -1)"
         let open = [DossierStatus.accepted.rawValue, DossierStatus.processing.rawValue]
         // A person's and a unit's lists write their status test as `+d.status`: the unary plus keeps SQLite
         // (no statistics) from taking the due sweep's (status, step_due_at) index for them, which walks every
@@ -111,6 +111,6 @@ extension DossierStore {
     }
 
     func viewer(for staff: User) -> QueueViewer {
-        QueueViewer(agencyCode: staff.agencyCode ?? "", userID: staff.id, unitID: staff.unitID)
+        QueueViewer(agencyID: staff.agencyID, userID: staff.id, unitID: staff.unitID)
     }
 }
