@@ -6,11 +6,11 @@ import Foundation
 enum Secrets {
     /// 32 random bytes, URL-safe base64 without padding.
     static func random(prefix: String = "") -> String {
+        // Four draws of 8 bytes: one system call each, instead of one per byte.
         var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return prefix + Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        var bytes = Data(capacity: 32)
+        for _ in 0..<4 { withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) } }
+        return prefix + bytes.base64URLEncodedString()
     }
 
     static func digest(_ secret: String) -> String {

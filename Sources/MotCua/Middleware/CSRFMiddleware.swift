@@ -30,7 +30,7 @@ struct CSRFMiddleware: RouterMiddleware {
         // (`SessionMiddleware` runs first: only a live session counts.)
         let session = context.identity?.sessionHash == nil ? nil : cookies.value(SessionMiddleware.cookieName, in: request)
         let expected = session.map(Self.token(forSession:)) ?? existing
-        let token = CSRFToken(expected ?? Secrets.random())
+        let token = CSRFToken(expected)
         context.csrf = token
         let unsafe = ![.get, .head, .options].contains(request.method)
         if unsafe {
