@@ -17,11 +17,8 @@ import Mustache
 /// Bool, an array, a dictionary) first bridges it to NSString, NSNumber, NSArray or NSDictionary to ask the
 /// bridged object: a profile of the back office's list page showed a fifth of its CPU there. These types
 /// are not bridgeable, and each conforms to what Mustache asks of it, so every cast is a cached lookup.
-enum TemplateContext {
-    static func make(_ model: some Encodable) -> Any {
-        TemplateTreeEncoder.tree(of: model) ?? TemplateNode(values: [:])
-    }
-}
+/// `make(_:)` is in TemplateTreeEncoder.swift.
+enum TemplateContext {}
 
 /// A struct or class of a view model: its properties by name.
 struct TemplateNode: MustacheParent {

@@ -4,12 +4,11 @@ import Foundation
 /// `TemplateNode`, an unkeyed one a `TemplateList`, a string or number a `TemplateText`, a Bool a
 /// `TemplateFlag`; nil leaves the key out. It never throws: every value a view model holds has a place in
 /// the tree.
-struct TemplateTreeEncoder {
-    /// The tree of `value`, or nil when it encoded nothing (or nil).
-    static func tree(of value: some Encodable) -> Any? {
+extension TemplateContext {
+    static func make(_ model: some Encodable) -> Any {
         let slot = Slot()
-        slot.set(value)
-        return slot.finished()
+        slot.set(model)
+        return slot.finished() ?? TemplateNode(values: [:])
     }
 }
 
@@ -67,19 +66,23 @@ private final class Slot {
         return 0
     }
 
+    /// A value of a generic `encode`: the leaves directly (an array's elements come this way), anything else
+    /// through its own `encode(to:)`.
     func set(_ value: some Encodable) {
         switch value {
-        case let text as String: content = .leaf(TemplateText(text: text))
-        case let flag as Bool: content = .leaf(TemplateFlag(value: flag))
-        case let number as Int: content = .leaf(TemplateText(text: String(number)))
-        case let number as Int64: content = .leaf(TemplateText(text: String(number)))
+        case let text as String: setText(text)
+        case let flag as Bool: setFlag(flag)
+        case let number as Int: setText(number)
+        case let number as Int64: setText(number)
         default:
             let encoder = TreeEncoder(slot: self)
             try? value.encode(to: encoder)
         }
     }
 
+    func setText(_ text: String) { content = .leaf(TemplateText(text: text)) }
     func setText(_ value: some LosslessStringConvertible) { content = .leaf(TemplateText(text: String(describing: value))) }
+    func setFlag(_ value: Bool) { content = .leaf(TemplateFlag(value: value)) }
 }
 
 private struct TreeEncoder: Encoder {
@@ -107,15 +110,15 @@ private struct KeyedTree<Key: CodingKey>: KeyedEncodingContainerProtocol {
     var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil(forKey key: Key) {}
-    mutating func encode(_ value: Bool, forKey key: Key) { slot.child(key.stringValue).set(value) }
-    mutating func encode(_ value: String, forKey key: Key) { slot.child(key.stringValue).set(value) }
+    mutating func encode(_ value: Bool, forKey key: Key) { slot.child(key.stringValue).setFlag(value) }
+    mutating func encode(_ value: String, forKey key: Key) { slot.child(key.stringValue).setText(value) }
     mutating func encode(_ value: Double, forKey key: Key) { slot.child(key.stringValue).setText(value) }
     mutating func encode(_ value: Float, forKey key: Key) { slot.child(key.stringValue).setText(value) }
-    mutating func encode(_ value: Int, forKey key: Key) { slot.child(key.stringValue).set(value) }
+    mutating func encode(_ value: Int, forKey key: Key) { slot.child(key.stringValue).setText(value) }
     mutating func encode(_ value: Int8, forKey key: Key) { slot.child(key.stringValue).setText(value) }
     mutating func encode(_ value: Int16, forKey key: Key) { slot.child(key.stringValue).setText(value) }
     mutating func encode(_ value: Int32, forKey key: Key) { slot.child(key.stringValue).setText(value) }
-    mutating func encode(_ value: Int64, forKey key: Key) { slot.child(key.stringValue).set(value) }
+    mutating func encode(_ value: Int64, forKey key: Key) { slot.child(key.stringValue).setText(value) }
     mutating func encode(_ value: UInt, forKey key: Key) { slot.child(key.stringValue).setText(value) }
     mutating func encode(_ value: UInt8, forKey key: Key) { slot.child(key.stringValue).setText(value) }
     mutating func encode(_ value: UInt16, forKey key: Key) { slot.child(key.stringValue).setText(value) }
@@ -147,12 +150,12 @@ private struct UnkeyedTree: UnkeyedEncodingContainer {
     var count: Int { slot.count }
 
     mutating func encodeNil() { _ = slot.append() }
-    mutating func encode(_ value: Bool) { slot.append().set(value) }
-    mutating func encode(_ value: String) { slot.append().set(value) }
+    mutating func encode(_ value: Bool) { slot.append().setFlag(value) }
+    mutating func encode(_ value: String) { slot.append().setText(value) }
     mutating func encode(_ value: Double) { slot.append().setText(value) }
     mutating func encode(_ value: Float) { slot.append().setText(value) }
-    mutating func encode(_ value: Int) { slot.append().set(value) }
-    mutating func encode(_ value: Int64) { slot.append().set(value) }
+    mutating func encode(_ value: Int) { slot.append().setText(value) }
+    mutating func encode(_ value: Int64) { slot.append().setText(value) }
     mutating func encode(_ value: some Encodable) { slot.append().set(value) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
@@ -175,15 +178,15 @@ private struct SingleTree: SingleValueEncodingContainer {
     var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil() { slot.content = .empty }
-    mutating func encode(_ value: Bool) { slot.set(value) }
-    mutating func encode(_ value: String) { slot.set(value) }
+    mutating func encode(_ value: Bool) { slot.setFlag(value) }
+    mutating func encode(_ value: String) { slot.setText(value) }
     mutating func encode(_ value: Double) { slot.setText(value) }
     mutating func encode(_ value: Float) { slot.setText(value) }
-    mutating func encode(_ value: Int) { slot.set(value) }
+    mutating func encode(_ value: Int) { slot.setText(value) }
     mutating func encode(_ value: Int8) { slot.setText(value) }
     mutating func encode(_ value: Int16) { slot.setText(value) }
     mutating func encode(_ value: Int32) { slot.setText(value) }
-    mutating func encode(_ value: Int64) { slot.set(value) }
+    mutating func encode(_ value: Int64) { slot.setText(value) }
     mutating func encode(_ value: UInt) { slot.setText(value) }
     mutating func encode(_ value: UInt8) { slot.setText(value) }
     mutating func encode(_ value: UInt16) { slot.setText(value) }

@@ -160,7 +160,7 @@ struct ProcessingClockTests {
             #expect(both.map(\.dossiersOverdue).reduce(0, +) == 1)
             #expect(try await Self.mails(dependencies.database, to: "tn@example.vn").filter { $0.hasPrefix("Hồ sơ") }.count == 1)
             // The agency's overdue list holds it.
-            let viewer = dependencies.dossiers.store.viewer(for: office.desk)
+            let viewer = QueueViewer(office.desk)
             #expect(try await dependencies.dossiers.store.queue(.overdue, for: viewer, limit: 10).items.map(\.id) == [dossier.id])
             #expect(try await dependencies.dossiers.store.counts([.overdue, .dueSoon], for: viewer) == [.overdue: 1, .dueSoon: 0])
         }

@@ -1,4 +1,4 @@
-import Synchronization
+@testable import MotCua
 
 /// At most `limit` tests at a time hold a PostgreSQL database of their own.
 ///
@@ -10,42 +10,19 @@ import Synchronization
 /// place; no test alone ever did it). Bounding the tests that hold a database keeps the server and the pools
 /// within what the machine serves, and the suite is no slower for it (215 s against 233 s), since the cores
 /// were the limit anyway. Time limits on tests are hang guards of 10 minutes: a test may wait for its slot.
+///
+/// The waiting and handing over is the portal's own `WorkGate` (as for bcrypt), with a queue without bound.
 final class TestSlots: Sendable {
-    private struct State {
-        var free: Int
-        var waiting: [CheckedContinuation<Void, Never>] = []
-    }
-    private let state: Mutex<State>
+    private let gate: WorkGate
 
-    init(limit: Int) { state = Mutex(State(free: limit)) }
+    init(limit: Int) { gate = WorkGate(limit: limit, queueLimit: .max) }
 
     /// Whether the current task already holds a slot (a test that opens a second database inside the first
     /// must not wait for a slot it is itself keeping busy).
     @TaskLocal static var holding = false
 
-    func withSlot<T>(_ body: () async throws -> T) async rethrows -> T {
+    func withSlot<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         if Self.holding { return try await body() }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let admitted = state.withLock { state -> Bool in
-                if state.free > 0 {
-                    state.free -= 1
-                    return true
-                }
-                state.waiting.append(continuation)
-                return false
-            }
-            if admitted { continuation.resume() }
-        }
-        defer {
-            let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                if state.waiting.isEmpty {
-                    state.free += 1
-                    return nil
-                }
-                return state.waiting.removeFirst()
-            }
-            next?.resume()
-        }
-        return try await Self.$holding.withValue(true) { try await body() }
+        return try await gate.run { try await Self.$holding.withValue(true) { try await body() } }
     }
 }

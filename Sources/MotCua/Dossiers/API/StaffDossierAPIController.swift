@@ -31,7 +31,7 @@ struct StaffDossierAPIController: Sendable {
             }
             return queue
         } ?? .all
-        let viewer = workflow.store.viewer(for: context.user)
+        let viewer = QueueViewer(context.user)
         let page = try await workflow.store.queue(queue, for: viewer, filter: filter, after: window.after, limit: window.limit)
         return StaffDossierListDTO(items: page.items.map { StaffDossierSummaryDTO($0, now: now) }, nextCursor: page.next?.text)
     }
@@ -44,7 +44,7 @@ struct StaffDossierAPIController: Sendable {
     @Sendable func queues(_ request: Request, context: AuthenticatedContext) async throws -> StaffQueuesDTO {
         try DossierWorkflow.checkWorksOnDossiers(context.user)
         let queues = DossierQueue.queues(for: context.user.role)
-        let counts = try await workflow.store.counts(queues, for: workflow.store.viewer(for: context.user))
+        let counts = try await workflow.store.counts(queues, for: QueueViewer(context.user))
         return StaffQueuesDTO(queues: queues.map { .init(queue: $0.rawValue, label: $0.label, count: counts[$0]) })
     }
 

@@ -35,7 +35,7 @@ struct BackOfficeController: Sendable {
         let (filter, problem) = DossierFilter.fromPage(query)
         let now = Clock.nowMilliseconds()
         let paging = Paging(request, pageSize: 50)
-        let viewer = workflow.store.viewer(for: context.user)
+        let viewer = QueueViewer(context.user)
         let counts = try await workflow.store.counts(queues, for: viewer)
         let found = problem == nil
             ? try await workflow.store.queue(queue, for: viewer, filter: filter, after: paging.after.flatMap(DossierCursor.init),

@@ -62,4 +62,10 @@ struct QueueViewer: Sendable {
     var agencyID: Int64?
     var userID: Int64
     var unitID: Int64?
+
+    init(_ staff: User) {
+        agencyID = staff.agencyID
+        userID = staff.id
+        unitID = staff.unitID
+    }
 }

@@ -109,8 +109,4 @@ extension DossierStore {
         if let before = filter.submittedBefore { sql += " AND d.submitted_at < \(bind: before)" }
         return sql
     }
-
-    func viewer(for staff: User) -> QueueViewer {
-        QueueViewer(agencyID: staff.agencyID, userID: staff.id, unitID: staff.unitID)
-    }
 }
