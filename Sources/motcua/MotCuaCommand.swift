@@ -233,8 +233,15 @@ struct BackupCommand: AsyncParsableCommand {
         abstract: "Write a consistent backup of the database and the stored files into a new directory.")
     @OptionGroup var storage: StorageOptions
     @Option(help: "Directory to write the backup into (must not exist, or be empty).") var output: String
+    @Option(help: "CPU priority of the backup (nice value, 0–19): a backup of a live portal yields the CPU to its requests.")
+    var nice: Int32 = 10
+
+    func validate() throws {
+        guard (0...19).contains(nice) else { throw ValidationError("--nice takes a value from 0 to 19.") }
+    }
 
     func run() async throws {
+        ThreadNiceness.setProcess(nice)
         let target = URL(fileURLWithPath: output, isDirectory: true)
         let manifest = try await runBackupStep(storage, name: "backup") { backup, _ in try await backup.write(to: target) }
         let rows = manifest.tables.reduce(0) { $0 + $1.rows }
