@@ -19,13 +19,16 @@ struct Throttle: Sendable {
 
     /// When the subject may try again, or nil when it may now.
     func blockedUntil(_ rule: Rule, subject: String) async throws -> Int64? {
+        try await database.read { try await Self.blockedUntil(rule, subject: subject, in: $0) }
+    }
+
+    /// The same, inside a read the caller already holds (the lookup reads the dossier in it too).
+    static func blockedUntil(_ rule: Rule, subject: String, in db: any SQLDatabase) async throws -> Int64? {
         let since = Clock.nowMilliseconds() - rule.window.milliseconds
-        let rows = try await database.read { db in
-            try await db.raw("""
-                SELECT at FROM throttle_events WHERE scope = \(bind: rule.scope) AND subject = \(bind: subject)
-                  AND at > \(bind: since) ORDER BY at DESC
-                """).all().map { try $0.decode(column: "at", as: Int64.self) }
-        }
+        let rows = try await db.raw("""
+            SELECT at FROM throttle_events WHERE scope = \(bind: rule.scope) AND subject = \(bind: subject)
+              AND at > \(bind: since) ORDER BY at DESC LIMIT \(bind: rule.limit)
+            """).all().map { try $0.decode(column: "at", as: Int64.self) }
         guard rows.count >= rule.limit else { return nil }
         // Free again once the oldest event that still counts leaves the window.
         return rows[rule.limit - 1] + rule.window.milliseconds

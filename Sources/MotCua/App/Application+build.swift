@@ -181,7 +181,7 @@ public func buildApplication(
         responder: responder,
         server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "MotCua"),
-        services: [opened.service, dependencies.outboxDelivery, dependencies.draftCleanup, dependencies.accountCleanup,
+        services: [opened.service, dependencies.slips.drawings, dependencies.outboxDelivery, dependencies.draftCleanup, dependencies.accountCleanup,
                    dependencies.dueSweep, dependencies.paymentReconciliation],
         logger: logger)
     app.beforeServerStarts {

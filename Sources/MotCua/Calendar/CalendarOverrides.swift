@@ -13,7 +13,11 @@ struct CalendarOverrides: Sendable {
     }
 
     func all() async throws -> [Entry] {
-        try await database.read { try await $0.raw("SELECT day, kind, note FROM calendar_overrides ORDER BY day").all() }.compactMap { row in
+        try await database.read { try await Self.all(in: $0) }
+    }
+
+    static func all(in db: any SQLDatabase) async throws -> [Entry] {
+        try await db.raw("SELECT day, kind, note FROM calendar_overrides ORDER BY day").all().compactMap { row in
             guard let day = CivilDate(iso: try row.decode(column: "day")),
                   let kind = WorkingCalendar.Override(rawValue: try row.decode(column: "kind"))
             else { return nil }
@@ -22,7 +26,12 @@ struct CalendarOverrides: Sendable {
     }
 
     func calendar() async throws -> WorkingCalendar {
-        WorkingCalendar(overrides: Dictionary(try await all().map { ($0.day, $0.kind) }, uniquingKeysWith: { $1 }))
+        try await database.read { try await Self.calendar(in: $0) }
+    }
+
+    /// The working calendar inside a read or transaction the caller holds.
+    static func calendar(in db: any SQLDatabase) async throws -> WorkingCalendar {
+        WorkingCalendar(overrides: Dictionary(try await all(in: db).map { ($0.day, $0.kind) }, uniquingKeysWith: { $1 }))
     }
 
     func set(_ day: CivilDate, _ kind: WorkingCalendar.Override?, note: String = "") async throws {

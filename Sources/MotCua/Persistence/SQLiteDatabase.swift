@@ -35,6 +35,8 @@ public final class SQLiteDatabase: Database, Service {
     private let writeLock = AsyncLock()
     /// Where a write transaction's continuations run: the writer connection's own thread.
     private let writeExecutor: ThreadPoolTaskExecutor
+    /// Where a read's continuations run: the readers' threads.
+    private let readExecutor: ThreadPoolTaskExecutor
     private let closed = Mutex(false)
     private let logger: Logger
     private let pools: [NIOThreadPool]
@@ -48,7 +50,9 @@ public final class SQLiteDatabase: Database, Service {
         self.maxIdleReaders = max(readers.count, 128)
         self.pools = pools
         self.logger = logger
+        precondition(pools[0].numberOfThreads == 1, "the writer runs on one thread")
         self.writeExecutor = ThreadPoolTaskExecutor(pool: pools[0], niceness: -10)
+        self.readExecutor = ThreadPoolTaskExecutor(pool: pools[1])
     }
 
     /// Opens (creating if needed) the database file at `path`.
@@ -78,6 +82,12 @@ public final class SQLiteDatabase: Database, Service {
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(readExecutor) {
+            try await readOnReader(body)
+        }
+    }
+
+    private func readOnReader<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let connection = try await checkOutReader()
         do {
             let result = try await body(connection.sql())

@@ -6,7 +6,7 @@ import Testing
 @testable import MotCua
 
 /// The standard slips are issued at the moment of their step (recorded inside the step's transaction, drawn as
-/// PDF right after it), and kept with the dossier unchanged.
+/// PDF in the background right after it), and kept with the dossier unchanged.
 @Suite("Slips issued with the dossier")
 struct SlipIssueTests {
     @Test("Acceptance issues 01, a refusal 03, a supplement request during processing 02, an apology 04, the return 05; each a PDF with the applicant's name")
@@ -19,6 +19,7 @@ struct SlipIssueTests {
             #expect(try await store.slips(dossierID: dossier.id).isEmpty)
 
             let accepted = try await workflow.perform(.accept, on: dossier.id, by: office.desk, input: .init())
+            await dependencies.slips.drawings.drained()
             let receipt = try #require(try await store.slips(dossierID: dossier.id).first)
             #expect(receipt.form == "01" && receipt.number.hasPrefix("0001/"))
             let receiptFile = try #require(receipt.file, "the receipt's PDF was not drawn after the step")
@@ -53,6 +54,7 @@ struct SlipIssueTests {
             _ = try await workflow.perform(.forward, on: dossier.id, by: office.processor, input: .init(toUserID: office.leader.id))
             _ = try await workflow.perform(.finish, on: dossier.id, by: office.leader, input: .init())
             _ = try await workflow.perform(.returnResult, on: dossier.id, by: office.desk, input: .init())
+            await dependencies.slips.drawings.drained()
             let all = try await store.slips(dossierID: dossier.id)
             #expect(all.map(\.form) == ["01", "02", "04", "05"])
             // Kept as issued: the receipt is the same row and file, and the file sweep leaves slips alone.
@@ -72,6 +74,7 @@ struct SlipIssueTests {
             let store = dependencies.dossiers.store
             let (_, dossier) = try await ProcessingClockTests.submitted(dependencies)
             _ = try await dependencies.workflow.perform(.accept, on: dossier.id, by: office.desk, input: .init())
+            await dependencies.slips.drawings.drained()
             let drawn = try #require(try await store.slips(dossierID: dossier.id).first?.file)
 
             // The state a crash between the commit and the drawing leaves: the row without its file.
@@ -86,6 +89,34 @@ struct SlipIssueTests {
             #expect(file == drawn, "the PDF drawn later differs from the one drawn after the step")
             #expect(try await dependencies.fileStore.read(sha256: file.sha256).readableBytes == Int(file.size))
             #expect(try await store.slips(dossierID: dossier.id).first?.file == drawn)
+        }
+    }
+
+    @Test("A step answers without waiting for its slip: beyond the drawings allowed at once the slip is left for its first download, and a download waits for a drawing in flight")
+    func drawnInBackground() async throws {
+        try await TestEnvironment.withDependencies { dependencies in
+            let office = try await ProcessingClockTests.Office.make(dependencies)
+            let store = dependencies.dossiers.store
+            // No drawing allowed at once: the steps below leave their slips undrawn, as a burst would.
+            var workflow = dependencies.workflow
+            var slips = dependencies.slips
+            slips.drawings = SlipDrawings(limit: 0)
+            workflow.slips = slips
+            let (_, first) = try await ProcessingClockTests.submitted(dependencies)
+            _ = try await workflow.perform(.accept, on: first.id, by: office.desk, input: .init())
+            let left = try #require(try await store.slips(dossierID: first.id).first)
+            #expect(left.form == "01" && left.file == nil)
+            let file = try #require(try await slips.file(of: left, dossierID: first.id, store: store))
+            #expect(try await dependencies.fileStore.read(sha256: file.sha256).readableBytesView.starts(with: Array("%PDF-".utf8)))
+            #expect(try await store.slips(dossierID: first.id).first?.file == file)
+
+            // With drawings allowed, a download asked for at once gets the drawing in flight (or the file it made).
+            let (_, second) = try await ProcessingClockTests.submitted(dependencies, email: "nguoi.thu.hai@example.vn")
+            _ = try await dependencies.workflow.perform(.accept, on: second.id, by: office.desk, input: .init())
+            let issued = try #require(try await store.slips(dossierID: second.id).first)
+            let downloaded = try #require(try await dependencies.slips.file(of: issued, dossierID: second.id, store: store))
+            await dependencies.slips.drawings.drained()
+            #expect(try await store.slips(dossierID: second.id).first?.file == downloaded)
         }
     }
 }

@@ -103,7 +103,15 @@ enum TestEnvironment {
                 let dependencies = try await AppDependencies(
                     configuration: configuration, database: database, metrics: metrics, logger: logger)
                 try await dependencies.prepare()
-                return try await body(dependencies)
+                // Slips drawn after their steps finish before the database closes, as at a graceful shutdown.
+                do {
+                    let result = try await body(dependencies)
+                    await dependencies.slips.drawings.drained()
+                    return result
+                } catch {
+                    await dependencies.slips.drawings.drained()
+                    throw error
+                }
             }
         }
     }

@@ -72,7 +72,7 @@ struct DossierAPIController: Sendable {
 
     @Sendable func submit(_ request: Request, context: AuthenticatedContext) async throws -> DossierDTO {
         let dossier = try await owned(context)
-        return try await dto(try await service.submit(dossierID: dossier.id, applicant: context.user))
+        return try await dto(try await service.submit(dossier, applicant: context.user))
     }
 
     struct WithdrawBody: Decodable { var reason: String? }
@@ -127,8 +127,8 @@ struct DossierAPIController: Sendable {
     /// Result files appear to the applicant once approved.
     private func dto(_ dossier: Dossier) async throws -> DossierDTO {
         let resultsVisible = dossier.resultsVisibleToApplicant
-        return DossierDTO(dossier, attachments: try await service.store.attachments(dossierID: dossier.id).filter { $0.kind == .applicant || resultsVisible },
-                          events: try await service.store.events(dossierID: dossier.id))
+        let (attachments, events) = try await service.store.filesAndHistory(of: dossier.id)
+        return DossierDTO(dossier, attachments: attachments.filter { $0.kind == .applicant || resultsVisible }, events: events)
     }
 }
 

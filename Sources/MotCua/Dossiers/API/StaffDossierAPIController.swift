@@ -91,7 +91,7 @@ struct StaffDossierAPIController: Sendable {
             }
             input.amount = Money(dong: amount)
         }
-        let saved = try await workflow.perform(body.action, on: dossier.id, by: context.user, input: input)
+        let saved = try await workflow.perform(body.action, on: dossier, by: context.user, input: input)
         return try await dto(saved, for: context.user)
     }
 
@@ -118,14 +118,13 @@ struct StaffDossierAPIController: Sendable {
     }
 
     private func dto(_ dossier: Dossier, for staff: User) async throws -> StaffDossierDTO {
-        let applicant = try await workflow.applicant(of: dossier)
+        let records = try await workflow.store.records(of: dossier)
+        let applicant = records.applicant
         return StaffDossierDTO(
-            dossier: DossierDTO(dossier, attachments: try await workflow.store.attachments(dossierID: dossier.id),
-                                events: try await workflow.store.events(dossierID: dossier.id),
+            dossier: DossierDTO(dossier, attachments: records.attachments, events: records.events,
                                 filesBase: "/api/v1/staff/dossiers/\(dossier.id)/attachments"),
             applicant: .init(name: applicant.displayName, email: applicant.email, phone: applicant.phone),
             availableActions: DossierWorkflow.availableActions(dossier, for: staff), progress: ProgressDTO(dossier.progress),
-            handovers: try await workflow.store.handovers(dossierID: dossier.id).map(HandoverDTO.init),
-            apologies: try await workflow.store.apologies(dossierID: dossier.id).map(ApologyDTO.init))
+            handovers: records.handovers.map(HandoverDTO.init), apologies: records.apologies.map(ApologyDTO.init))
     }
 }

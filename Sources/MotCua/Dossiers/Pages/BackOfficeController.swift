@@ -36,11 +36,10 @@ struct BackOfficeController: Sendable {
         let now = Clock.nowMilliseconds()
         let paging = Paging(request, pageSize: 50)
         let viewer = QueueViewer(context.user)
-        let counts = try await workflow.store.counts(queues, for: viewer)
-        let found = problem == nil
-            ? try await workflow.store.queue(queue, for: viewer, filter: filter, after: paging.after.flatMap(DossierCursor.init),
-                                             limit: paging.pageSize)
-            : DossierListPage(items: [], next: nil)
+        let (found, counts) = problem == nil
+            ? try await workflow.store.queue(queue, counting: queues, for: viewer, filter: filter,
+                                             after: paging.after.flatMap(DossierCursor.init), limit: paging.pageSize)
+            : (DossierListPage(items: [], next: nil), try await workflow.store.counts(queues, for: viewer))
         let rows = found.items.map { item in
             BackOfficeRow(
                 url: "/mot-cua/ho-so/\(item.id)", code: item.code ?? "", procedureName: item.procedureName,
@@ -91,13 +90,14 @@ struct BackOfficeController: Sendable {
     func render(_ dossier: Dossier, context: AuthenticatedContext, notice: String? = nil, problem: String? = nil,
                         noteError: (DossierAction, String)? = nil, status: HTTPResponse.Status = .ok) async throws -> HTML {
         let procedure = try await workflow.catalog.procedure(agencyCode: dossier.agencyCode, code: dossier.procedureCode)
-        let attachments = try await workflow.store.attachments(dossierID: dossier.id)
+        let records = try await workflow.store.records(of: dossier)
+        let attachments = records.attachments
         let fileURL = { (file: DossierAttachment) in "/mot-cua/ho-so/\(dossier.id)/tep/\(file.id)" }
         let results = attachments.filter { $0.kind == .result }.map {
             FileRow(name: $0.displayName, size: ProcedurePage.sizeText($0.size), url: fileURL($0))
         }
-        let applicant = try await workflow.applicant(of: dossier)
-        let history = try await workflow.store.events(dossierID: dossier.id).map {
+        let applicant = records.applicant
+        let history = records.events.map {
             HistoryRow(at: VietnameseFormat.dateTime($0.at), text: "\($0.actorName ?? "Hệ thống"): \($0.action.staffHistoryText)",
                        note: $0.note.nonEmpty)
         }
@@ -121,8 +121,8 @@ struct BackOfficeController: Sendable {
             }
             return form
         }
-        let handovers = try await workflow.store.handovers(dossierID: dossier.id)
-        let apologies = try await workflow.store.apologies(dossierID: dossier.id)
+        let handovers = records.handovers
+        let apologies = records.apologies
         let progress = ProgressFacts.items(dossier)
         let canAttachResult = DossierWorkflow.mayAttachResult(dossier, context.user)
         var page = BackOfficeDossierPage(
@@ -144,10 +144,10 @@ struct BackOfficeController: Sendable {
                                previousDueAt: VietnameseFormat.dateTime(apology.previousDueAt),
                                newDueAt: VietnameseFormat.dateTime(apology.newDueAt),
                                slipURL: "/mot-cua/ho-so/\(dossier.id)/phieu-xin-loi/\(index + 1)")
-                }, hasApologies: !apologies.isEmpty, delivery: try await workflow.store.delivery(dossierID: dossier.id)?.summary,
+                }, hasApologies: !apologies.isEmpty, delivery: records.delivery?.summary,
                 actions: actions, hasActions: !actions.isEmpty, history: history,
                 problem: problem, notice: notice)
-        let money = try await payments.payments(dossierID: dossier.id)
+        let money = records.payments
         if !money.isEmpty || dossier.status == .feeRequested {
             var panel = PaymentPanel(money, dossier: dossier, csrfToken: context.csrfToken,
                                      receiptURL: { "/mot-cua/ho-so/\(dossier.id)/bien-lai/\($0.id)" })
@@ -156,7 +156,7 @@ struct BackOfficeController: Sendable {
             page.payment = panel
         }
         var ordinals: [String: Int] = [:]
-        page.slips = try await workflow.store.slips(dossierID: dossier.id).map { slip in
+        page.slips = records.slips.map { slip in
             ordinals[slip.form, default: 0] += 1
             let printURL = IssuedSlipController.printURL(dossierID: dossier.id, form: slip.form, ordinal: ordinals[slip.form] ?? 1)
             return SlipLink(title: slip.title, number: slip.number, issuedAt: VietnameseFormat.dateTime(slip.createdAt),
@@ -201,7 +201,7 @@ struct BackOfficeController: Sendable {
             if action == .register {
                 _ = try await workflow.intake.register(dossier.id, by: context.user)
             } else {
-                _ = try await workflow.perform(action, on: dossier.id, by: context.user, input: input)
+                _ = try await workflow.perform(action, on: dossier, by: context.user, input: input)
             }
         } catch let error as DossierError {
             var noteError: (DossierAction, String)?

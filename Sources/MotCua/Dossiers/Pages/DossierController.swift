@@ -157,7 +157,8 @@ struct DossierController: Sendable {
                         problem: String? = nil, slotError: SlotError? = nil, status: HTTPResponse.Status = .ok,
                         rating: RatingSection? = nil) async throws -> HTML {
         let procedure = try await service.catalog.procedure(agencyCode: dossier.agencyCode, code: dossier.procedureCode)
-        let attachments = try await service.store.attachments(dossierID: dossier.id)
+        let records = try await service.store.records(of: dossier)
+        let attachments = records.attachments
         let canUpload = !review && dossier.acceptsApplicantFiles
         let documents = DocumentSlot.slots(
             procedure: procedure, attachments: attachments, fileURL: { "/ho-so/\(dossier.id)/tep-dinh-kem/\($0.id)" },
@@ -167,11 +168,11 @@ struct DossierController: Sendable {
         let results = dossier.resultsVisibleToApplicant ? attachments.filter { $0.kind == .result }.map {
             FileRow(name: $0.displayName, size: ProcedurePage.sizeText($0.size), url: "/ho-so/\(dossier.id)/tep-dinh-kem/\($0.id)")
         } : []
-        let history = try await service.store.events(dossierID: dossier.id).map {
+        let history = records.events.map {
             HistoryRow(at: VietnameseFormat.dateTime($0.at), text: $0.action.applicantHistoryText, note: $0.note.nonEmpty)
         }
         let actions = DossierStateMachine.availableActions(in: dossier.machineState, for: .applicant)
-        let apology = try await service.store.apologies(dossierID: dossier.id).last.map {
+        let apology = records.apologies.last.map {
             ApologyNotice(reason: $0.reason, newDueAt: VietnameseFormat.dateTime($0.newDueAt), at: VietnameseFormat.dateTime($0.at))
         }
         let title = review ? "Xem lại hồ sơ trước khi nộp" : dossier.code.map { "Hồ sơ \($0)" } ?? "Hồ sơ nháp"
@@ -185,15 +186,14 @@ struct DossierController: Sendable {
                 missingDocuments: review && !missing.isEmpty ? "Còn thiếu giấy tờ bắt buộc: " + missing.joined(separator: "; ") + "." : nil,
                 deskRequest: dossier.status == .supplementRequested ? dossier.deskNote.nonEmpty : nil,
                 deskReason: [.refused, .stopped].contains(dossier.status) ? dossier.deskNote.nonEmpty : nil, apology: apology,
-                delivery: try await service.store.delivery(dossierID: dossier.id)?.summary,
-
+                delivery: records.delivery?.summary,
                 canSupplement: actions.contains(.supplement), canWithdraw: !review && actions.contains(.withdraw),
                 problem: problem, notice: notice)
         if dossier.status == .draft, let procedure, !procedure.feesDueAtSubmission.isEmpty {
             page.fees = procedure.feesDueAtSubmission.map { "\($0.description): \(Money(dong: $0.amount).formatted)" }
             page.feeTotal = Money(dong: procedure.feesDueAtSubmission.reduce(0) { $0 + $1.amount }).formatted
         }
-        let money = try await payments.payments(dossierID: dossier.id)
+        let money = records.payments
         if !money.isEmpty {
             var panel = PaymentPanel(money, dossier: dossier, csrfToken: context.csrfToken,
                                      receiptURL: { "/ho-so/\(dossier.id)/bien-lai/\($0.id)" })
@@ -207,7 +207,7 @@ struct DossierController: Sendable {
                 page.rating = RatingSection(status: dossier.status, rating: try await ratings.rating(dossierID: dossier.id))
             }
         }
-        page.slips = try await service.store.slips(dossierID: dossier.id).map {
+        page.slips = records.slips.map {
             SlipLink(title: $0.title, number: $0.number, issuedAt: VietnameseFormat.dateTime($0.createdAt),
                      url: "/ho-so/\(dossier.id)/phieu/\($0.id)")
         }
@@ -259,7 +259,7 @@ struct DossierController: Sendable {
     @Sendable func submit(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let dossier = try await owned(context)
         do {
-            let submitted = try await service.submit(dossierID: dossier.id, applicant: context.user)
+            let submitted = try await service.submit(dossier, applicant: context.user)
             return Response(status: .seeOther, headers: [.location: "/ho-so/\(submitted.id)/da-nop"])
         } catch DossierError.invalidFields(let errors) {
             return try await render(dossier, context: context, review: dossier.status == .draft,

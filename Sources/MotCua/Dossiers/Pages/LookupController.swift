@@ -26,12 +26,18 @@ struct LookupController: Sendable {
 
     func lookup(_ code: String, ip: String) async throws -> Outcome {
         guard !code.isEmpty else { return .none }
-        if let until = try await throttle.blockedUntil(Self.misses, subject: ip) { return .throttled(until: until) }
-        guard DossierCode.isWellFormed(code) else {
+        let wellFormed = DossierCode.isWellFormed(code)
+        // The address's misses and the dossier in one read: one connection and one trip for a lookup.
+        let (blockedUntil, found) = try await store.database.read { db in
+            if let until = try await Throttle.blockedUntil(Self.misses, subject: ip, in: db) { return (Optional(until), PublicDossierStatus?.none) }
+            return (nil, wellFormed ? try await DossierStore.publicStatus(code: code, in: db) : nil)
+        }
+        if let blockedUntil { return .throttled(until: blockedUntil) }
+        guard wellFormed else {
             try await throttle.record(Self.misses, subject: ip)
             return .malformed
         }
-        guard let status = try await store.publicStatus(code: code) else {
+        guard let status = found else {
             try await throttle.record(Self.misses, subject: ip)
             return .notFound
         }

@@ -26,7 +26,7 @@ struct AttachmentUploader: Sendable {
         }
         guard dossier.acceptsApplicantFiles else { throw UploadError.closed(Dossier.closedMessage(for: .applicant)) }
         return try await write(chunks, declaredLength: declaredLength, fileName: fileName, dossier: dossier, formats: document.formats) {
-            try await service.addAttachment(dossierID: dossier.id, applicant: applicant, documentPosition: position, file: $0,
+            try await service.addAttachment(to: dossier, applicant: applicant, documentPosition: position, file: $0,
                                             contentType: $1, displayName: $2)
         }
     }

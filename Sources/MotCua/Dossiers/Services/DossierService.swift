@@ -44,13 +44,21 @@ struct DossierService: Sendable {
     /// Records a stored file as an attachment of one required document, on the applicant's own draft (or
     /// a dossier sent back for supplement).
     func addAttachment(dossierID: Int64, applicant: User, documentPosition: Int, file: StoredFile, contentType: String, displayName: String) async throws {
-        let dossier = try await ownedDossier(dossierID, by: applicant)
+        try await addAttachment(to: try await ownedDossier(dossierID, by: applicant), applicant: applicant, documentPosition: documentPosition,
+                                file: file, contentType: contentType, displayName: displayName)
+    }
+
+    /// The same for a dossier the caller has just read (the upload did, before streaming): its status and the
+    /// dossier's total size are checked again in the write transaction, so it need not be read twice.
+    func addAttachment(to dossier: Dossier, applicant: User, documentPosition: Int, file: StoredFile, contentType: String,
+                       displayName: String) async throws {
+        guard dossier.applicantID == applicant.id else { throw DossierError.notFound }
         guard dossier.acceptsApplicantFiles else { throw UploadError.closed(Dossier.closedMessage(for: .applicant)) }
         guard try await procedure(of: dossier).requiredDocuments.contains(where: { $0.position == documentPosition }) else {
             throw UploadError.noSuchDocument
         }
         try await store.addAttachment(
-            dossierID: dossierID, position: documentPosition, file: file, contentType: contentType, displayName: displayName,
+            dossierID: dossier.id, position: documentPosition, file: file, contentType: contentType, displayName: displayName,
             kind: .applicant, maxDossierBytes: limits.maxDossierBytes, maxFileBytes: limits.maxFileBytes)
     }
 
@@ -58,7 +66,14 @@ struct DossierService: Sendable {
     /// the acknowledgement mail, all in one transaction. Submitting an already submitted dossier again (a
     /// double click, a resent request) returns it unchanged.
     func submit(dossierID: Int64, applicant: User, at date: Date = Date()) async throws -> Dossier {
-        let dossier = try await ownedDossier(dossierID, by: applicant)
+        try await submit(try await ownedDossier(dossierID, by: applicant), applicant: applicant, at: date)
+    }
+
+    /// The same for a dossier the caller has just read; the transaction reads it again (and its files) before
+    /// it writes, so a change in between is not missed.
+    func submit(_ dossier: Dossier, applicant: User, at date: Date = Date()) async throws -> Dossier {
+        guard dossier.applicantID == applicant.id else { throw DossierError.notFound }
+        let dossierID = dossier.id
         if dossier.status != .draft, dossier.code != nil { return dossier }
         guard applicant.emailVerified else {
             throw DossierError.refused("Vui lòng xác thực địa chỉ thư điện tử trước khi nộp hồ sơ (xem trang Tài khoản).")
@@ -68,11 +83,6 @@ struct DossierService: Sendable {
         var errors = Self.validate(DraftInput(dossier), for: procedure)
         if dossier.deliveryMethod == nil { errors["delivery_method"] = "Vui lòng chọn cách nhận kết quả." }
         guard errors.isEmpty else { throw DossierError.invalidFields(errors) }
-        let attached = Set(try await store.attachments(dossierID: dossierID).filter { $0.kind == .applicant }.map(\.documentPosition))
-        let missing = procedure.requiredDocuments.filter { $0.mandatory && !attached.contains($0.position) }
-        guard missing.isEmpty else {
-            throw DossierError.refused("Còn thiếu giấy tờ bắt buộc: " + missing.map(\.name).joined(separator: "; ") + ".")
-        }
         let day = DossierCode.day(at: date)
         let links = publicURL
         // The procedure's fixed fees are charged now: the dossier waits for payment before the desk sees it.
@@ -84,6 +94,13 @@ struct DossierService: Sendable {
                                feeDue: charge != nil)
         do {
             return try await store.transition(dossierID, step, changes: { current, db in
+                // The files as the transaction sees them: one trip less than reading them before it.
+                let attached = Set(try await DossierStore.attachments(dossierID: dossierID, in: db).filter { $0.kind == .applicant }
+                    .map(\.documentPosition))
+                let missing = procedure.requiredDocuments.filter { $0.mandatory && !attached.contains($0.position) }
+                guard missing.isEmpty else {
+                    throw DossierError.refused("Còn thiếu giấy tờ bắt buộc: " + missing.map(\.name).joined(separator: "; ") + ".")
+                }
                 let code = try await DossierStore.allocateCode(dossierID: current.id, agencyCode: current.agencyCode, day: day, in: db)
                 return DossierChanges(
                     code: code, submittedAt: step.at, applicantName: applicant.displayName,

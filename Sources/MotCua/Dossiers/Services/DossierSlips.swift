@@ -9,15 +9,18 @@ import SQLKit
 /// Two phases. Inside the step's transaction, `record` numbers the slip and keeps what it says (a
 /// `dossier_slips` row with its values, `content`): the slip exists and never changes afterwards, whatever
 /// later layouts look like. After the commit, `draw` makes the PDF and puts it in the file store (named by
-/// content). Drawing took 3–5 ms of CPU and writing the file 3–7 ms (fsync), and inside the transaction both
-/// held SQLite's one write lock: under the mixed load a tenth of all writes then held it over 10 ms and every
-/// other write queued behind them. A slip whose drawing did not happen (a crash right after the commit) has
-/// no file yet (`sha256` empty in the row) and is drawn from its values when first downloaded, as payment
-/// receipts are.
+/// content), in the background (`SlipDrawings`): the step does not wait for it. Drawing takes 3–5 ms of CPU
+/// and writing the file 3–7 ms (fsync); inside the transaction both held SQLite's one write lock (under the
+/// mixed load a tenth of all writes then held it over 10 ms), and before the answer they made every
+/// acceptance 35–70 ms slower. A slip whose drawing did not happen (a crash right after the commit, too many
+/// at once) has no file yet (`sha256` empty in the row) and is drawn from its values when first downloaded,
+/// as payment receipts are.
 struct DossierSlips: Sendable {
     let renderer: SlipRenderer
     let fileStore: any FileStore
     let publicURL: String
+    /// The drawings in flight after their steps.
+    var drawings = SlipDrawings()
 
     /// The layout the slips are printed with today; each slip keeps the version it was issued under.
     static let layoutVersion = "TT 01/2018/TT-VPCP – bố cục 1"
@@ -120,10 +123,17 @@ struct DossierSlips: Sendable {
         return file
     }
 
-    /// The slip's PDF, drawn now from the values kept with it when that did not happen after its step; nil for
-    /// a slip without a file or kept values (none is issued so).
+    /// Draws the slip after its step's answer (see `SlipDrawings`).
+    func drawLater(_ slip: Recorded, database: any Database) {
+        drawings.start(slip, with: self, database: database)
+    }
+
+    /// The slip's PDF: the one drawn after its step (waiting for a drawing in flight), or drawn now from the
+    /// values kept with it when that did not happen; nil for a slip without a file or kept values (none is
+    /// issued so).
     func file(of slip: IssuedSlip, dossierID: Int64, store: DossierStore) async throws -> StoredFile? {
         if let file = slip.file { return file }
+        if let file = await drawings.awaitDrawing(of: slip.id) { return file }
         guard let content = try await store.slipContent(slipID: slip.id, dossierID: dossierID) else { return nil }
         return try await draw(Recorded(id: slip.id, content: content), database: store.database)
     }
@@ -180,16 +190,18 @@ extension DossierStore {
     }
 
     func slips(dossierID: Int64) async throws -> [IssuedSlip] {
-        try await database.read { db in
-            try await db.raw("""
-                SELECT id, form, number, sha256, size_bytes, created_at FROM dossier_slips WHERE dossier_id = \(bind: dossierID) ORDER BY id
-                """).all().map { row in
-                    let sha256 = try row.decode(column: "sha256", as: String.self)
-                    return IssuedSlip(
-                        id: try row.decode(column: "id"), form: try row.decode(column: "form"), number: try row.decode(column: "number"),
-                        file: sha256.isEmpty ? nil : StoredFile(sha256: sha256, size: try row.decode(column: "size_bytes")),
-                        createdAt: try row.decode(column: "created_at"))
-                }
-        }
+        try await database.read { try await Self.slips(dossierID: dossierID, in: $0) }
+    }
+
+    static func slips(dossierID: Int64, in db: any SQLDatabase) async throws -> [IssuedSlip] {
+        try await db.raw("""
+            SELECT id, form, number, sha256, size_bytes, created_at FROM dossier_slips WHERE dossier_id = \(bind: dossierID) ORDER BY id
+            """).all().map { row in
+                let sha256 = try row.decode(column: "sha256", as: String.self)
+                return IssuedSlip(
+                    id: try row.decode(column: "id"), form: try row.decode(column: "form"), number: try row.decode(column: "number"),
+                    file: sha256.isEmpty ? nil : StoredFile(sha256: sha256, size: try row.decode(column: "size_bytes")),
+                    createdAt: try row.decode(column: "created_at"))
+            }
     }
 }

@@ -104,22 +104,37 @@ struct DossierWorkflow: Sendable {
     /// Takes `action` on the dossier for `staff`, through the one write path: the state machine, then the
     /// processing policy on the dossier as read in the transaction, then the step's own checks.
     func perform(_ action: DossierAction, on id: Int64, by staff: User, input: StaffActionInput, at now: Int64 = Clock.nowMilliseconds()) async throws -> Dossier {
+        _ = try Self.checkedStep(action, by: staff, input: input)
+        return try await perform(action, on: try await dossier(id, for: staff), by: staff, input: input, at: now)
+    }
+
+    /// What is checked before the dossier: a staff role, a step that is not a payment, a note where one is due.
+    private static func checkedStep(_ action: DossierAction, by staff: User, input: StaffActionInput) throws -> (role: StaffRole, note: String) {
         guard let role = staff.role else { throw DossierError.forbidden("Tài khoản không có vai trò cán bộ.") }
         // Paying goes through the payment store (a receipt with every payment), never as a bare step.
         guard action != .pay else { throw DossierError.refused("Xác nhận nộp phí bằng biểu mẫu nộp phí của hồ sơ.") }
-        let note = try DossierNote.checked(input.note, requiredBecause: Self.noteRequirement(action))
-        let current = try await dossier(id, for: staff)
-        let procedure = try await catalog.procedure(agencyCode: current.agencyCode, code: current.procedureCode)
-        let calendar = try await CalendarOverrides(database: database).calendar()
-        let steps = ProcessingSteps(
-            clock: ProcessClock(officeHours: officeHours, calendar: calendar), staff: staff, input: input, note: note, at: now,
-            processingDays: procedure?.processingDays ?? 0, process: procedure?.process ?? [])
+        return (role, try DossierNote.checked(input.note, requiredBecause: Self.noteRequirement(action)))
+    }
+
+    /// The same for a dossier the caller has just read for `staff` (`dossier(_:for:)`): the transaction reads
+    /// it again, with the working calendar, before it writes, so it is not read twice beforehand.
+    func perform(_ action: DossierAction, on read: Dossier, by staff: User, input: StaffActionInput,
+                 at now: Int64 = Clock.nowMilliseconds()) async throws -> Dossier {
+        let (role, note) = try Self.checkedStep(action, by: staff, input: input)
+        try Self.checkWorksOnDossiers(staff)
+        guard read.isVisible(to: staff) else { throw DossierError.notFound }
+        let procedure = try await catalog.procedure(agencyCode: read.agencyCode, code: read.procedureCode)
+        let officeHours = self.officeHours
         let links = publicURL
         let slips = self.slips
         let step = DossierStep(action: action, actor: .staff(role), actorID: staff.id, note: note, at: now)
         let recorded = Mutex<DossierSlips.Recorded?>(nil)
-        let saved = try await store.transition(id, step, changes: { current, db in
+        let saved = try await store.transition(read.id, step, changes: { current, db in
             if let refusal = ProcessingPolicy.refusal(action, current, staff) { throw refusal }
+            // The calendar in the transaction: a few rows, and one trip less than reading it before.
+            let steps = ProcessingSteps(
+                clock: ProcessClock(officeHours: officeHours, calendar: try await CalendarOverrides.calendar(in: db)), staff: staff,
+                input: input, note: note, at: now, processingDays: procedure?.processingDays ?? 0, process: procedure?.process ?? [])
             return try await steps.changes(action, current, in: db)
         }, notice: { saved, db in
             guard let applicant = try await UserStore.user(id: saved.applicantID, in: db) else { throw DossierError.notSaved }
@@ -128,9 +143,9 @@ struct DossierWorkflow: Sendable {
             let slip = try await slips?.record(after: action, saved, by: staff, note: note, procedure: procedure, at: now, in: db)
             recorded.withLock { $0 = slip }
         })
-        // The step is saved; a PDF that cannot be drawn now is drawn when the slip is first downloaded.
+        // The step is saved and answers now; its slip's PDF is drawn in the background (or at its first download).
         if let slips, let slip = recorded.withLock({ $0 }) {
-            _ = try? await slips.draw(slip, database: database)
+            slips.drawLater(slip, database: database)
         }
         return saved
     }

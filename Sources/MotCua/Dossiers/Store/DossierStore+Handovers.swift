@@ -27,32 +27,36 @@ extension DossierStore {
 
     /// How the result was handed over, once returned.
     func delivery(dossierID: Int64) async throws -> ResultDelivery? {
-        try await database.read { db in
-            try await db.raw("""
-                SELECT method, collector_name, collector_id_number, tracking_number, sent_on, recorded_at
-                FROM dossier_deliveries WHERE dossier_id = \(bind: dossierID)
-                """).first().map { row in
-                    ResultDelivery(
-                        method: DeliveryMethod(rawValue: try row.decode(column: "method")) ?? .desk,
-                        collectorName: try row.decode(column: "collector_name"), collectorIDNumber: try row.decode(column: "collector_id_number"),
-                        trackingNumber: try row.decode(column: "tracking_number"),
-                        sentOn: try row.decode(column: "sent_on", as: String?.self).flatMap(CivilDate.init(iso:)),
-                        recordedAt: try row.decode(column: "recorded_at"))
-                }
-        }
+        try await database.read { try await Self.delivery(dossierID: dossierID, in: $0) }
+    }
+
+    static func delivery(dossierID: Int64, in db: any SQLDatabase) async throws -> ResultDelivery? {
+        try await db.raw("""
+            SELECT method, collector_name, collector_id_number, tracking_number, sent_on, recorded_at
+            FROM dossier_deliveries WHERE dossier_id = \(bind: dossierID)
+            """).first().map { row in
+                ResultDelivery(
+                    method: DeliveryMethod(rawValue: try row.decode(column: "method")) ?? .desk,
+                    collectorName: try row.decode(column: "collector_name"), collectorIDNumber: try row.decode(column: "collector_id_number"),
+                    trackingNumber: try row.decode(column: "tracking_number"),
+                    sentOn: try row.decode(column: "sent_on", as: String?.self).flatMap(CivilDate.init(iso:)),
+                    recordedAt: try row.decode(column: "recorded_at"))
+            }
     }
 
     func apologies(dossierID: Int64) async throws -> [DossierApology] {
-        try await database.read { db in
-            try await db.raw("""
-                SELECT ap.at, u.display_name AS by_name, ap.reason, ap.previous_due_at, ap.new_due_at
-                FROM dossier_apologies ap LEFT JOIN users u ON u.id = ap.by_user_id
-                WHERE ap.dossier_id = \(bind: dossierID) ORDER BY ap.id
-                """).all().map { row in
-                    DossierApology(
-                        at: try row.decode(column: "at"), byName: try row.decode(column: "by_name"), reason: try row.decode(column: "reason"),
-                        previousDueAt: try row.decode(column: "previous_due_at"), newDueAt: try row.decode(column: "new_due_at"))
-                }
-        }
+        try await database.read { try await Self.apologies(dossierID: dossierID, in: $0) }
+    }
+
+    static func apologies(dossierID: Int64, in db: any SQLDatabase) async throws -> [DossierApology] {
+        try await db.raw("""
+            SELECT ap.at, u.display_name AS by_name, ap.reason, ap.previous_due_at, ap.new_due_at
+            FROM dossier_apologies ap LEFT JOIN users u ON u.id = ap.by_user_id
+            WHERE ap.dossier_id = \(bind: dossierID) ORDER BY ap.id
+            """).all().map { row in
+                DossierApology(
+                    at: try row.decode(column: "at"), byName: try row.decode(column: "by_name"), reason: try row.decode(column: "reason"),
+                    previousDueAt: try row.decode(column: "previous_due_at"), newDueAt: try row.decode(column: "new_due_at"))
+            }
     }
 }

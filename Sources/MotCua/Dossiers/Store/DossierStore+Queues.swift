@@ -56,14 +56,39 @@ extension DossierStore {
     /// One page of `queue` for `viewer`, filtered (the agency's whole list) and continued from `cursor`.
     func queue(_ queue: DossierQueue, for viewer: QueueViewer, filter: DossierFilter = .init(), after cursor: DossierCursor? = nil,
                limit: Int) async throws -> DossierListPage {
-        let key = Self.sortKey(queue)
+        let query = Self.queueQuery(queue, for: viewer, filter: filter, after: cursor, limit: limit)
+        return try Self.listPage(of: queue, try await database.read { db in try await db.raw(query).all() }, limit: limit)
+    }
+
+    /// How many dossiers each of `queues` holds for `viewer`, in one round trip.
+    func counts(_ queues: [DossierQueue], for viewer: QueueViewer) async throws -> [DossierQueue: Int] {
+        guard let query = Self.countsQuery(queues, for: viewer) else { return [:] }
+        return try Self.counts(queues, from: try await database.read { db in try await db.raw(query).first() })
+    }
+
+    /// A page of `queue` and the counts of `queues` (the work list's tabs), in one read.
+    func queue(_ queue: DossierQueue, counting queues: [DossierQueue], for viewer: QueueViewer, filter: DossierFilter,
+               after cursor: DossierCursor?, limit: Int) async throws -> (page: DossierListPage, counts: [DossierQueue: Int]) {
+        let list = Self.queueQuery(queue, for: viewer, filter: filter, after: cursor, limit: limit)
+        let count = Self.countsQuery(queues, for: viewer)
+        let (rows, countRow) = try await database.read { db -> ([any SQLRow], (any SQLRow)?) in
+            let rows = try await db.raw(list).all()
+            guard let count else { return (rows, nil) }
+            return (rows, try await db.raw(count).first())
+        }
+        return (try Self.listPage(of: queue, rows, limit: limit), try Self.counts(queues, from: countRow))
+    }
+
+    private static func queueQuery(_ queue: DossierQueue, for viewer: QueueViewer, filter: DossierFilter, after cursor: DossierCursor?,
+                                   limit: Int) -> SQLQueryString {
+        let key = sortKey(queue)
         // The literal's last line break is not part of it: the space before the scope keeps it apart from WHERE.
         var query: SQLQueryString = """
-            SELECT \(unsafeRaw: Self.queueColumns) \(unsafeRaw: Self.joins) LEFT JOIN users hh ON hh.id = d.holder_user_id
+            SELECT \(unsafeRaw: queueColumns) \(unsafeRaw: joins) LEFT JOIN users hh ON hh.id = d.holder_user_id
             WHERE
             """
-        query += " " + Self.scope(queue, viewer)
-        query += Self.conditions(filter) + Self.searchConditions(filter)
+        query += " " + scope(queue, viewer)
+        query += conditions(filter) + searchConditions(filter)
         // From the cursor on, and never a row without a key (NULLs sort first on SQLite, last on PostgreSQL).
         if let cursor, let value = cursor.submittedAt {
             query += " AND (\(unsafeRaw: key.sql), d.id) > (\(bind: value), \(bind: cursor.id))"
@@ -71,24 +96,30 @@ extension DossierStore {
             query += " AND \(unsafeRaw: key.sql) >= 0"
         }
         query += " ORDER BY \(unsafeRaw: key.sql), d.id LIMIT \(bind: limit + 1)"
-        let (rows, hasMore) = try await page(query, limit: limit, applicantName: true)
-        let next = hasMore ? rows.last.map { DossierCursor(submittedAt: key.value($0) ?? 0, id: $0.id) } : nil
-        return DossierListPage(items: rows, next: next)
+        return query
     }
 
-    /// How many dossiers each of `queues` holds for `viewer`, in one round trip.
-    func counts(_ queues: [DossierQueue], for viewer: QueueViewer) async throws -> [DossierQueue: Int] {
+    private static func listPage(of queue: DossierQueue, _ rows: [any SQLRow], limit: Int) throws -> DossierListPage {
+        let key = sortKey(queue)
+        let (items, hasMore) = try summaries(rows, limit: limit, applicantName: true)
+        let next = hasMore ? items.last.map { DossierCursor(submittedAt: key.value($0) ?? 0, id: $0.id) } : nil
+        return DossierListPage(items: items, next: next)
+    }
+
+    private static func countsQuery(_ queues: [DossierQueue], for viewer: QueueViewer) -> SQLQueryString? {
         let counted = queues.filter { $0 != .all }
-        guard !counted.isEmpty else { return [:] }
+        guard !counted.isEmpty else { return nil }
         var query: SQLQueryString = "SELECT "
         for (index, queue) in counted.enumerated() {
             if index > 0 { query += ", " }
-            query += "(SELECT COUNT(*) FROM dossiers d WHERE " + Self.scope(queue, viewer) + ") AS \(unsafeRaw: "q\(index)")"
+            query += "(SELECT COUNT(*) FROM dossiers d WHERE " + scope(queue, viewer) + ") AS \(unsafeRaw: "q\(index)")"
         }
-        let sql = query
-        let row = try await database.read { db in try await db.raw(sql).first() }
+        return query
+    }
+
+    private static func counts(_ queues: [DossierQueue], from row: (any SQLRow)?) throws -> [DossierQueue: Int] {
         var counts: [DossierQueue: Int] = [:]
-        for (index, queue) in counted.enumerated() {
+        for (index, queue) in queues.filter({ $0 != .all }).enumerated() {
             counts[queue] = try row?.decode(column: "q\(index)", as: Int.self) ?? 0
         }
         return counts

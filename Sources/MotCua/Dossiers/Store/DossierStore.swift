@@ -52,7 +52,11 @@ struct DossierStore: Sendable {
 
     /// Runs a list query that asked for one row more than `limit`: the rows to show, and whether more follow.
     func page(_ query: SQLQueryString, limit: Int, applicantName: Bool) async throws -> ([DossierSummary], Bool) {
-        let rows = try await database.read { db in try await db.raw(query).all() }
+        try Self.summaries(try await database.read { db in try await db.raw(query).all() }, limit: limit, applicantName: applicantName)
+    }
+
+    /// The list rows of a page read with one row more than `limit`, and whether there are more.
+    static func summaries(_ rows: [any SQLRow], limit: Int, applicantName: Bool) throws -> ([DossierSummary], Bool) {
         let items = try rows.prefix(limit).map { row in
             var summary = DossierSummary(
                 id: try row.decode(column: "id"), code: try row.decode(column: "code"),
@@ -74,20 +78,22 @@ struct DossierStore: Sendable {
     }
 
     func publicStatus(code: String) async throws -> PublicDossierStatus? {
-        try await database.read { db in
-            guard let row = try await db.raw("""
-                SELECT d.code, p.name AS procedure_name, a.name AS agency_name, d.status, d.submitted_at, d.due_at,
-                    (SELECT COUNT(*) FROM dossier_apologies ap WHERE ap.dossier_id = d.id) AS apologies
-                \(unsafeRaw: Self.joins) WHERE d.code = \(bind: code)
-                """).first()
-            else { return nil }
-            let status = DossierStatus(rawValue: try row.decode(column: "status", as: Int.self)) ?? .registered
-            return PublicDossierStatus(
-                code: try row.decode(column: "code"), procedureName: try row.decode(column: "procedure_name"),
-                agencyName: try row.decode(column: "agency_name"), status: status, statusLabel: status.label,
-                submittedAt: try row.decode(column: "submitted_at"), dueAt: try row.decode(column: "due_at"),
-                rescheduled: try row.decode(column: "apologies", as: Int.self) > 0)
-        }
+        try await database.read { try await Self.publicStatus(code: code, in: $0) }
+    }
+
+    static func publicStatus(code: String, in db: any SQLDatabase) async throws -> PublicDossierStatus? {
+        guard let row = try await db.raw("""
+            SELECT d.code, p.name AS procedure_name, a.name AS agency_name, d.status, d.submitted_at, d.due_at,
+                (SELECT COUNT(*) FROM dossier_apologies ap WHERE ap.dossier_id = d.id) AS apologies
+            \(unsafeRaw: Self.joins) WHERE d.code = \(bind: code)
+            """).first()
+        else { return nil }
+        let status = DossierStatus(rawValue: try row.decode(column: "status", as: Int.self)) ?? .registered
+        return PublicDossierStatus(
+            code: try row.decode(column: "code"), procedureName: try row.decode(column: "procedure_name"),
+            agencyName: try row.decode(column: "agency_name"), status: status, statusLabel: status.label,
+            submittedAt: try row.decode(column: "submitted_at"), dueAt: try row.decode(column: "due_at"),
+            rescheduled: try row.decode(column: "apologies", as: Int.self) > 0)
     }
 
     func attachments(dossierID: Int64) async throws -> [DossierAttachment] {
@@ -108,21 +114,23 @@ struct DossierStore: Sendable {
     }
 
     func events(dossierID: Int64) async throws -> [DossierEvent] {
-        try await database.read { db in
-            try await db.raw("""
-                SELECT e.at, e.actor_id, u.display_name AS actor_name, e.action, e.from_status, e.to_status, e.note
-                FROM dossier_events e LEFT JOIN users u ON u.id = e.actor_id
-                WHERE e.dossier_id = \(bind: dossierID) ORDER BY e.at, e.id
-                """).all().map { row in
-                    DossierEvent(
-                        at: try row.decode(column: "at"), actorID: try row.decode(column: "actor_id"),
-                        actorName: try row.decode(column: "actor_name"),
-                        action: try JSONColumn.enumValue(row, "action"),
-                        from: DossierStatus(rawValue: try row.decode(column: "from_status")) ?? .draft,
-                        to: DossierStatus(rawValue: try row.decode(column: "to_status")) ?? .draft,
-                        note: try row.decode(column: "note"))
-                }
-        }
+        try await database.read { try await Self.events(dossierID: dossierID, in: $0) }
+    }
+
+    static func events(dossierID: Int64, in db: any SQLDatabase) async throws -> [DossierEvent] {
+        try await db.raw("""
+            SELECT e.at, e.actor_id, u.display_name AS actor_name, e.action, e.from_status, e.to_status, e.note
+            FROM dossier_events e LEFT JOIN users u ON u.id = e.actor_id
+            WHERE e.dossier_id = \(bind: dossierID) ORDER BY e.at, e.id
+            """).all().map { row in
+                DossierEvent(
+                    at: try row.decode(column: "at"), actorID: try row.decode(column: "actor_id"),
+                    actorName: try row.decode(column: "actor_name"),
+                    action: try JSONColumn.enumValue(row, "action"),
+                    from: DossierStatus(rawValue: try row.decode(column: "from_status")) ?? .draft,
+                    to: DossierStatus(rawValue: try row.decode(column: "to_status")) ?? .draft,
+                    note: try row.decode(column: "note"))
+            }
     }
 
     /// The next code for the agency's day; the row lock taken by the upsert keeps concurrent submissions apart.
