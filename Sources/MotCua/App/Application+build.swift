@@ -47,7 +47,8 @@ public struct AppDependencies: Sendable {
         self.dossiers = DossierService(database: database, catalog: catalogReader, publicURL: configuration.publicURL, limits: limits,
                                       officeHours: configuration.officeHours)
         let slipRenderer = SlipRenderer(fonts: try PDFFonts.bundled())
-        self.slips = DossierSlips(renderer: slipRenderer, fileStore: fileStore, publicURL: configuration.publicURL)
+        self.slips = DossierSlips(renderer: slipRenderer, fileStore: fileStore, publicURL: configuration.publicURL,
+                                  drawings: SlipDrawings(logger: logger))
         self.workflow = DossierWorkflow(
             database: database, store: dossiers.store, catalog: catalogReader, publicURL: configuration.publicURL, limits: limits,
             officeHours: configuration.officeHours, slips: slips)

@@ -14,10 +14,12 @@ import Darwin
 public struct LocalFileStore: FileStore {
     let root: URL
     private let threadPool: NIOThreadPool
+    private let executor: ThreadPoolTaskExecutor
 
     public init(root: URL, threadPool: NIOThreadPool = .singleton) throws {
         self.root = root
         self.threadPool = threadPool
+        self.executor = ThreadPoolTaskExecutor(pool: threadPool)
         for directory in ["objects", "tmp"] {
             try FileManager.default.createDirectory(
                 at: root.appendingPathComponent(directory), withIntermediateDirectories: true)
@@ -25,6 +27,16 @@ public struct LocalFileStore: FileStore {
     }
 
     public func write<Chunks: AsyncSequence & Sendable>(
+        _ chunks: Chunks, maxBytes: Int64, accept: @Sendable (ContentSniffer.Sample) throws -> Void
+    ) async throws -> StoredFile where Chunks.Element == ByteBuffer {
+        // The write continues on the pool's threads between its trips (as SQLite's reads do on theirs), not on
+        // the cooperative pool behind the pages being rendered; it returns there once, with the file stored.
+        try await withTaskExecutorPreference(executor) {
+            try await writeOnPool(chunks, maxBytes: maxBytes, accept: accept)
+        }
+    }
+
+    private func writeOnPool<Chunks: AsyncSequence & Sendable>(
         _ chunks: Chunks, maxBytes: Int64, accept: @Sendable (ContentSniffer.Sample) throws -> Void
     ) async throws -> StoredFile where Chunks.Element == ByteBuffer {
         let tempPath = root.appendingPathComponent("tmp/\(UUID().uuidString)").path
@@ -58,6 +70,15 @@ public struct LocalFileStore: FileStore {
         try await threadPool.runIfActive { [descriptor] in
             // An empty file has no chunk that created it.
             let fd = try descriptor ?? Self.createFile(tempPath, writing: ByteBuffer())
+            // Same content already stored (the same scan uploaded again): keep the existing file, which was
+            // synced before it got its name, so the copy is dropped without an fsync; touched so the orphan
+            // sweep's grace period protects it until its new reference is committed.
+            if access(finalURL.path, F_OK) == 0 {
+                close(fd)
+                unlink(tempPath)
+                utimes(finalURL.path, nil)
+                return
+            }
             let synced = fsync(fd) == 0
             let syncError = errno
             close(fd)
@@ -65,13 +86,6 @@ public struct LocalFileStore: FileStore {
                 guard synced else { throw POSIXFailure(operation: "fsync", code: syncError) }
                 let directory = finalURL.deletingLastPathComponent()
                 try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                // Same content already stored: keep the existing file (deduplication), touched so the orphan
-                // sweep's grace period protects it until its new reference is committed.
-                if access(finalURL.path, F_OK) == 0 {
-                    unlink(tempPath)
-                    utimes(finalURL.path, nil)
-                    return
-                }
                 guard rename(tempPath, finalURL.path) == 0 else { throw POSIXFailure(operation: "rename", code: errno) }
                 Self.fsyncDirectory(directory.path)
             } catch {

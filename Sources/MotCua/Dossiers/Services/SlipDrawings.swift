@@ -1,3 +1,4 @@
+import Logging
 import ServiceLifecycle
 import Synchronization
 
@@ -14,9 +15,11 @@ final class SlipDrawings: Service, Sendable {
     private let inFlight = Mutex<[Int64: Task<StoredFile?, Never>]>([:])
     /// Beyond this many at once a slip is left for its first download, so a burst of steps cannot pile up work.
     let limit: Int
+    private let logger: Logger
 
-    init(limit: Int = 64) {
+    init(limit: Int = 64, logger: Logger = Logger(label: "motcua.slips")) {
         self.limit = limit
+        self.logger = logger
     }
 
     /// Starts drawing `slip` in the background unless as many are in flight as allowed.
@@ -26,7 +29,14 @@ final class SlipDrawings: Service, Sendable {
             // The task removes itself under the same lock, so it cannot finish before it is registered.
             tasks[slip.id] = Task { [self] in
                 defer { _ = inFlight.withLock { $0.removeValue(forKey: slip.id) } }
-                return try? await slips.draw(slip, database: database)
+                do {
+                    return try await slips.draw(slip, database: database)
+                } catch {
+                    logger.warning("Slip not drawn after its step; it is drawn when first downloaded", metadata: [
+                        "slip": "\(slip.id)", "error": "\(String(reflecting: error))",
+                    ])
+                    return nil
+                }
             }
         }
     }
@@ -45,7 +55,11 @@ final class SlipDrawings: Service, Sendable {
     }
 
     func run() async throws {
-        try? await gracefulShutdown()
+        do {
+            try await gracefulShutdown()
+        } catch {
+            // Cancelled rather than shut down gracefully: the drawings in flight still finish first.
+        }
         await drained()
     }
 }
