@@ -27,6 +27,11 @@ public struct PostgresDatabase: Database, Service {
         }
     }
 
+    /// On PostgreSQL every read already continues on its connection's event loop.
+    public func readSeveral<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await read(body)
+    }
+
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         do {
             return try await client.withTransaction(logger: logger) { connection in

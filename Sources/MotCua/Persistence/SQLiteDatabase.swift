@@ -81,13 +81,13 @@ public final class SQLiteDatabase: Database, Service {
         return connection
     }
 
-    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func readSeveral<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await withTaskExecutorPreference(readExecutor) {
-            try await readOnReader(body)
+            try await read(body)
         }
     }
 
-    private func readOnReader<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let connection = try await checkOutReader()
         do {
             let result = try await body(connection.sql())

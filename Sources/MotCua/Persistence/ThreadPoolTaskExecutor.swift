@@ -11,10 +11,10 @@ import NIOPosix
 /// With the continuations queued on the statements' own thread, a transaction runs from BEGIN to COMMIT on
 /// that thread, one work item after the other, and the lock is handed to the next writer on it too.
 ///
-/// Reads do the same on the readers' pool (several threads: one task's jobs never run at once anyway). A page
-/// reads with several statements, and each resumption on the cooperative pool waited behind the pages being
+/// Reads of several statements (`Database.readSeveral`) do the same on the readers' pool (several threads: one
+/// task's jobs never run at once anyway): each resumption on the cooperative pool waited behind the pages being
 /// rendered; on the readers' threads a read's statements follow each other, and the request goes back to the
-/// cooperative pool once, with everything it read.
+/// cooperative pool once, with everything it read. Uploads do it on the file pool (`LocalFileStore`).
 final class ThreadPoolTaskExecutor: TaskExecutor {
     private let pool: NIOThreadPool
 

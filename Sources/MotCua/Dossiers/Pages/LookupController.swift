@@ -28,7 +28,7 @@ struct LookupController: Sendable {
         guard !code.isEmpty else { return .none }
         let wellFormed = DossierCode.isWellFormed(code)
         // The address's misses and the dossier in one read: one connection and one trip for a lookup.
-        let (blockedUntil, found) = try await store.database.read { db in
+        let (blockedUntil, found) = try await store.database.readSeveral { db in
             if let until = try await Throttle.blockedUntil(Self.misses, subject: ip, in: db) { return (Optional(until), PublicDossierStatus?.none) }
             return (nil, wellFormed ? try await DossierStore.publicStatus(code: code, in: db) : nil)
         }

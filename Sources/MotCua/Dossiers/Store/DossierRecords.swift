@@ -18,7 +18,7 @@ struct DossierRecords: Sendable {
 extension DossierStore {
     /// The dossier's records as they are now. A dossier whose applicant is gone is "not found".
     func records(of dossier: Dossier) async throws -> DossierRecords {
-        try await database.read { db in
+        try await database.readSeveral { db in
             guard let applicant = try await UserStore.user(id: dossier.applicantID, in: db) else { throw DossierError.notFound }
             return DossierRecords(
                 applicant: applicant,
@@ -34,7 +34,7 @@ extension DossierStore {
 
     /// Only the files and the history (the applicant's API answer), in one read.
     func filesAndHistory(of dossierID: Int64) async throws -> (attachments: [DossierAttachment], events: [DossierEvent]) {
-        try await database.read { db in
+        try await database.readSeveral { db in
             (try await Self.attachments(dossierID: dossierID, in: db), try await Self.events(dossierID: dossierID, in: db))
         }
     }

@@ -71,7 +71,7 @@ extension DossierStore {
                after cursor: DossierCursor?, limit: Int) async throws -> (page: DossierListPage, counts: [DossierQueue: Int]) {
         let list = Self.queueQuery(queue, for: viewer, filter: filter, after: cursor, limit: limit)
         let count = Self.countsQuery(queues, for: viewer)
-        let (rows, countRow) = try await database.read { db -> ([any SQLRow], (any SQLRow)?) in
+        let (rows, countRow) = try await database.readSeveral { db -> ([any SQLRow], (any SQLRow)?) in
             let rows = try await db.raw(list).all()
             guard let count else { return (rows, nil) }
             return (rows, try await db.raw(count).first())
