@@ -4,10 +4,13 @@ import Hummingbird
 import Mustache
 
 /// Renders page view models with the Mustache templates shipped in the package. Templates escape
-/// `{{value}}` by default; none of ours uses triple braces on user data (the one triple brace, partials/slip-qr, is
-/// the QR code SVG that `QRCode.svg` makes from modules and an escaped label).
+/// `{{value}}` by default; none of ours uses triple braces on user data (triple braces hold only HTML made here:
+/// the QR code SVG of partials/slip-qr, which `QRCode.svg` makes from modules and an escaped label, and the rows
+/// of a list, a `RenderedFragment` from `rows(_:template:)`, escaped by their own template).
 public struct HTMLRenderer: Sendable {
     let library: MustacheLibrary
+    /// Rows already rendered, by their view model (see `FragmentCache`).
+    let fragments = FragmentCache()
 
     public init(directory: String, assetVersion: String? = nil) async throws {
         MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)
@@ -45,6 +48,23 @@ public struct HTMLRenderer: Sendable {
             throw RendererError.templateMissing(Model.template)
         }
         return HTML(body: text, status: status)
+    }
+
+    /// The rows of a list, each through `template` with the row as its only context, joined; a row whose
+    /// view model was rendered before is taken from `fragments`.
+    func rows<Row: Encodable & Hashable & Sendable>(_ rows: [Row], template: String) throws -> RenderedFragment {
+        let keys = rows.map { FragmentCache.Key(template: template, model: $0) }
+        var found = fragments.lookup(keys)
+        var made: [(FragmentCache.Key, String)] = []
+        for index in rows.indices where found[index] == nil {
+            guard let html = library.render(TemplateContext.make(rows[index]), withTemplate: template) else {
+                throw RendererError.templateMissing(template)
+            }
+            found[index] = html
+            made.append((keys[index], html))
+        }
+        fragments.store(made)
+        return RenderedFragment(html: found.reduce(into: "") { $0 += $1 ?? "" })
     }
 
     enum RendererError: Error {

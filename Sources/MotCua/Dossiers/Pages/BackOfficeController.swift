@@ -58,7 +58,7 @@ struct BackOfficeController: Sendable {
             roleLabel: context.user.role?.label ?? "", canIntake: context.user.role == .receptionist,
             canReadReports: !StaffReportKind.readable(by: context.user.role).isEmpty,
             tabs: queues.map { QueueTab(label: $0.label, url: "/mot-cua?hang-doi=\($0.slug)", count: counts[$0], current: $0 == queue) },
-            queueLabel: queue.label, queueSlug: queue.slug, rows: rows, hasRows: !rows.isEmpty,
+            queueLabel: queue.label, queueSlug: queue.slug, rows: try renderer.rows(rows, template: "backoffice/row"), hasRows: !rows.isEmpty,
             code: query["ma"] ?? "", applicant: query["nguoi-nop"] ?? "", procedureCode: query["thu-tuc"] ?? "",
             from: query["tu-ngay"] ?? "", to: query["den-ngay"] ?? "",
             statuses: statuses.map { SelectOption(value: String($0.rawValue), label: $0.label, selected: $0 == filter.status) },

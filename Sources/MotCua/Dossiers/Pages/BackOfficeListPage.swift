@@ -1,6 +1,7 @@
 import Foundation
 
-struct BackOfficeRow: Sendable, Encodable {
+/// A row of a back office queue, rendered through backoffice/row (`HTMLRenderer.rows`).
+struct BackOfficeRow: Sendable, Encodable, Hashable {
     var url: String
     var code: String
     var procedureName: String
@@ -35,7 +36,7 @@ struct BackOfficeListPage: PageModel {
     var tabs: [QueueTab]
     var queueLabel: String
     var queueSlug: String
-    var rows: [BackOfficeRow]
+    var rows: RenderedFragment
     var hasRows: Bool
     var code: String
     var applicant: String

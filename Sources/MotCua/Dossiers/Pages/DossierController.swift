@@ -341,7 +341,8 @@ struct DossierController: Sendable {
                        dueAt: $0.dueAt.map(VietnameseFormat.dateTime))
         }
         return try renderer.render(MyDossiersPage(
-            chrome: PageChrome(title: "Hồ sơ của tôi", section: .dossiers, context: context), rows: rows, hasRows: !rows.isEmpty,
+            chrome: PageChrome(title: "Hồ sơ của tôi", section: .dossiers, context: context), rows: try renderer.rows(rows, template: "dossiers/row"),
+            hasRows: !rows.isEmpty,
             statuses: DossierStatus.allCases.map { SelectOption(value: String($0.rawValue), label: $0.label, selected: $0 == chosen) },
             pager: paging.links(path: "/ho-so", next: found.next?.text, keeping: ["trang-thai": chosen.map { String($0.rawValue) }])))
     }

@@ -1,6 +1,7 @@
 import Foundation
 
-struct DossierRow: Sendable, Encodable {
+/// A row of "Hồ sơ của tôi", rendered through dossiers/row (`HTMLRenderer.rows`).
+struct DossierRow: Sendable, Encodable, Hashable {
     var url: String
     var code: String
     var procedureName: String
@@ -13,7 +14,7 @@ struct DossierRow: Sendable, Encodable {
 struct MyDossiersPage: PageModel {
     static let template = "dossiers/list"
     var chrome: PageChrome
-    var rows: [DossierRow]
+    var rows: RenderedFragment
     var hasRows: Bool
     var statuses: [SelectOption]
     var pager: PagerLinks
