@@ -59,18 +59,19 @@ struct DossierStore: Sendable {
     static func summaries(_ rows: [any SQLRow], limit: Int, applicantName: Bool) throws -> ([DossierSummary], Bool) {
         let items = try rows.prefix(limit).map { row in
             var summary = DossierSummary(
-                id: try row.decode(column: "id"), code: try row.decode(column: "code"),
-                procedureName: try row.decode(column: "procedure_name"), agencyName: try row.decode(column: "agency_name"),
-                status: DossierStatus(rawValue: try row.decode(column: "status")) ?? .draft,
-                createdAt: try row.decode(column: "created_at"), submittedAt: try row.decode(column: "submitted_at"),
-                dueAt: try row.decode(column: "due_at"),
+                id: try row.decode(column: "id", as: Int64.self), code: try row.nullable("code", as: String.self),
+                procedureName: try row.decode(column: "procedure_name", as: String.self),
+                agencyName: try row.decode(column: "agency_name", as: String.self),
+                status: DossierStatus(rawValue: try row.decode(column: "status", as: Int.self)) ?? .draft,
+                createdAt: try row.decode(column: "created_at", as: Int64.self),
+                submittedAt: try row.nullable("submitted_at", as: Int64.self), dueAt: try row.nullable("due_at", as: Int64.self),
                 applicantName: applicantName ? try row.decode(column: "applicant_name", as: String.self) : nil)
             if applicantName {
-                summary.stepName = try row.decode(column: "step_name", as: String?.self)
-                summary.holderName = try row.decode(column: "holder_name", as: String?.self)
-                summary.stepDueAt = try row.decode(column: "step_due_at")
-                summary.dueState = DueState(rawValue: try row.decode(column: "due_state")) ?? .inTime
-                summary.stepDueState = DueState(rawValue: try row.decode(column: "step_due_state")) ?? .inTime
+                summary.stepName = try row.nullable("step_name", as: String.self)
+                summary.holderName = try row.nullable("holder_name", as: String.self)
+                summary.stepDueAt = try row.nullable("step_due_at", as: Int64.self)
+                summary.dueState = DueState(rawValue: try row.decode(column: "due_state", as: Int.self)) ?? .inTime
+                summary.stepDueState = DueState(rawValue: try row.decode(column: "step_due_state", as: Int.self)) ?? .inTime
             }
             return summary
         }
