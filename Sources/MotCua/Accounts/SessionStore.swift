@@ -36,12 +36,13 @@ struct SessionStore: Sendable {
     /// The live session for a cookie value, or nil when unknown, expired (idle or absolute) or disabled.
     func load(secret: String) async throws -> (user: User, session: Info)? {
         let idHash = Secrets.digest(secret)
-        // The session and its account in one round trip: every signed-in request starts here.
+        // The session and its account in one round trip: every signed-in request starts here. The account's
+        // key as a scalar subquery too, so that it is read by its key (see `APITokenStore.user(forToken:)`).
         let found = try await database.read { db -> (User, Info)? in
             guard let row = try await db.raw("""
                 SELECT \(unsafeRaw: UserStore.columns), s.created_at AS session_created_at, s.last_seen_at, s.ip, s.user_agent
                 FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN agencies a ON a.id = u.agency_id
-                WHERE s.id_hash = \(bind: idHash)
+                WHERE s.id_hash = \(bind: idHash) AND u.id = (SELECT user_id FROM sessions WHERE id_hash = \(bind: idHash))
                 """).first()
             else { return nil }
             return (try UserStore.user(from: row), Info(

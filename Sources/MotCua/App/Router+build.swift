@@ -41,12 +41,15 @@ func buildRouter(_ dependencies: AppDependencies) throws -> Router<AppRequestCon
     ).addRoutes(to: router)
     let uploader = AttachmentUploader(service: dependencies.dossiers, fileStore: dependencies.fileStore)
     let downloads = AttachmentDownload(store: dependencies.dossiers.store, fileStore: dependencies.fileStore, slips: dependencies.slips)
-    DossierAPIController(service: dependencies.dossiers, uploader: uploader, downloads: downloads).addRoutes(to: api)
+    // The API lists' rows as JSON, kept by row like the pages' rows (`JSONList`).
+    let apiRows = FragmentCache()
+    DossierAPIController(service: dependencies.dossiers, uploader: uploader, downloads: downloads, rows: apiRows).addRoutes(to: api)
     let ratings = RatingStore(database: dependencies.database)
     DossierController(service: dependencies.dossiers, uploader: uploader, downloads: downloads, renderer: dependencies.renderer,
                       payments: dependencies.payments.store, ratings: ratings)
         .addRoutes(to: router)
-    StaffDossierAPIController(workflow: dependencies.workflow, uploader: uploader, downloads: downloads).addRoutes(to: api)
+    StaffDossierAPIController(workflow: dependencies.workflow, uploader: uploader, downloads: downloads, rows: apiRows)
+        .addRoutes(to: api)
     NoticeTemplateController(
         store: NoticeTemplateStore(database: dependencies.database), database: dependencies.database, renderer: dependencies.renderer,
         publicURL: dependencies.configuration.publicURL).addRoutes(to: router)

@@ -56,6 +56,22 @@ final class FragmentCache: Sendable {
 
     var count: Int { state.withLock { $0.current.count + $0.previous.count } }
 
+    /// The fragment of each row, in order: kept ones copied, the others made by `make` and kept.
+    /// `kind` names how a row becomes text (a template, a JSON shape), so one cache serves several.
+    func fragments<Row: Hashable & Sendable>(_ rows: [Row], kind: String, make: (Row) throws -> String) rethrows -> [String] {
+        let keys = rows.map { Key(template: kind, model: $0) }
+        let found = lookup(keys)
+        var made: [(Key, String)] = []
+        let fragments = try rows.indices.map { index in
+            if let fragment = found[index] { return fragment }
+            let fragment = try make(rows[index])
+            made.append((keys[index], fragment))
+            return fragment
+        }
+        store(made)
+        return fragments
+    }
+
     private static func insert(_ key: Key, _ html: String, into state: inout Generations, limit: Int) {
         if state.current.count >= limit {
             state.previous = state.current

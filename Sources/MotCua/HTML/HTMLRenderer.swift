@@ -53,18 +53,13 @@ public struct HTMLRenderer: Sendable {
     /// The rows of a list, each through `template` with the row as its only context, joined; a row whose
     /// view model was rendered before is taken from `fragments`.
     func rows<Row: Encodable & Hashable & Sendable>(_ rows: [Row], template: String) throws -> RenderedFragment {
-        let keys = rows.map { FragmentCache.Key(template: template, model: $0) }
-        var found = fragments.lookup(keys)
-        var made: [(FragmentCache.Key, String)] = []
-        for index in rows.indices where found[index] == nil {
-            guard let html = library.render(TemplateContext.make(rows[index]), withTemplate: template) else {
+        let html = try fragments.fragments(rows, kind: template) { row in
+            guard let html = library.render(TemplateContext.make(row), withTemplate: template) else {
                 throw RendererError.templateMissing(template)
             }
-            found[index] = html
-            made.append((keys[index], html))
+            return html
         }
-        fragments.store(made)
-        return RenderedFragment(html: found.reduce(into: "") { $0 += $1 ?? "" })
+        return RenderedFragment(html: html.joined())
     }
 
     enum RendererError: Error {

@@ -22,7 +22,7 @@ public struct PostgresDatabase: Database, Service {
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
-                try await body(connection.sql())
+                try await body(PostgresSQL(connection))
             }
         }
     }
@@ -36,7 +36,7 @@ public struct PostgresDatabase: Database, Service {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
-                    try await body(connection.sql())
+                    try await body(PostgresSQL(connection))
                 }
             }
         } catch let error as PostgresTransactionError {
@@ -49,7 +49,7 @@ public struct PostgresDatabase: Database, Service {
     /// A repeatable-read, read-only transaction: one snapshot of every table, and no locks writers wait for.
     public func snapshot<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            let db = connection.sql()
+            let db = PostgresSQL(connection)
             try await db.raw("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
             do {
                 let result = try await body(db)

@@ -9,6 +9,8 @@ struct DossierAPIController: Sendable {
     let service: DossierService
     let uploader: AttachmentUploader
     let downloads: AttachmentDownload
+    /// The list's rows as JSON, by row (`JSONList`).
+    let rows: FragmentCache
 
     func addRoutes(to api: RouterGroup<AppRequestContext>) {
         let mine = api.group("dossiers", context: AuthenticatedContext.self)
@@ -59,11 +61,11 @@ struct DossierAPIController: Sendable {
                          deliveryMethod: body.deliveryMethod, deliveryAddress: body.deliveryAddress)))
     }
 
-    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> DossierListDTO {
+    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> JSONList<DossierSummaryDTO> {
         let window = try ListWindow(apiQuery: request)
         let page = try await service.store.summaries(applicantID: context.user.id, filter: try DossierFilter(apiQuery: request),
                                                      after: window.after, limit: window.limit)
-        return DossierListDTO(items: page.items.map(DossierSummaryDTO.init), nextCursor: page.next?.text)
+        return JSONList(items: page.items.map(DossierSummaryDTO.init), nextCursor: page.next?.text, rows: rows)
     }
 
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> DossierDTO {

@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 
-struct DossierSummaryDTO: Codable, Sendable {
+/// A row of "my dossiers" (`JSONList`).
+struct DossierSummaryDTO: Codable, Hashable, Sendable {
     var id: Int64
     var code: String?
     var procedureName: String
@@ -17,12 +18,6 @@ struct DossierSummaryDTO: Codable, Sendable {
         status = d.status.rawValue; statusLabel = d.status.label; createdAt = d.createdAt
         submittedAt = d.submittedAt; dueAt = d.dueAt
     }
-}
-
-struct DossierListDTO: ResponseCodable, Sendable {
-    var items: [DossierSummaryDTO]
-    /// Pass as `?cursor=` for the next page; absent on the last page.
-    var nextCursor: String?
 }
 
 struct AttachmentDTO: ResponseCodable, Sendable {

@@ -8,6 +8,8 @@ struct StaffDossierAPIController: Sendable {
     let workflow: DossierWorkflow
     let uploader: AttachmentUploader
     let downloads: AttachmentDownload
+    /// The list's rows as JSON, by row (`JSONList`).
+    let rows: FragmentCache
 
     func addRoutes(to api: RouterGroup<AppRequestContext>) {
         let staff = api.group("staff/dossiers", context: AuthenticatedContext.self)
@@ -19,7 +21,7 @@ struct StaffDossierAPIController: Sendable {
         staff.get("{id}/attachments/{attachment}", use: download)
     }
 
-    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> StaffDossierListDTO {
+    @Sendable func list(_ request: Request, context: AuthenticatedContext) async throws -> JSONList<StaffDossierSummaryDTO> {
         try DossierWorkflow.checkWorksOnDossiers(context.user)
         let filter = try DossierFilter(apiQuery: request)
         let now = Clock.nowMilliseconds()
@@ -33,7 +35,7 @@ struct StaffDossierAPIController: Sendable {
         } ?? .all
         let viewer = QueueViewer(context.user)
         let page = try await workflow.store.queue(queue, for: viewer, filter: filter, after: window.after, limit: window.limit)
-        return StaffDossierListDTO(items: page.items.map { StaffDossierSummaryDTO($0, now: now) }, nextCursor: page.next?.text)
+        return JSONList(items: page.items.map { StaffDossierSummaryDTO($0, now: now) }, nextCursor: page.next?.text, rows: rows)
     }
 
     @Sendable func show(_ request: Request, context: AuthenticatedContext) async throws -> StaffDossierDTO {

@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
 
-struct StaffDossierSummaryDTO: Codable, Sendable {
+/// A row of the agency's list (`JSONList`).
+struct StaffDossierSummaryDTO: Codable, Hashable, Sendable {
     var id: Int64
     var code: String?
     var procedureName: String
@@ -25,12 +26,6 @@ struct StaffDossierSummaryDTO: Codable, Sendable {
         stepName = d.stepName; holderName = d.holderName; stepDueAt = d.stepDueAt
         dueState = DueStateDTO.name(d.dueState); stepDueState = DueStateDTO.name(d.stepDueState)
     }
-}
-
-struct StaffDossierListDTO: ResponseCodable, Sendable {
-    var items: [StaffDossierSummaryDTO]
-    /// Pass as `?cursor=` for the next page; absent on the last page.
-    var nextCursor: String?
 }
 
 /// A dossier as staff see it: the applicant's dossier, who filed it, and what the caller may do next.
