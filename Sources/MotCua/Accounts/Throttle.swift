@@ -24,14 +24,24 @@ struct Throttle: Sendable {
 
     /// The same, inside a read the caller already holds (the lookup reads the dossier in it too).
     static func blockedUntil(_ rule: Rule, subject: String, in db: any SQLDatabase) async throws -> Int64? {
+        let row = try await db.raw("SELECT \(limitingEvent(rule, subject: subject)) AS at").first()
+        return blockedUntil(rule, limitingEventAt: try row?.decode(column: "at", as: Int64?.self))
+    }
+
+    /// A scalar subquery: when the `limit`-th most recent event of the subject within the window happened,
+    /// NULL while there are fewer. A caller reading a row of its own selects it beside (the public lookup
+    /// reads the dossier and the asker's misses in one statement) and passes it to `blockedUntil(_:limitingEventAt:)`.
+    static func limitingEvent(_ rule: Rule, subject: String) -> SQLQueryString {
         let since = Clock.nowMilliseconds() - rule.window.milliseconds
-        let rows = try await db.raw("""
-            SELECT at FROM throttle_events WHERE scope = \(bind: rule.scope) AND subject = \(bind: subject)
-              AND at > \(bind: since) ORDER BY at DESC LIMIT \(bind: rule.limit)
-            """).all().map { try $0.decode(column: "at", as: Int64.self) }
-        guard rows.count >= rule.limit else { return nil }
-        // Free again once the oldest event that still counts leaves the window.
-        return rows[rule.limit - 1] + rule.window.milliseconds
+        return """
+            (SELECT at FROM throttle_events WHERE scope = \(bind: rule.scope) AND subject = \(bind: subject)
+              AND at > \(bind: since) ORDER BY at DESC LIMIT 1 OFFSET \(bind: rule.limit - 1))
+            """
+    }
+
+    /// Free again once the limiting event (see `limitingEvent`) leaves the window; nil when there is none.
+    static func blockedUntil(_ rule: Rule, limitingEventAt at: Int64?) -> Int64? {
+        at.map { $0 + rule.window.milliseconds }
     }
 
     /// Decides and counts in one step: when none of `checks` is over its limit, records one event for each

@@ -27,10 +27,15 @@ struct LookupController: Sendable {
     func lookup(_ code: String, ip: String) async throws -> Outcome {
         guard !code.isEmpty else { return .none }
         let wellFormed = DossierCode.isWellFormed(code)
-        // The address's misses and the dossier in one read: one connection and one trip for a lookup.
-        let (blockedUntil, found) = try await store.database.readSeveral { db in
-            if let until = try await Throttle.blockedUntil(Self.misses, subject: ip, in: db) { return (Optional(until), PublicDossierStatus?.none) }
-            return (nil, wellFormed ? try await DossierStore.publicStatus(code: code, in: db) : nil)
+        // The dossier and the address's misses in one statement: a lookup of a real code is one query. A blocked
+        // address is told so whether or not the code exists; a miss reads the misses alone.
+        let (blockedUntil, found) = try await store.database.readSeveral { db -> (Int64?, PublicDossierStatus?) in
+            if wellFormed, let (status, limitingMiss) = try await DossierStore.publicStatus(
+                code: code, alongWith: Throttle.limitingEvent(Self.misses, subject: ip), in: db) {
+                let until = Throttle.blockedUntil(Self.misses, limitingEventAt: limitingMiss)
+                return (until, until == nil ? status : nil)
+            }
+            return (try await Throttle.blockedUntil(Self.misses, subject: ip, in: db), nil)
         }
         if let blockedUntil { return .throttled(until: blockedUntil) }
         guard wellFormed else {

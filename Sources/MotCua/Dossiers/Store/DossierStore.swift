@@ -83,18 +83,24 @@ struct DossierStore: Sendable {
     }
 
     static func publicStatus(code: String, in db: any SQLDatabase) async throws -> PublicDossierStatus? {
+        try await publicStatus(code: code, alongWith: "NULL", in: db)?.status
+    }
+
+    /// The public status, and `extra` (a scalar subquery giving an integer or NULL) read in the same statement.
+    static func publicStatus(code: String, alongWith extra: SQLQueryString, in db: any SQLDatabase) async throws
+        -> (status: PublicDossierStatus, extra: Int64?)? {
         guard let row = try await db.raw("""
             SELECT d.code, p.name AS procedure_name, a.name AS agency_name, d.status, d.submitted_at, d.due_at,
-                (SELECT COUNT(*) FROM dossier_apologies ap WHERE ap.dossier_id = d.id) AS apologies
+                (SELECT COUNT(*) FROM dossier_apologies ap WHERE ap.dossier_id = d.id) AS apologies, \(extra) AS extra
             \(unsafeRaw: Self.joins) WHERE d.code = \(bind: code)
             """).first()
         else { return nil }
         let status = DossierStatus(rawValue: try row.decode(column: "status", as: Int.self)) ?? .registered
-        return PublicDossierStatus(
+        return (PublicDossierStatus(
             code: try row.decode(column: "code"), procedureName: try row.decode(column: "procedure_name"),
             agencyName: try row.decode(column: "agency_name"), status: status, statusLabel: status.label,
             submittedAt: try row.decode(column: "submitted_at"), dueAt: try row.decode(column: "due_at"),
-            rescheduled: try row.decode(column: "apologies", as: Int.self) > 0)
+            rescheduled: try row.decode(column: "apologies", as: Int.self) > 0), try row.decode(column: "extra", as: Int64?.self))
     }
 
     func attachments(dossierID: Int64) async throws -> [DossierAttachment] {
