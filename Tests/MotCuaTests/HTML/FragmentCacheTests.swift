@@ -30,7 +30,7 @@ struct FragmentCacheTests {
         #expect(renderer.fragments.count == 2)
 
         // What is kept is what is served: a planted entry shows that a known row is not rendered again.
-        renderer.fragments.store([(FragmentCache.Key(template: "row", model: b), "<li>kept</li>")])
+        renderer.fragments.store([(FragmentCache.Key(kind: "row", model: b), "<li>kept</li>")])
         #expect(try renderer.rows([b], template: "row").html == "<li>kept</li>")
 
         // Another value is another key: the changed row is rendered, the old one stays as it was.
@@ -44,7 +44,7 @@ struct FragmentCacheTests {
     @Test("The cache holds at most two generations of its limit; a hit in the older one is kept")
     func boundedByTwoGenerations() {
         let cache = FragmentCache(limit: 2)
-        let key = { (name: String) in FragmentCache.Key(template: "row", model: Row(name: name, note: nil)) }
+        let key = { (name: String) in FragmentCache.Key(kind: "row", model: Row(name: name, note: nil)) }
         cache.store([(key("a"), "A"), (key("b"), "B")])
         cache.store([(key("c"), "C")])  // the newer generation was full: a and b are now the older one
         #expect(cache.lookup([key("a"), key("b"), key("c")]) == ["A", "B", "C"])
