@@ -13,7 +13,8 @@ struct DossierStep: Sendable {
 
 /// Columns and rows a step writes besides the status (nil leaves them as they are).
 struct DossierChanges: Sendable {
-    var code: String?
+    /// Gives the dossier its code for this day (`YYMMDD`), as the transaction's last write (see `transition`).
+    var codeDay: String?
     var submittedAt: Int64?
     var acceptedAt: Int64?
     var dueAt: Int64?
