@@ -26,6 +26,9 @@
 #                               browse the catalog instead
 #   BENCH_CITIZENS=8            citizens signed up for the logins and the submissions
 #   BENCH_TIMEOUT=10            seconds wrk waits for an answer (a slower one is a socket error)
+#   BENCH_EVENT_LOOPS=share     event loops per portal process: the cores divided among the processes (at
+#                               least one each, as docs/deploy.md advises), a number, or "default" (NIO's:
+#                               one per core in every process)
 #   MOTCUA_BCRYPT_COST=10       bcrypt cost of the servers (their default is 11); reported
 #   MOTCUA_BIN=PATH             the binary to load (default: the release build, built unless BENCH_SKIP_BUILD=1)
 #   BENCH_DATABASE_URL=postgres://…   with --nginx: use this PostgreSQL server (a fresh database is made in
@@ -43,7 +46,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
 
-usage() { sed -n '2,30s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,/^set -euo/{/^#/s/^# \{0,1\}//p}' "$0"; }
 
 NGINX=0
 CI=0
@@ -68,6 +71,15 @@ else
   PROCESSES=$((NGINX ? 2 : 1))
 fi
 DURATION=${BENCH_DURATION:-$((CI ? 10 : 60))}
+# Event loops of each portal process (NIO_SINGLETON_GROUP_LOOP_COUNT), as docs/deploy.md advises: the cores
+# shared among the processes, at least one each. BENCH_EVENT_LOOPS=N sets another number; "default" leaves
+# NIO's own, one per core in every process.
+EVENT_LOOPS=${BENCH_EVENT_LOOPS:-share}
+case $EVENT_LOOPS in
+  share) EVENT_LOOPS=$(( $(nproc) / PROCESSES > 0 ? $(nproc) / PROCESSES : 1 )) ;;
+  default) EVENT_LOOPS="" ;;
+  *) [[ $EVENT_LOOPS =~ ^[1-9][0-9]*$ ]] || die "BENCH_EVENT_LOOPS takes share, default or a number" ;;
+esac
 MIX=${BENCH_MIX:-catalog=26,lookup=8,login=6,submit=16,desk=8}
 if [[ ${BENCH_DESK:-1} == 0 ]]; then
   # The desk's connections browse the catalog instead.
@@ -139,6 +151,7 @@ trap mixed_cleanup EXIT
 start_backend() {
   local port=$1 logfile=$2 pid
   local -a env=(MOTCUA_PUBLIC_URL="$BASE" MOTCUA_BCRYPT_COST="$BCRYPT_COST")
+  [[ -n $EVENT_LOOPS ]] && env+=(NIO_SINGLETON_GROUP_LOOP_COUNT="$EVENT_LOOPS")
   [[ -n $DATABASE_URL_MIXED ]] && env+=(DATABASE_URL="$DATABASE_URL_MIXED")
   echo "--- start $(date -u +%FT%TZ) on port $port" >>"$logfile"
   env "${env[@]}" "$BIN" serve --host 127.0.0.1 --port "$port" --data-dir "$DATA_DIR" >>"$logfile" 2>&1 &
@@ -270,7 +283,7 @@ if ((NGINX)); then
   for ((i = 0; i < PROCESSES; i++)); do start_backend "${BACKEND_PORTS[$i]}" "${LOGS[$i]}"; done
   start_nginx "$PORT" "${BACKEND_PORTS[@]}"
   WORD=$( ((PROCESSES == 1)) && echo "one motcua process" || echo "$PROCESSES motcua processes")
-  DESCRIPTION="nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') (1 worker, round robin, keepalive) in front of $WORD (ports ${BACKEND_PORTS[*]}) sharing PostgreSQL $(psql_cmd "$PG_URL" -c 'SHOW server_version' | cut -d' ' -f1) and one data dir"
+  DESCRIPTION="nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') (1 worker, round robin, keepalive) in front of $WORD (ports ${BACKEND_PORTS[*]}; ${EVENT_LOOPS:-NIO's default number of} event loops each) sharing PostgreSQL $(psql_cmd "$PG_URL" -c 'SHOW server_version' | cut -d' ' -f1) and one data dir"
 else
   LOGS=("$OUT/server.log")
   local_env=()
