@@ -283,7 +283,8 @@ if ((NGINX)); then
   for ((i = 0; i < PROCESSES; i++)); do start_backend "${BACKEND_PORTS[$i]}" "${LOGS[$i]}"; done
   start_nginx "$PORT" "${BACKEND_PORTS[@]}"
   WORD=$( ((PROCESSES == 1)) && echo "one motcua process" || echo "$PROCESSES motcua processes")
-  DESCRIPTION="nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') (1 worker, round robin, keepalive) in front of $WORD (ports ${BACKEND_PORTS[*]}; ${EVENT_LOOPS:-NIO's default number of} event loops each) sharing PostgreSQL $(psql_cmd "$PG_URL" -c 'SHOW server_version' | cut -d' ' -f1) and one data dir"
+  LOOPS_WORD=${EVENT_LOOPS:-"NIO's default number of"}
+  DESCRIPTION="nginx $(nginx -v 2>&1 | sed 's/.*nginx\///') (1 worker, round robin, keepalive) in front of $WORD (ports ${BACKEND_PORTS[*]}; $LOOPS_WORD event loops each) sharing PostgreSQL $(psql_cmd "$PG_URL" -c 'SHOW server_version' | cut -d' ' -f1) and one data dir"
 else
   LOGS=("$OUT/server.log")
   local_env=()
