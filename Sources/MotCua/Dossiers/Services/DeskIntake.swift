@@ -135,7 +135,8 @@ struct DeskIntake: Sendable {
                                at: Int64((date.timeIntervalSince1970 * 1000).rounded()))
         return try await store.transition(dossierID, step, changes: { current, db in
             guard let applicant = try await UserStore.user(id: current.applicantID, in: db) else { throw DossierError.notSaved }
-            return DossierChanges(codeDay: day, submittedAt: step.at, applicantName: applicant.displayName, applicantIDNumber: applicant.idNumber)
+            let code = try await DossierStore.allocateCode(dossierID: current.id, agencyCode: current.agencyCode, day: day, in: db)
+            return DossierChanges(code: code, submittedAt: step.at, applicantName: applicant.displayName, applicantIDNumber: applicant.idNumber)
         }, notice: { saved, db in
             guard let applicant = try await UserStore.user(id: saved.applicantID, in: db) else { return nil }
             return try await ApplicantNotice.after(.register, dossier: saved, to: applicant, note: step.note, publicURL: links, in: db)

@@ -101,8 +101,9 @@ struct DossierService: Sendable {
                 guard missing.isEmpty else {
                     throw DossierError.refused("Còn thiếu giấy tờ bắt buộc: " + missing.map(\.name).joined(separator: "; ") + ".")
                 }
+                let code = try await DossierStore.allocateCode(dossierID: current.id, agencyCode: current.agencyCode, day: day, in: db)
                 return DossierChanges(
-                    codeDay: day, submittedAt: step.at, applicantName: applicant.displayName,
+                    code: code, submittedAt: step.at, applicantName: applicant.displayName,
                     applicantIDNumber: applicant.idNumber, charge: charge)
             }, notice: { saved, db in
                 try await ApplicantNotice.after(.submit, dossier: saved, to: applicant, note: step.note, publicURL: links, in: db)

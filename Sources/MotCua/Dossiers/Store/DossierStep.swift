@@ -13,8 +13,7 @@ struct DossierStep: Sendable {
 
 /// Columns and rows a step writes besides the status (nil leaves them as they are).
 struct DossierChanges: Sendable {
-    /// Gives the dossier its code for this day (`YYMMDD`), as the transaction's last write (see `transition`).
-    var codeDay: String?
+    var code: String?
     var submittedAt: Int64?
     var acceptedAt: Int64?
     var dueAt: Int64?

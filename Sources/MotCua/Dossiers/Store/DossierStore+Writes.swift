@@ -139,13 +139,7 @@ extension DossierStore {
             // Nothing more is owed on a dossier that ends here; what was paid is refunded from its page.
             try await PaymentStore.cancelOpenCharges(dossierID: dossierID, at: step.at, in: db)
         }
-        guard var saved = try await Self.dossier(id: dossierID, in: db) else { throw DossierError.notSaved }
-        if let day = extra.codeDay {
-            // Last, so that the day's sequence row, locked from here to the commit, is held for the fewest round
-            // trips: every submission of the agency that day waits for it (codes are consecutive, so no sequence
-            // outside the transaction can give them). Taken before the sequence, `saved` differs only by the code.
-            saved.code = try await allocateCode(dossierID: dossierID, agencyCode: current.agencyCode, day: day, in: db)
-        }
+        guard let saved = try await Self.dossier(id: dossierID, in: db) else { throw DossierError.notSaved }
         if let message = try await notice(saved, db) { try await Outbox.enqueue(message, in: db) }
         try await issue(saved, db)
         return saved
@@ -154,6 +148,7 @@ extension DossierStore {
     /// The SET list of the columns a step changes besides status, updated_at and revision.
     private static func assignments(_ extra: DossierChanges) throws -> SQLQueryString {
         var sql: SQLQueryString = ""
+        if let code = extra.code { sql += ", code = \(bind: code)" }
         if let value = extra.submittedAt { sql += ", submitted_at = \(bind: value)" }
         if let value = extra.acceptedAt { sql += ", accepted_at = \(bind: value)" }
         if let value = extra.dueAt { sql += ", due_at = \(bind: value)" }

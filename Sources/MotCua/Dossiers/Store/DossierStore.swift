@@ -140,19 +140,19 @@ struct DossierStore: Sendable {
             }
     }
 
-    /// Gives the dossier the next code of its agency's day and returns it. The row lock the upsert takes keeps
-    /// concurrent submissions apart until the transaction ends.
+    /// The next code for the agency's day; the row lock taken by the upsert keeps concurrent submissions apart.
     static func allocateCode(dossierID: Int64, agencyCode: String, day: String, in db: any SQLDatabase) async throws -> String {
+        guard let agency = try await db.raw("SELECT agency_id FROM dossiers WHERE id = \(bind: dossierID)").first() else {
+            throw DossierError.notFound
+        }
+        let agencyID = try agency.decode(column: "agency_id", as: Int64.self)
         guard let row = try await db.raw("""
-            INSERT INTO dossier_sequences (agency_id, day, last_value)
-            SELECT agency_id, \(bind: day), 1 FROM dossiers WHERE id = \(bind: dossierID)
+            INSERT INTO dossier_sequences (agency_id, day, last_value) VALUES (\(bind: agencyID), \(bind: day), 1)
             ON CONFLICT (agency_id, day) DO UPDATE SET last_value = dossier_sequences.last_value + 1
             RETURNING last_value
             """).first()
-        else { throw DossierError.notFound }
-        let code = DossierCode.make(agencyCode: agencyCode, day: day, sequence: try row.decode(column: "last_value"))
-        try await db.raw("UPDATE dossiers SET code = \(bind: code) WHERE id = \(bind: dossierID)").run()
-        return code
+        else { throw DossierError.notSaved }
+        return DossierCode.make(agencyCode: agencyCode, day: day, sequence: try row.decode(column: "last_value"))
     }
 
     static func dossier(from row: any SQLRow) throws -> Dossier {
