@@ -19,9 +19,12 @@ struct JSONList<Row: Encodable & Hashable & Sendable>: ResponseGenerator, Sendab
         Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: try body()))
     }
 
+    /// The rows' key kind in the cache: one per row type, apart from the pages' templates.
+    static var kind: String { "json:\(Row.self)" }
+
     func body() throws -> ByteBuffer {
         let encoder = PortalJSON.encoder()
-        let encoded = try rows.fragments(items, kind: "json:\(Row.self)") { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        let encoded = try rows.fragments(items, kind: Self.kind) { String(decoding: try encoder.encode($0), as: UTF8.self) }
         var body = ByteBuffer()
         body.reserveCapacity(encoded.reduce(32) { $0 + $1.utf8.count + 1 })
         body.writeString(#"{"items":["#)

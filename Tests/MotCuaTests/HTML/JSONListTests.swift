@@ -43,7 +43,7 @@ struct JSONListTests {
         _ = try JSONList(items: rows, nextCursor: nil, rows: cache).body()
         #expect(cache.count == 2)
         // A planted entry shows that a known row is served from the cache, not encoded again.
-        cache.store([(FragmentCache.Key(kind: "json:\(Row.self)", model: rows[1]), #"{"kept":true}"#)])
+        cache.store([(FragmentCache.Key(kind: JSONList<Row>.kind, model: rows[1]), #"{"kept":true}"#)])
         let kept = try JSONList(items: [rows[1]], nextCursor: nil, rows: cache).body()
         #expect(String(buffer: kept) == #"{"items":[{"kept":true}]}"#)
         var changed = rows[1]
