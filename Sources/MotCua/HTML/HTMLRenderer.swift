@@ -5,8 +5,9 @@ import Mustache
 
 /// Renders page view models with the Mustache templates shipped in the package. Templates escape
 /// `{{value}}` by default; none of ours uses triple braces on user data (triple braces hold only HTML made here:
-/// the QR code SVG of partials/slip-qr, which `QRCode.svg` makes from modules and an escaped label, and the rows
-/// of a list, a `RenderedFragment` from `rows(_:template:)`, escaped by their own template).
+/// the QR code SVG of partials/slip-qr, which `QRCode.svg` makes from modules and an escaped label, the rows
+/// of a list, a `RenderedFragment` from `rows(_:template:)`, and the layout's menu, `navigation(_:)`, both
+/// escaped by their own template).
 public struct HTMLRenderer: Sendable {
     let library: MustacheLibrary
     /// Rows already rendered, by their view model (see `FragmentCache`).
@@ -44,10 +45,32 @@ public struct HTMLRenderer: Sendable {
     }
 
     func render<Model: PageModel>(_ model: Model, status: HTTPResponse.Status = .ok) throws -> HTML {
-        guard let text = library.render(TemplateContext.make(model), withTemplate: Model.template) else {
+        var tree = TemplateContext.make(model)
+        if var node = tree as? TemplateNode {
+            node.values["navigation"] = TemplateText(text: try navigation(model.chrome))
+            tree = node
+        }
+        guard let text = library.render(tree, withTemplate: Model.template) else {
             throw RendererError.templateMissing(Model.template)
         }
         return HTML(body: text, status: status)
+    }
+
+    /// The main menu of the layout (`partials/navigation`, `{{{navigation}}}`), kept in `fragments` by what it
+    /// depends on: the section, the visitor's roles and name, and the sign-out form's token. Its two dozen
+    /// tags cost as much as a list row each time; the menus in use are few (one per section for visitors, one
+    /// per section and session for the signed in).
+    private func navigation(_ chrome: PageChrome) throws -> String {
+        var key = chrome
+        key.title = ""
+        key.searchText = ""
+        key.year = 0
+        return try fragments.fragments([key], kind: "partials/navigation") { chrome in
+            guard let html = library.render(TemplateContext.make(chrome), withTemplate: "partials/navigation") else {
+                throw RendererError.templateMissing("partials/navigation")
+            }
+            return html
+        }[0]
     }
 
     /// The rows of a list, each through `template` with the row as its only context, joined; a row whose

@@ -2,7 +2,7 @@ import Foundation
 
 /// Common parts of every page: title, current navigation item, search text, and who is signed in.
 /// Flags are stored, not computed: templates see stored properties only.
-public struct PageChrome: Sendable, Encodable {
+public struct PageChrome: Sendable, Encodable, Hashable {
     var title: String
     var searchText: String
     var year = Calendar(identifier: .gregorian).component(.year, from: Date())

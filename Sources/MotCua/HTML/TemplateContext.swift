@@ -22,7 +22,7 @@ enum TemplateContext {}
 
 /// A struct or class of a view model: its properties by name.
 struct TemplateNode: MustacheParent {
-    let values: [String: Any]
+    var values: [String: Any]
     func child(named name: String) -> Any? { values[name] }
 }
 
