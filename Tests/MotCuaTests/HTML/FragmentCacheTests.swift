@@ -55,3 +55,47 @@ struct FragmentCacheTests {
         #expect(cache.lookup([key("zzz")]) == [nil])
     }
 }
+
+/// The layout's menu is kept by the chrome it was made from (`HTMLRenderer.navigation`): one visitor's name and
+/// sign-out token never reach another's page, and each page marks its own section.
+@Suite("The layout's menu kept per section and visitor")
+struct NavigationCacheTests {
+    private func user(_ id: Int64, _ name: String, role: StaffRole? = nil) -> User {
+        User(id: id, kind: role == nil ? .individual : .staff, email: "u\(id)@example.vn", displayName: name, phone: "", address: "",
+             role: role, emailVerified: true, disabled: false)
+    }
+
+    private func page(_ chrome: PageChrome) -> MessagePage {
+        MessagePage(chrome: chrome, heading: "Tiêu đề", paragraphs: [])
+    }
+
+    @Test("Two visitors in the same section each get their own name, token and menu")
+    func menusDoNotLeakBetweenVisitors() async throws {
+        let renderer = try await HTMLRenderer.bundled()
+        let lan = user(1, "Nguyễn Thị Lan")
+        let hung = user(2, "Trần Văn Hùng", role: .receptionist)
+        let first = try renderer.render(page(PageChrome(title: "A", section: .account, user: lan, csrfToken: "token-lan"))).body
+        let second = try renderer.render(page(PageChrome(title: "B", section: .account, user: hung, csrfToken: "token-hung"))).body
+        let again = try renderer.render(page(PageChrome(title: "C", section: .account, user: lan, csrfToken: "token-lan"))).body
+
+        #expect(first.contains("Tài khoản: Nguyễn Thị Lan") && first.contains(#"value="token-lan""#))
+        #expect(first.contains(#"href="/ho-so""#) && !first.contains(#"href="/mot-cua""#))
+        #expect(second.contains("Tài khoản: Trần Văn Hùng") && second.contains(#"value="token-hung""#))
+        #expect(!second.contains("Nguyễn Thị Lan") && !second.contains("token-lan"))
+        #expect(second.contains(#"href="/mot-cua""#) && !second.contains(#"href="/ho-so""#))
+        // The kept menu is the same text; the title is the page's own.
+        #expect(again.replacingOccurrences(of: "<title>C", with: "<title>A") == first)
+    }
+
+    @Test("An anonymous visitor's menu marks the page's section and offers sign-in")
+    func anonymousMenuMarksSection() async throws {
+        let renderer = try await HTMLRenderer.bundled()
+        let lookup = try renderer.render(page(PageChrome(title: "Tra cứu", section: .lookup))).body
+        let catalog = try renderer.render(page(PageChrome(title: "Thủ tục", section: .catalog))).body
+        #expect(lookup.contains(#"<a href="/tra-cuu" aria-current="page">"#))
+        #expect(!lookup.contains(#"<a href="/thu-tuc" aria-current="page">"#))
+        #expect(catalog.contains(#"<a href="/thu-tuc" aria-current="page">"#))
+        #expect(!catalog.contains(#"<a href="/tra-cuu" aria-current="page">"#))
+        #expect(lookup.contains(#"<a href="/dang-nhap">Đăng nhập</a>"#) && !lookup.contains("Đăng xuất"))
+    }
+}
