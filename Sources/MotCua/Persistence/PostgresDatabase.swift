@@ -11,6 +11,8 @@ public struct PostgresDatabase: Database, Service {
     public let engine = DatabaseEngine.postgres
     let client: PostgresClient
     private let logger: Logger
+    /// The statements prepared on the connections (see `PostgresStatements`).
+    let statements = PostgresStatements()
 
     public init(url: String, maximumConnections: Int = 20, logger: Logger) throws {
         var configuration = try Self.configuration(fromURL: url)
@@ -22,7 +24,7 @@ public struct PostgresDatabase: Database, Service {
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
             try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
-                try await body(PostgresSQL(connection))
+                try await body(PostgresSQL(connection, statements: statements))
             }
         }
     }
@@ -36,7 +38,7 @@ public struct PostgresDatabase: Database, Service {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
-                    try await body(PostgresSQL(connection))
+                    try await body(PostgresSQL(connection, statements: statements))
                 }
             }
         } catch let error as PostgresTransactionError {
@@ -49,7 +51,7 @@ public struct PostgresDatabase: Database, Service {
     /// A repeatable-read, read-only transaction: one snapshot of every table, and no locks writers wait for.
     public func snapshot<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            let db = PostgresSQL(connection)
+            let db = PostgresSQL(connection, statements: statements)
             try await db.raw("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
             do {
                 let result = try await body(db)

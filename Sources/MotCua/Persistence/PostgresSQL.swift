@@ -16,10 +16,13 @@ struct PostgresSQL: SQLDatabase {
     let connection: PostgresConnection
     /// PostgresKit's database over the same connection, for what is not on the fast path.
     let kit: any SQLDatabase
+    /// Where statements are named and prepared once per connection; nil: every statement unnamed.
+    let statements: PostgresStatements?
 
-    init(_ connection: PostgresConnection) {
+    init(_ connection: PostgresConnection, statements: PostgresStatements? = nil) {
         self.connection = connection
         self.kit = connection.sql()
+        self.statements = statements
     }
 
     var logger: Logger { connection.logger }
@@ -35,11 +38,27 @@ struct PostgresSQL: SQLDatabase {
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let (sql, binds) = serialize(query)
         var bindings = PostgresBindings(capacity: binds.count)
+        var types: [UInt32] = []
+        types.reserveCapacity(binds.count)
         for bind in binds {
-            guard Self.append(bind, to: &bindings) else { return try await kit.execute(sql: query, onRow) }
+            guard let type = Self.append(bind, to: &bindings) else { return try await kit.execute(sql: query, onRow) }
+            types.append(type)
         }
         if let queryLogLevel {
             logger.log(level: queryLogLevel, "Executing query", metadata: ["sql": .string(sql), "binds": .array(binds.map { .string("\($0)") })])
+        }
+        if let statements, let name = statements.name(for: sql, types: types, on: connection.id) {
+            let rows: AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>
+            do {
+                rows = try await PostgresStatements.execute(name, sql: sql, bindings: bindings, on: connection, logger: logger)
+            } catch {
+                statements.failed(name, on: connection.id)
+                throw error
+            }
+            for try await row in rows {
+                onRow(PostgresSQLRow(row: row, cells: row.makeRandomAccess()))
+            }
+            return
         }
         let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
         for try await row in rows {
@@ -47,16 +66,17 @@ struct PostgresSQL: SQLDatabase {
         }
     }
 
-    /// Appends a bind as PostgresKit encodes it when that is NULL or PostgresNIO's own encoding; false otherwise.
-    private static func append<Value: Encodable>(_ value: Value, to bindings: inout PostgresBindings) -> Bool {
+    /// Appends a bind as PostgresKit encodes it when that is NULL or PostgresNIO's own encoding, and gives its
+    /// type (0 for NULL); nil otherwise.
+    private static func append<Value: Encodable>(_ value: Value, to bindings: inout PostgresBindings) -> UInt32? {
         if (value as Optional<Any>) == nil {
             bindings.appendNull()
-            return true
+            return 0
         }
         guard let encodable = value as? any PostgresThrowingDynamicTypeEncodable,
               (try? bindings.append(encodable, context: .default)) != nil
-        else { return false }
-        return true
+        else { return nil }
+        return encodable.psqlType.rawValue
     }
 }
 
