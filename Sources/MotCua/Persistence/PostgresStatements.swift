@@ -20,13 +20,15 @@ import Synchronization
 ///
 /// Bounds and fallbacks (`PostgresSQL` then runs the query unnamed, as before):
 /// - at most `limit` distinct statements in the process, so texts made with values in them cannot fill the
-///   server's memory on long-lived connections; only `SELECT`, `INSERT`, `UPDATE`, `DELETE` and `WITH`;
+///   server's memory on long-lived connections; only `SELECT`, `INSERT`, `UPDATE`, `DELETE` and `WITH`, and
+///   none that selects `*` (see `isPreparable`);
 /// - PostgresNIO keeps a failed preparation as failed for the connection's life (a statement first seen in a
 ///   transaction already aborted would fail there forever), so a statement that fails once on a connection is
 ///   run unnamed on that connection from then on.
 final class PostgresStatements: Sendable {
     private struct State {
-        var names: [String: String] = [:]
+        /// By text and types: the statement's name, or nil for a text that is not prepared.
+        var names: [String: String?] = [:]
         /// Connection id and statement name of each statement that failed there.
         var failed: Set<Failure> = []
     }
@@ -46,14 +48,18 @@ final class PostgresStatements: Sendable {
     /// The name of `sql` bound with `types` (PostgreSQL type OIDs, 0 for NULL), or nil when it is not run
     /// as a prepared statement on `connection`.
     func name(for sql: String, types: [UInt32], on connection: PostgresConnection.ID) -> String? {
-        guard Self.isPreparable(sql) else { return nil }
         let signature = sql + "\u{0}" + types.map(String.init).joined(separator: ",")
         return state.withLock { state -> String? in
             let name: String
             if let known = state.names[signature] {
+                guard let known else { return nil }
                 name = known
             } else {
                 guard state.names.count < limit else { return nil }
+                guard Self.isPreparable(sql) else {
+                    state.names[signature] = .some(nil)
+                    return nil
+                }
                 name = "motcua_" + SHA256.hash(data: Array(signature.utf8)).prefix(16).hexDigits
                 state.names[signature] = name
             }
@@ -70,11 +76,17 @@ final class PostgresStatements: Sendable {
         }
     }
 
-    var count: Int { state.withLock { $0.names.count } }
+    /// Statements prepared (texts that are not prepared left out).
+    var count: Int { state.withLock { $0.names.values.count { $0 != nil } } }
 
+    /// A data statement that does not select `*`: a prepared statement's result columns are fixed when it is
+    /// prepared, and PostgreSQL refuses to run it once a migration (of another, newer process during a rolling
+    /// upgrade) has added a column to a table it selects all columns of.
     static func isPreparable(_ sql: String) -> Bool {
         let head = sql.utf8.prefix(while: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\n") })
-        return ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH"].contains { $0.utf8.elementsEqual(head.lazy.map(Self.upper)) }
+        guard ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH"].contains(where: { $0.utf8.elementsEqual(head.lazy.map(Self.upper)) })
+        else { return false }
+        return !sql.contains("SELECT *") && !sql.contains(".*") && !sql.contains("RETURNING *")
     }
 
     private static func upper(_ byte: UInt8) -> UInt8 {

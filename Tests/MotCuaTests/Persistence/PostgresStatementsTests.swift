@@ -69,11 +69,14 @@ struct PostgresStatementsTests {
     @Test("Only data statements are prepared, and the process keeps a bounded number of texts")
     func preparableAndBounded() throws {
         #expect(PostgresStatements.isPreparable("SELECT 1"))
-        #expect(PostgresStatements.isPreparable("with x AS (SELECT 1) SELECT * FROM x"))
+        #expect(PostgresStatements.isPreparable("with x AS (SELECT 1 AS n) SELECT n FROM x"))
         #expect(PostgresStatements.isPreparable("UPDATE dossiers SET status = $1"))
         #expect(!PostgresStatements.isPreparable("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
         #expect(!PostgresStatements.isPreparable("CREATE TABLE t (id BIGINT)"))
         #expect(!PostgresStatements.isPreparable("SELECTED"))
+        #expect(!PostgresStatements.isPreparable("SELECT * FROM agencies ORDER BY name"))
+        #expect(!PostgresStatements.isPreparable("SELECT p.*, a.code FROM procedures p JOIN agencies a ON a.id = p.agency_id"))
+        #expect(PostgresStatements.isPreparable("SELECT COUNT(*) AS n FROM dossiers WHERE agency_id = $1"))
 
         let statements = PostgresStatements(limit: 3)
         let a = try #require(statements.name(for: "SELECT 1", types: [], on: 1))
@@ -83,6 +86,7 @@ struct PostgresStatementsTests {
         #expect(typed != null && typed != a)
         #expect(statements.name(for: "SELECT 3", types: [], on: 1) == nil)
         #expect(statements.count == 3)
+        #expect(PostgresStatements(limit: 3).name(for: "SELECT * FROM units", types: [], on: 1) == nil)
         statements.failed(a, on: 1)
         #expect(statements.name(for: "SELECT 1", types: [], on: 1) == nil)
         #expect(statements.name(for: "SELECT 1", types: [], on: 2) == a)
