@@ -55,12 +55,14 @@ struct PostgresSQL: SQLDatabase {
                 statements.failed(name, on: connection.id)
                 throw error
             }
-            for try await row in rows {
-                onRow(PostgresSQLRow(row: row, cells: row.makeRandomAccess()))
-            }
-            return
+            return try await Self.deliver(rows, to: onRow)
         }
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        try await Self.deliver(try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger), to: onRow)
+    }
+
+    /// Hands each row of a prepared or an unnamed statement to `onRow`, its cells read directly.
+    private static func deliver<Rows: AsyncSequence>(_ rows: Rows, to onRow: @Sendable (any SQLRow) -> Void) async throws
+    where Rows.Element == PostgresRow {
         for try await row in rows {
             onRow(PostgresSQLRow(row: row, cells: row.makeRandomAccess()))
         }
