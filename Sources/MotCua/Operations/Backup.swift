@@ -46,9 +46,10 @@ public struct Backup: Sendable {
         "dossier_ratings", "questions",
     ]
 
-    /// Tables made from others and not backed up: the statistics day counters are rebuilt by the triggers on
-    /// `dossiers` as a restore inserts its rows (or by M0020's back-fill when the backup predates it).
-    static let derivedTables: Set<String> = ["dossier_day_counts"]
+    /// Tables made from others and not backed up: the statistics day counters and the work lists' counters
+    /// are rebuilt by the triggers on `dossiers` as a restore inserts its rows (or by the back-fill of M0020 and
+    /// M0025 when the backup predates them).
+    static let derivedTables: Set<String> = ["dossier_day_counts", "dossier_queue_counts"]
 
     /// Columns that point at a table restored after their own (users and units point at each other: a unit's
     /// head, a person's unit). They are loaded as NULL with their rows and set once every table is in.

@@ -86,6 +86,7 @@ enum Migrations {
         M0022Questions.migration,
         M0023HandoverReportIndexes.migration,
         M0024HolderQueueIndex.migration,
+        M0025QueueCounts.migration,
     ]
 }
 

@@ -112,9 +112,26 @@ extension DossierStore {
         var query: SQLQueryString = "SELECT "
         for (index, queue) in counted.enumerated() {
             if index > 0 { query += ", " }
-            query += "(SELECT COUNT(*) FROM dossiers d WHERE " + scope(queue, viewer) + ") AS \(unsafeRaw: "q\(index)")"
+            query += "(" + countQuery(queue, viewer) + ") AS \(unsafeRaw: "q\(index)")"
         }
         return query
+    }
+
+    /// How many dossiers `queue` holds: the agency-wide lists from their counters (M0025), a person's and a
+    /// unit's lists (a few dozen rows) from the dossiers.
+    private static func countQuery(_ queue: DossierQueue, _ viewer: QueueViewer) -> SQLQueryString {
+        let counter: SQLQueryString
+        switch queue {
+        case .toReceive: counter = "c.status = \(bind: DossierStatus.registered.rawValue)"
+        case .toReturn: counter = "c.status = \(bind: DossierStatus.finished.rawValue)"
+        case .dueSoon: counter = "c.due_state = \(bind: DueState.dueSoon.rawValue)"
+        case .overdue: counter = "c.due_state = \(bind: DueState.overdue.rawValue)"
+        case .toAssign, .mine, .toApprove, .all:
+            return "SELECT COUNT(*) FROM dossiers d WHERE " + scope(queue, viewer)
+        }
+        // SUM is NUMERIC on PostgreSQL: cast back to a 64-bit integer.
+        return "SELECT CAST(COALESCE(SUM(c.n), 0) AS BIGINT) FROM dossier_queue_counts c WHERE c.agency_id = \(bind: viewer.agencyID ?? -1) AND "
+            + counter
     }
 
     private static func counts(_ queues: [DossierQueue], from row: (any SQLRow)?) throws -> [DossierQueue: Int] {
