@@ -18,6 +18,19 @@ struct DossierSummaryDTO: Codable, Hashable, Sendable {
         status = d.status.rawValue; statusLabel = d.status.label; createdAt = d.createdAt
         submittedAt = d.submittedAt; dueAt = d.dueAt
     }
+
+    /// By bytes, for `FragmentCache` (see `ByteKey`).
+    static func == (l: Self, r: Self) -> Bool {
+        l.id == r.id && ByteKey.same(l.code, r.code) && ByteKey.same(l.procedureName, r.procedureName)
+            && ByteKey.same(l.agencyName, r.agencyName) && l.status == r.status && ByteKey.same(l.statusLabel, r.statusLabel)
+            && l.createdAt == r.createdAt && l.submittedAt == r.submittedAt && l.dueAt == r.dueAt
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(id); hasher.combineBytes(of: code); hasher.combineBytes(of: procedureName); hasher.combineBytes(of: agencyName)
+        hasher.combine(status); hasher.combineBytes(of: statusLabel); hasher.combine(createdAt); hasher.combine(submittedAt)
+        hasher.combine(dueAt)
+    }
 }
 
 struct AttachmentDTO: ResponseCodable, Sendable {

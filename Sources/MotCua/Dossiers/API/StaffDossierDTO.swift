@@ -26,6 +26,22 @@ struct StaffDossierSummaryDTO: Codable, Hashable, Sendable {
         stepName = d.stepName; holderName = d.holderName; stepDueAt = d.stepDueAt
         dueState = DueStateDTO.name(d.dueState); stepDueState = DueStateDTO.name(d.stepDueState)
     }
+
+    /// By bytes, for `FragmentCache` (see `ByteKey`).
+    static func == (l: Self, r: Self) -> Bool {
+        l.id == r.id && ByteKey.same(l.code, r.code) && ByteKey.same(l.procedureName, r.procedureName)
+            && ByteKey.same(l.applicantName, r.applicantName) && l.status == r.status && ByteKey.same(l.statusLabel, r.statusLabel)
+            && l.submittedAt == r.submittedAt && l.dueAt == r.dueAt && l.overdue == r.overdue && ByteKey.same(l.stepName, r.stepName)
+            && ByteKey.same(l.holderName, r.holderName) && l.stepDueAt == r.stepDueAt && ByteKey.same(l.dueState, r.dueState)
+            && ByteKey.same(l.stepDueState, r.stepDueState)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(id); hasher.combineBytes(of: code); hasher.combineBytes(of: procedureName); hasher.combineBytes(of: applicantName)
+        hasher.combine(status); hasher.combineBytes(of: statusLabel); hasher.combine(submittedAt); hasher.combine(dueAt)
+        hasher.combine(overdue); hasher.combineBytes(of: stepName); hasher.combineBytes(of: holderName); hasher.combine(stepDueAt)
+        hasher.combineBytes(of: dueState); hasher.combineBytes(of: stepDueState)
+    }
 }
 
 /// A dossier as staff see it: the applicant's dossier, who filed it, and what the caller may do next.

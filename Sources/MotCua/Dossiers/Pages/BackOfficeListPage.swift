@@ -15,6 +15,22 @@ struct BackOfficeRow: Sendable, Encodable, Hashable {
     var holder: String?
     var stepDueAt: String?
     var stepOverdue: Bool
+
+    /// By bytes, for `FragmentCache` (see `ByteKey`).
+    static func == (l: Self, r: Self) -> Bool {
+        ByteKey.same(l.url, r.url) && ByteKey.same(l.code, r.code) && ByteKey.same(l.procedureName, r.procedureName)
+            && ByteKey.same(l.applicantName, r.applicantName) && ByteKey.same(l.submittedAt, r.submittedAt)
+            && ByteKey.same(l.dueAt, r.dueAt) && ByteKey.same(l.status, r.status) && l.overdue == r.overdue && l.dueSoon == r.dueSoon
+            && ByteKey.same(l.step, r.step) && ByteKey.same(l.holder, r.holder) && ByteKey.same(l.stepDueAt, r.stepDueAt)
+            && l.stepOverdue == r.stepOverdue
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combineBytes(of: url); hasher.combineBytes(of: code); hasher.combineBytes(of: procedureName)
+        hasher.combineBytes(of: applicantName); hasher.combineBytes(of: submittedAt); hasher.combineBytes(of: dueAt)
+        hasher.combineBytes(of: status); hasher.combine(overdue); hasher.combine(dueSoon); hasher.combineBytes(of: step)
+        hasher.combineBytes(of: holder); hasher.combineBytes(of: stepDueAt); hasher.combine(stepOverdue)
+    }
 }
 
 /// A tab of the back office: one work list with its count.
