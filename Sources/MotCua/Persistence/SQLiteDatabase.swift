@@ -90,7 +90,7 @@ public final class SQLiteDatabase: Database, Service {
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         let connection = try await checkOutReader()
         do {
-            let result = try await body(connection.sql())
+            let result = try await body(SQLiteSQL(connection))
             await checkIn(connection)
             return result
         } catch {
@@ -122,7 +122,7 @@ public final class SQLiteDatabase: Database, Service {
 
     private func writeTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await writeLock.withLock {
-            let db = writer.sql()
+            let db = SQLiteSQL(writer)
             // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a busy file.
             try await db.raw("BEGIN IMMEDIATE").run()
             do {

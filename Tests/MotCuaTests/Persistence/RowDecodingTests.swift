@@ -5,7 +5,7 @@ import Testing
 @testable import MotCua
 
 /// The rows the stores read: every type the portal decodes comes back as written, NULL as nil, on both
-/// engines; on PostgreSQL the direct decoding (`PostgresSQLRow`) agrees with PostgresKit's for every value.
+/// engines; the direct decoding (`PostgresSQLRow`, `SQLiteCellRow`) agrees with each engine's kit for every value.
 @Suite("Row decoding")
 struct RowDecodingTests {
     private struct Expected: Equatable {
@@ -92,6 +92,41 @@ struct RowDecodingTests {
                 let wrapped = try await direct.raw("SELECT CAST(\(bind: Wrapped(text: "mã hồ sơ")) AS TEXT) AS text").first()?
                     .decode(column: "text", as: String.self)
                 #expect(wrapped == "mã hồ sơ")
+            }
+        }
+    }
+
+    @Test("On SQLite, the direct decoding and SQLiteKit's give the same values and the same errors")
+    func sqliteDirectDecodingMatchesSQLiteKit() async throws {
+        try await TestEnvironment.withDependencies(demoData: false) { dependencies in
+            guard dependencies.database.engine == .sqlite else { return }
+            try await dependencies.database.read { db in
+                let direct = try #require(db as? SQLiteSQL)
+                let sql: SQLQueryString = """
+                    SELECT 7 AS small, 1796373404486 AS big, -3 AS narrow, 'Hồ sơ của tôi' AS label, 1 AS flag, 0 AS off,
+                        2 AS two, NULL AS none, 0.5 AS ratio, '12' AS digits, 2 AS status, \(bind: "mã hồ sơ") AS bound,
+                        \(bind: Int64?.none) AS bound_none, \(bind: true) AS bound_flag
+                    """
+                let fast = try #require(try await direct.raw(sql).first())
+                let kit = try #require(try await direct.kit.raw(sql).first())
+                #expect(fast is SQLiteCellRow)
+                func same<T: Decodable & Equatable>(_ column: String, _ type: T.Type) {
+                    let a = Result { try fast.decode(column: column, as: T.self) }, b = Result { try kit.decode(column: column, as: T.self) }
+                    switch (a, b) {
+                    case let (.success(x), .success(y)): #expect(x == y, "\(column) as \(T.self)")
+                    case (.failure, .failure): break
+                    default: Issue.record("\(column) as \(T.self): \(a) against \(b)")
+                    }
+                }
+                for column in ["small", "big", "narrow", "label", "flag", "off", "two", "none", "ratio", "digits", "status", "bound",
+                               "bound_none", "bound_flag", "no_such_column"] {
+                    same(column, Int.self); same(column, Int64.self); same(column, Int?.self); same(column, Int64?.self)
+                    same(column, String.self); same(column, String?.self); same(column, Bool.self)
+                    same(column, Bool?.self); same(column, Double.self)
+                }
+                #expect(try fast.decode(column: "status", as: DossierStatus.self) == .accepted)
+                #expect(try fast.decode(column: "two", as: Int.self) == 2 && fast.decode(column: "label", as: String.self) == "Hồ sơ của tôi")
+                #expect(try fast.decodeNil(column: "none") && !fast.decodeNil(column: "small") && fast.decodeNil(column: "no_such_column"))
             }
         }
     }
