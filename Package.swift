@@ -70,7 +70,10 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // SQLiteNIO also brings the SQLite it embeds (module VaporCSQLite, not a product of its own), which
+                // Persistence/SQLiteReadStatements.swift calls for its kept statements.
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             resources: [.copy("Resources")],

@@ -30,7 +30,7 @@ public final class SQLiteDatabase: Database, Service {
     public let engine = DatabaseEngine.sqlite
     private let writer: SQLiteConnection
     /// Reader connections not in use; a read takes one (or opens one) and gives it back.
-    private let idleReaders: Mutex<[SQLiteConnection]>
+    private let idleReaders: Mutex<[Reader]>
     private let maxIdleReaders: Int
     private let writeLock = AsyncLock()
     /// Where a write transaction's continuations run: the writer connection's own thread.
@@ -43,7 +43,18 @@ public final class SQLiteDatabase: Database, Service {
 
     private let path: String
 
-    private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], pools: [NIOThreadPool], logger: Logger) {
+    /// A reader connection and its kept statements (`SQLiteReadStatements`).
+    private struct Reader: Sendable {
+        let connection: SQLiteConnection
+        let statements: SQLiteReadStatements?
+
+        func close() async {
+            await statements?.close()
+            try? await connection.close()
+        }
+    }
+
+    private init(path: String, writer: SQLiteConnection, readers: [Reader], pools: [NIOThreadPool], logger: Logger) {
         self.path = path
         self.writer = writer
         self.idleReaders = Mutex(readers)
@@ -65,11 +76,16 @@ public final class SQLiteDatabase: Database, Service {
         // WAL is a property of the file: set it once, on the writer, before readers open.
         try await writer.sql().raw("PRAGMA journal_mode=WAL").run()
         try await writer.sql().raw("PRAGMA synchronous=FULL").run()
-        var readers: [SQLiteConnection] = []
+        var readers: [Reader] = []
         for _ in 0..<max(1, readerCount) {
-            readers.append(try await openConnection(path: path, threadPool: readerPool, logger: logger))
+            readers.append(try await openReader(path: path, threadPool: readerPool, logger: logger))
         }
         return SQLiteDatabase(path: path, writer: writer, readers: readers, pools: [writerPool, readerPool], logger: logger)
+    }
+
+    private static func openReader(path: String, threadPool: NIOThreadPool, logger: Logger) async throws -> Reader {
+        let connection = try await openConnection(path: path, threadPool: threadPool, logger: logger)
+        return Reader(connection: connection, statements: SQLiteReadStatements(connection: connection, pool: threadPool))
     }
 
     private static func openConnection(path: String, threadPool: NIOThreadPool, logger: Logger) async throws -> SQLiteConnection {
@@ -88,30 +104,30 @@ public final class SQLiteDatabase: Database, Service {
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        let connection = try await checkOutReader()
+        let reader = try await checkOutReader()
         do {
-            let result = try await body(SQLiteSQL(connection))
-            await checkIn(connection)
+            let result = try await body(SQLiteSQL(reader.connection, statements: reader.statements))
+            await checkIn(reader)
             return result
         } catch {
-            await checkIn(connection)
+            await checkIn(reader)
             throw error
         }
     }
 
-    private func checkOutReader() async throws -> SQLiteConnection {
+    private func checkOutReader() async throws -> Reader {
         if let idle = idleReaders.withLock({ $0.popLast() }) { return idle }
-        return try await Self.openConnection(path: path, threadPool: pools[1], logger: logger)
+        return try await Self.openReader(path: path, threadPool: pools[1], logger: logger)
     }
 
     /// Keeps the connection for the next read, or closes it when enough are idle or the database is closed.
-    private func checkIn(_ connection: SQLiteConnection) async {
+    private func checkIn(_ reader: Reader) async {
         let kept = idleReaders.withLock { idle -> Bool in
             guard idle.count < maxIdleReaders, !closed.withLock({ $0 }) else { return false }
-            idle.append(connection)
+            idle.append(reader)
             return true
         }
-        if !kept { try? await connection.close() }
+        if !kept { await reader.close() }
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
@@ -165,22 +181,25 @@ public final class SQLiteDatabase: Database, Service {
         }
         guard !alreadyClosed else { return }
         // Closing must happen even when the calling task is cancelled (as services are at shutdown).
-        let connections = idleReaders.withLock { idle in
+        let readers = idleReaders.withLock { idle in
             defer { idle.removeAll() }
             return idle
-        } + [writer]
+        }
+        let writer = self.writer
         let pools = self.pools
         await Task.detached {
-            for connection in connections { try? await connection.close() }
+            for reader in readers { await reader.close() }
+            try? await writer.close()
             for pool in pools { try? await pool.shutdownGracefully() }
         }.value
     }
 
     deinit {
         // Safety net for a database dropped without `close()` (for example when start-up fails after
-        // opening it): the future keeps each connection alive until it is closed.
+        // opening it): the future keeps each connection alive until it is closed. (A reader that kept
+        // statements stays open: SQLite closes no connection with statements left; this is a leak at worst.)
         if !closed.withLock({ $0 }) {
-            for connection in idleReaders.withLock({ $0 }) + [writer] { _ = connection.close() }
+            for connection in idleReaders.withLock({ $0 }).map(\.connection) + [writer] { _ = connection.close() }
             for pool in pools { pool.shutdownGracefully { _ in } }
         }
     }

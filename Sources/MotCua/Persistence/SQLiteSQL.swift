@@ -18,10 +18,13 @@ struct SQLiteSQL: SQLDatabase {
     let connection: SQLiteConnection
     /// SQLiteKit's database over the same connection: its dialect, its bind encoding, its other paths.
     let kit: any SQLDatabase
+    /// A reader connection's kept statements, which its reads use; nil: every statement through sqlite-nio.
+    let statements: SQLiteReadStatements?
 
-    init(_ connection: SQLiteConnection) {
+    init(_ connection: SQLiteConnection, statements: SQLiteReadStatements? = nil) {
         self.connection = connection
         self.kit = connection.sql()
+        self.statements = statements
     }
 
     var logger: Logger { connection.logger }
@@ -41,26 +44,50 @@ struct SQLiteSQL: SQLDatabase {
         }
         let encoder = SQLiteDataEncoder()
         let data = try binds.map { try encoder.encode($0) }
-        try await connection.query(sql, data) { row in onRow(SQLiteCellRow(row: row)) }
+        if let statements, SQLiteReadStatements.isRead(sql) {
+            return try await statements.query(sql, data, onRow)
+        }
+        try await connection.query(sql, data) { row in onRow(SQLiteCellRow(row)) }
     }
 }
 
-/// A row whose integers, strings and booleans are taken from their cells; other types through SQLiteKit.
+/// A row whose integers, strings and booleans are taken from their cells; other types through SQLiteKit's
+/// decoder. Columns are found by name, the first of a name as in sqlite-nio.
 struct SQLiteCellRow: SQLRow {
-    let row: SQLiteRow
+    let columns: SQLiteReadStatements.Columns
+    let values: [SQLiteData]
 
-    var allColumns: [String] { row.columns.map(\.name) }
+    init(columns: SQLiteReadStatements.Columns, values: [SQLiteData]) {
+        self.columns = columns
+        self.values = values
+    }
 
-    func contains(column: String) -> Bool { row.column(column) != nil }
+    /// A row read by sqlite-nio.
+    init(_ row: SQLiteRow) {
+        let cells = row.columns
+        self.init(columns: .init(cells.map(\.name)), values: cells.map(\.data))
+    }
+
+    var allColumns: [String] { columns.names }
+
+    private func data(_ column: String) -> SQLiteData? { columns.index[column].map { values[$0] } }
+
+    func contains(column: String) -> Bool { data(column) != nil }
 
     func decodeNil(column: String) throws -> Bool {
-        guard let data = row.column(column) else { return true }
+        guard let data = data(column) else { return true }
         return data == .null
     }
 
     func decode<T: Decodable>(column: String, as type: T.Type) throws -> T {
-        if let data = row.column(column), let value = Self.direct(T.self, data) { return value }
-        return try row.sql().decode(column: column, as: T.self)
+        guard let data = data(column) else { throw MissingColumn(column: column) }
+        if let value = Self.direct(T.self, data) { return value }
+        return try SQLiteDataDecoder().decode(T.self, from: data)
+    }
+
+    struct MissingColumn: Error, CustomStringConvertible {
+        let column: String
+        var description: String { "No column \(column) in the row" }
     }
 
     /// The cell as `T` when `T` is one of the direct types (or its optional) and the cell holds exactly that;
