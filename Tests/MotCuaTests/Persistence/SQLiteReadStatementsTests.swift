@@ -34,6 +34,10 @@ struct SQLiteReadStatementsTests {
                     #expect(try row.decode(column: "odd", as: Bool.self) == (value % 2 == 1))
                 }
                 #expect(await statements.count == before + 1)
+                // A statement on one table runs as it was prepared, whatever is bound (a join would be prepared again).
+                let single: SQLQueryString = "SELECT name FROM schema_migrations WHERE version >= \(bind: 1)"
+                for value in [1, 5, 9] { _ = try await sql.raw("SELECT name FROM schema_migrations WHERE version >= \(bind: value)").all() }
+                #expect(await statements.reprepares(of: sql.serialize(single).sql) == 0)
 
                 // Many rows, text with quotes and a NUL-free emoji, a blob: as sqlite-nio reads them.
                 let query: SQLQueryString = """
