@@ -45,9 +45,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // One C function: sqlite3_db_config takes variable arguments, which Swift cannot call.
+        .target(name: "CSQLiteConfig"),
         .target(
             name: "MotCua",
             dependencies: [
+                "CSQLiteConfig",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // hummingbird-auth serves bcrypt; its authenticator middleware does not fit our SQL sessions and
                 // bearer tokens in one context (SessionMiddleware), so HummingbirdAuth itself is not used.

@@ -1,3 +1,4 @@
+import CSQLiteConfig
 import NIOCore
 import NIOPosix
 import SQLiteNIO
@@ -14,11 +15,13 @@ import VaporCSQLite
 /// system's libsqlite3), so this file drives the same SQLite sqlite-nio embeds (its `VaporCSQLite` module,
 /// with its `sqlite_nio_` prefix) on the connection sqlite-nio opened.
 ///
-/// What it saves depends on the statement: SQLite prepares a kept statement again at its next run when its
-/// plan used a bound value, and it does that for every statement that joins tables with a `column = ?` term
-/// (measured: every execution re-prepared, `reprepares(of:)`) and for `LIMIT ?`; the statements on one table
-/// (counts, tokens, lookups by key) run as prepared. "My dossiers" over the API gained 4–11 % req/s with
-/// this (p99 13 → 11 ms), a back office queue page about nothing.
+/// SQLite prepares a kept statement again at its next run when its plan used a bound value: measured, every
+/// statement that joins tables with a `column = ?` term and every `LIMIT ?` was prepared anew at each run, so
+/// the cache saved them nothing. The reader connections therefore run with SQLite's query planner stability
+/// guarantee (`SQLITE_DBCONFIG_ENABLE_QPSG`, set through the C target CSQLiteConfig, as Swift cannot call a C
+/// function with variable arguments): a statement's plan is made from its text and the schema alone, never
+/// from the values bound, which is how the portal's lists and indexes are designed (their plans are checked
+/// with `EXPLAIN QUERY PLAN` in bench/issue11.sh and bench/issue16.sh). The writer keeps SQLite's defaults.
 ///
 /// sqlite-nio keeps the `sqlite3*` handle internal; `init?(connection:)` reads it through `Mirror` and gives
 /// nil when a later version stores it otherwise, and reads then go through sqlite-nio as before
@@ -64,6 +67,8 @@ final class SQLiteReadStatements: @unchecked Sendable {
         guard let box = Mirror(reflecting: connection).descendant("handle").map({ $0 as AnyObject }),
               let raw = Mirror(reflecting: box).descendant("raw") as? OpaquePointer
         else { return nil }
+        // Plans that do not depend on bound values: else SQLite prepares a statement again at each run (below).
+        guard motcua_sqlite_enable_qpsg(UnsafeMutableRawPointer(raw)) == 1 else { return nil }
         self.handle = raw
         self.pool = pool
         self.limit = max(1, limit)
