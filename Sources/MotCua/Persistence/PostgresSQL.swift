@@ -12,7 +12,7 @@ import SQLKit
 /// nearly every column the portal reads, are decoded by PostgresNIO directly, as PostgresKit's own fast path
 /// does after that preamble; any other type, and any query with a bind this code does not encode as
 /// PostgresKit would, go through PostgresKit itself, so the results are the same.
-struct PostgresSQL: SQLDatabase {
+struct PostgresSQL: KitBackedSQL {
     let connection: PostgresConnection
     /// PostgresKit's database over the same connection, for what is not on the fast path.
     let kit: any SQLDatabase
@@ -25,16 +25,6 @@ struct PostgresSQL: SQLDatabase {
         self.statements = statements
     }
 
-    var logger: Logger { connection.logger }
-    var eventLoop: any EventLoop { connection.eventLoop }
-    var dialect: any SQLDialect { kit.dialect }
-    var version: (any SQLDatabaseReportedVersion)? { kit.version }
-    var queryLogLevel: Logger.Level? { kit.queryLogLevel }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-        kit.execute(sql: query, onRow)
-    }
-
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let (sql, binds) = serialize(query)
         var bindings = PostgresBindings(capacity: binds.count)
@@ -44,9 +34,7 @@ struct PostgresSQL: SQLDatabase {
             guard let type = Self.append(bind, to: &bindings) else { return try await kit.execute(sql: query, onRow) }
             types.append(type)
         }
-        if let queryLogLevel {
-            logger.log(level: queryLogLevel, "Executing query", metadata: ["sql": .string(sql), "binds": .array(binds.map { .string("\($0)") })])
-        }
+        logRun(sql, binds)
         if let statements, let name = statements.name(for: sql, types: types, on: connection.id) {
             let rows: AsyncThrowingMapSequence<PostgresRowSequence, PostgresRow>
             do {

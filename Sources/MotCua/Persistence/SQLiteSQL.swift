@@ -14,7 +14,7 @@ import SQLiteNIO
 /// (an INTEGER for an integer, TEXT for a string, 0 or 1 for a boolean, NULL for an optional), which is
 /// what `SQLiteDataDecoder` gives for those cells; every other case goes through SQLiteKit's own decoder,
 /// so the results and the errors are the same.
-struct SQLiteSQL: SQLDatabase {
+struct SQLiteSQL: KitBackedSQL {
     let connection: SQLiteConnection
     /// SQLiteKit's database over the same connection: its dialect, its bind encoding, its other paths.
     let kit: any SQLDatabase
@@ -27,21 +27,9 @@ struct SQLiteSQL: SQLDatabase {
         self.statements = statements
     }
 
-    var logger: Logger { connection.logger }
-    var eventLoop: any EventLoop { connection.eventLoop }
-    var dialect: any SQLDialect { kit.dialect }
-    var version: (any SQLDatabaseReportedVersion)? { kit.version }
-    var queryLogLevel: Logger.Level? { kit.queryLogLevel }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-        kit.execute(sql: query, onRow)
-    }
-
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let (sql, binds) = serialize(query)
-        if let queryLogLevel {
-            logger.log(level: queryLogLevel, "Executing query", metadata: ["sql": .string(sql), "binds": .array(binds.map { .string("\($0)") })])
-        }
+        logRun(sql, binds)
         let encoder = SQLiteDataEncoder()
         let data = try binds.map { try encoder.encode($0) }
         if let statements, SQLiteReadStatements.isRead(sql) {
