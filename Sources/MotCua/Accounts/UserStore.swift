@@ -101,12 +101,15 @@ struct UserStore: Sendable {
     }
 
     func staff(agencyCode: String) async throws -> [User] {
-        try await database.read { db in
-            try await db.raw("""
-                SELECT \(unsafeRaw: Self.columns) FROM users u JOIN agencies a ON a.id = u.agency_id
-                WHERE a.code = \(bind: agencyCode) AND u.kind = 'staff' ORDER BY u.role, u.display_name
-                """).all().map(Self.user(from:))
-        }
+        try await database.read { db in try await Self.staff(agencyCode: agencyCode, in: db) }
+    }
+
+    /// The agency's staff accounts, within a read or a transaction of the caller's.
+    static func staff(agencyCode: String, in db: any SQLDatabase) async throws -> [User] {
+        try await db.raw("""
+            SELECT \(unsafeRaw: columns) FROM users u JOIN agencies a ON a.id = u.agency_id
+            WHERE a.code = \(bind: agencyCode) AND u.kind = 'staff' ORDER BY u.role, u.display_name
+            """).all().map(user(from:))
     }
 
     func count() async throws -> Int {
