@@ -48,10 +48,17 @@ final class SQLiteReadStatements: @unchecked Sendable {
         }
     }
 
-    private struct Prepared {
+    /// A class, so that a hit marks its use without writing the dictionary again (one hash of the text per run).
+    private final class Prepared {
         let statement: OpaquePointer
         let columns: Columns
         var lastUse: UInt64
+
+        init(statement: OpaquePointer, columns: Columns, lastUse: UInt64) {
+            self.statement = statement
+            self.columns = columns
+            self.lastUse = lastUse
+        }
     }
 
     private let handle: OpaquePointer
@@ -135,9 +142,8 @@ final class SQLiteReadStatements: @unchecked Sendable {
     /// The kept statement of `sql`, or a new one (finalizing the least recently used beyond `limit`).
     private func statement(for sql: String) throws -> Prepared {
         uses &+= 1
-        if var found = prepared[sql] {
+        if let found = prepared[sql] {
             found.lastUse = uses
-            prepared[sql] = found
             return found
         }
         var statement: OpaquePointer?
