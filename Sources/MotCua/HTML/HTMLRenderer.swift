@@ -12,6 +12,10 @@ public struct HTMLRenderer: Sendable {
     let library: MustacheLibrary
     /// Rows already rendered, by their view model (see `FragmentCache`).
     let fragments = FragmentCache()
+    /// Pages already rendered, by their view model (see `PageCache`).
+    let pages = PageCache()
+    /// The markers of `FragmentHoles`: random, made at start, never sent.
+    private let holeNonce = (0..<4).map { _ in String(UInt32.random(in: .min ... .max), radix: 36) }.joined(separator: "-")
 
     public init(directory: String, assetVersion: String? = nil) async throws {
         MustacheContentTypes.register(HTMLEscaping(), named: HTMLEscaping.name)
@@ -44,8 +48,27 @@ public struct HTMLRenderer: Sendable {
         return try await HTMLRenderer(directory: url.path, assetVersion: version)
     }
 
+    /// The page of `model`: copied from `pages` when a model with the same bytes was rendered before (its
+    /// list rows placed in it), rendered and kept otherwise.
     func render<Model: PageModel>(_ model: Model, status: HTTPResponse.Status = .ok) throws -> HTML {
-        var tree = TemplateContext.make(model)
+        let (bytes, fragments) = PageKeyEncoder.encode(model)
+        let key = PageCache.Key(model: ObjectIdentifier(Model.self), bytes: bytes)
+        if let text = pages.page(key)?.filled(with: fragments) {
+            return HTML(body: text, status: status)
+        }
+        let holes = FragmentHoles(nonce: holeNonce)
+        let page = holes.page(try renderTemplate(model, holes: holes))
+        guard let filled = page.filled(with: fragments) else {
+            // Not expected (both encoders meet the fragments in the same order): the page without holes.
+            return HTML(body: try renderTemplate(model, holes: nil), status: status)
+        }
+        pages.store(key, page)
+        return HTML(body: filled, status: status)
+    }
+
+    /// The page through its template, with the layout's menu (without `pages`: the tests' reference too).
+    func renderTemplate<Model: PageModel>(_ model: Model, holes: FragmentHoles?) throws -> String {
+        var tree = TemplateContext.make(model, holes: holes)
         if var node = tree as? TemplateNode {
             node.values["navigation"] = TemplateText(text: try navigation(model.chrome))
             tree = node
@@ -53,7 +76,7 @@ public struct HTMLRenderer: Sendable {
         guard let text = library.render(tree, withTemplate: Model.template) else {
             throw RendererError.templateMissing(Model.template)
         }
-        return HTML(body: text, status: status)
+        return text
     }
 
     /// The main menu of the layout (`partials/navigation`, `{{{navigation}}}`), kept in `fragments` by what it

@@ -6,7 +6,12 @@ import Foundation
 /// the tree.
 extension TemplateContext {
     static func make(_ model: some Encodable) -> Any {
-        let slot = Slot()
+        make(model, holes: nil)
+    }
+
+    /// The tree with each `RenderedFragment` replaced by its hole's marker (see `PageCache`).
+    static func make(_ model: some Encodable, holes: FragmentHoles?) -> Any {
+        let slot = Slot(holes: holes)
         slot.set(model)
         return slot.finished() ?? TemplateNode(values: [:])
     }
@@ -21,6 +26,10 @@ private final class Slot {
         case list([Slot])
     }
     var content = Content.empty
+    /// Where fragments leave a marker instead of their HTML; nil: fragments are placed as they are.
+    let holes: FragmentHoles?
+
+    init(holes: FragmentHoles?) { self.holes = holes }
 
     func finished() -> Any? {
         switch content {
@@ -33,7 +42,7 @@ private final class Slot {
 
     /// The slot for `key` of this node (made a node on first use).
     func child(_ key: String) -> Slot {
-        let slot = Slot()
+        let slot = Slot(holes: holes)
         if case .node(var children) = content {
             content = .empty  // keeps the dictionary uniquely referenced while it changes
             children[key] = slot
@@ -48,7 +57,7 @@ private final class Slot {
 
     /// A new slot at the end of this list (made a list on first use).
     func append() -> Slot {
-        let slot = Slot()
+        let slot = Slot(holes: holes)
         if case .list(var items) = content {
             content = .empty
             items.append(slot)
@@ -74,6 +83,7 @@ private final class Slot {
         case let flag as Bool: setFlag(flag)
         case let number as Int: setText(number)
         case let number as Int64: setText(number)
+        case let fragment as RenderedFragment where holes != nil: setText(holes?.marker(for: fragment) ?? fragment.html)
         default:
             let encoder = TreeEncoder(slot: self)
             try? value.encode(to: encoder)
@@ -90,7 +100,7 @@ private struct TreeEncoder: Encoder {
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(slot: Slot = Slot()) { self.slot = slot }
+    init(slot: Slot) { self.slot = slot }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         slot.makeNode()
