@@ -31,11 +31,35 @@ enum SiteURL {
         return catalog + encodedQuery(items)
     }
 
+    /// `?name=value&…`, each name and value percent-encoded but for the characters RFC 3986 allows in a query
+    /// other than "&", "=" and "+" (as `URLComponents` does, except that a "+", which a form decoder reads as a
+    /// space, is "%2B"); an item without a value is its name alone.
     static func encodedQuery(_ items: [URLQueryItem]) -> String {
         guard !items.isEmpty else { return "" }
-        var components = URLComponents()
-        components.queryItems = items
-        // URLComponents leaves "+" alone, which a form decoder reads as a space.
-        return "?" + (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+        var query: [UInt8] = [UInt8(ascii: "?")]
+        for (index, item) in items.enumerated() {
+            if index > 0 { query.append(UInt8(ascii: "&")) }
+            percentEncode(item.name, into: &query)
+            if let value = item.value {
+                query.append(UInt8(ascii: "="))
+                percentEncode(value, into: &query)
+            }
+        }
+        return String(decoding: query, as: UTF8.self)
+    }
+
+    private static func percentEncode(_ text: String, into bytes: inout [UInt8]) {
+        let hex = Array("0123456789ABCDEF".utf8)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"), UInt8(ascii: "?"),
+                 UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "'"), UInt8(ascii: "("),
+                 UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: ","), UInt8(ascii: ";"):
+                bytes.append(byte)
+            default:
+                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
     }
 }
