@@ -12,13 +12,14 @@ extension DossierStore {
         d.applicant_name, d.step_name, d.step_due_at, d.due_state, d.step_due_state, hh.display_name AS holder_name
         """
 
-    /// The sort key of each list, as SQL and as the cursor keeps it.
-    private static func sortKey(_ queue: DossierQueue) -> (sql: String, value: (DossierSummary) -> Int64?) {
+    /// The sort key of each list, as SQL, as the result column a merge of arms sorts by (`queueQuery`), and as
+    /// the cursor keeps it.
+    private static func sortKey(_ queue: DossierQueue) -> (sql: String, column: String, value: (DossierSummary) -> Int64?) {
         switch queue {
-        case .toAssign, .mine, .toApprove: ("d.step_due_at", \.stepDueAt)
-        case .toReceive: ("d.submitted_at", \.submittedAt)
-        case .dueSoon, .overdue: ("d.due_at", \.dueAt)
-        case .toReturn, .all: ("COALESCE(d.due_at, d.submitted_at)", { $0.dueAt ?? $0.submittedAt })
+        case .toAssign, .mine, .toApprove: ("d.step_due_at", "step_due_at", \.stepDueAt)
+        case .toReceive: ("d.submitted_at", "submitted_at", \.submittedAt)
+        case .dueSoon, .overdue: ("d.due_at", "due_at", \.dueAt)
+        case .toReturn, .all: ("COALESCE(d.due_at, d.submitted_at)", "COALESCE(due_at, submitted_at)", { $0.dueAt ?? $0.submittedAt })
         }
     }
 
@@ -40,8 +41,8 @@ extension DossierStore {
         case .mine:
             return "d.holder_user_id = \(bind: viewer.userID) AND +d.status IN (\(binds: open)) AND d.step_role <> 'leader'"
         case .toApprove:
-            return "(d.holder_user_id = \(bind: viewer.userID) OR (d.holder_user_id IS NULL AND d.holder_unit_id = \(bind: viewer.unitID ?? -1)))"
-                + " AND +d.status = \(bind: DossierStatus.processing.rawValue) AND d.step_role = 'leader'"
+            let arms = approvalArms(viewer)
+            return "((" + arms.mine + ") OR (" + arms.unit + "))"
         case .toReturn:
             return agency + " AND d.status = \(bind: DossierStatus.finished.rawValue)"
         case .dueSoon:
@@ -81,13 +82,42 @@ extension DossierStore {
 
     private static func queueQuery(_ queue: DossierQueue, for viewer: QueueViewer, filter: DossierFilter, after cursor: DossierCursor?,
                                    limit: Int) -> SQLQueryString {
+        let arms = scopeArms(queue, viewer)
+        guard arms.count > 1 else { return armQuery(queue, scope: arms[0], filter: filter, after: cursor, limit: limit) }
+        // Each arm in its own index order, at most one page each, merged: SQLite's plan for the OR read every
+        // dossier of both (a leader's 336: 0.8 ms with the sort, half the page's CPU) before taking 51.
+        var query: SQLQueryString = "SELECT * FROM ("
+        for (index, arm) in arms.enumerated() {
+            if index > 0 { query += ") AS \(unsafeRaw: "arm\(index - 1)") UNION ALL SELECT * FROM (" }
+            query += armQuery(queue, scope: arm, filter: filter, after: cursor, limit: limit)
+        }
+        query += ") AS \(unsafeRaw: "arm\(arms.count - 1)") ORDER BY \(unsafeRaw: sortKey(queue).column), id LIMIT \(bind: limit + 1)"
+        return query
+    }
+
+    /// `queue`'s scope as the disjoint parts whose union it is, each an index range scan in the list's order.
+    private static func scopeArms(_ queue: DossierQueue, _ viewer: QueueViewer) -> [SQLQueryString] {
+        guard queue == .toApprove else { return [scope(queue, viewer)] }
+        let arms = approvalArms(viewer)
+        return [arms.mine, arms.unit]
+    }
+
+    /// A leader's approvals: the steps they hold, and their unit's that nobody holds yet.
+    private static func approvalArms(_ viewer: QueueViewer) -> (mine: SQLQueryString, unit: SQLQueryString) {
+        let rest: SQLQueryString = " AND +d.status = \(bind: DossierStatus.processing.rawValue) AND d.step_role = 'leader'"
+        return ("d.holder_user_id = \(bind: viewer.userID)" + rest,
+                "d.holder_user_id IS NULL AND d.holder_unit_id = \(bind: viewer.unitID ?? -1)" + rest)
+    }
+
+    private static func armQuery(_ queue: DossierQueue, scope: SQLQueryString, filter: DossierFilter, after cursor: DossierCursor?,
+                                 limit: Int) -> SQLQueryString {
         let key = sortKey(queue)
         // The literal's last line break is not part of it: the space before the scope keeps it apart from WHERE.
         var query: SQLQueryString = """
             SELECT \(unsafeRaw: queueColumns) \(unsafeRaw: joins) LEFT JOIN users hh ON hh.id = d.holder_user_id
             WHERE
             """
-        query += " " + scope(queue, viewer)
+        query += " " + scope
         query += conditions(filter) + searchConditions(filter)
         // From the cursor on, and never a row without a key (NULLs sort first on SQLite, last on PostgreSQL).
         if let cursor, let value = cursor.submittedAt {
