@@ -87,6 +87,7 @@ enum Migrations {
         M0023HandoverReportIndexes.migration,
         M0024HolderQueueIndex.migration,
         M0025QueueCounts.migration,
+        M0026WorkListCoveringIndexes.migration,
     ]
 }
 
