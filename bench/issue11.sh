@@ -290,7 +290,7 @@ queue_sql() {
     to-receive) scope="$agency AND d.status = 1" key="d.submitted_at" ;;
     to-assign) scope="d.holder_unit_id IN ($units) AND d.holder_user_id IS NULL AND +d.status = 4 AND d.step_role <> 'receptionist'" key="d.step_due_at" ;;
     mine) scope="d.holder_user_id = $user AND +d.status IN (2, 4) AND d.step_role <> 'leader'" key="d.step_due_at" ;;
-    to-approve) scope="(d.holder_user_id = $user OR (d.holder_user_id IS NULL AND d.holder_unit_id = $unit)) AND +d.status = 4 AND d.step_role = 'leader'" key="d.step_due_at" ;;
+    to-approve) scope="((d.holder_user_id = $user AND +d.status = 4 AND d.step_role = 'leader') OR (d.holder_user_id IS NULL AND d.holder_unit_id = $unit AND +d.status = 4 AND d.step_role = 'leader'))" key="d.step_due_at" ;;
     to-return) scope="$agency AND d.status = 9" key="COALESCE(d.due_at, d.submitted_at)" ;;
     due-soon) scope="$agency AND d.due_state = 1" key="d.due_at" ;;
     overdue) scope="$agency AND d.due_state = 2" key="d.due_at" ;;
@@ -298,6 +298,11 @@ queue_sql() {
   esac
   if [[ ${5:-} == count ]]; then
     echo "SELECT COUNT(*) FROM dossiers d WHERE $scope"
+  elif [[ $queue == to-approve ]]; then
+    # Its list: the two arms of the scope, each an ordered page, merged.
+    local rest="AND +d.status = 4 AND d.step_role = 'leader' AND $key >= 0 ORDER BY $key, d.id LIMIT 51"
+    echo "SELECT * FROM (SELECT $cols $from WHERE d.holder_user_id = $user $rest) AS arm0 UNION ALL SELECT * FROM (SELECT $cols $from WHERE d.holder_user_id IS NULL AND d.holder_unit_id = $unit $rest) AS arm1 ORDER BY step_due_at, id LIMIT 51" | tr '\n' ' '
+    echo
   else
     echo "SELECT $cols $from WHERE $scope AND $key >= 0 ORDER BY $key, d.id LIMIT 51" | tr '\n' ' '
     echo
