@@ -78,12 +78,12 @@ private final class Slot {
     /// A value of a generic `encode`: the leaves directly (an array's elements come this way), anything else
     /// through its own `encode(to:)`.
     func set(_ value: some Encodable) {
+        if let holes, let fragment = value as? RenderedFragment { return setText(holes.marker(for: fragment)) }
         switch value {
         case let text as String: setText(text)
         case let flag as Bool: setFlag(flag)
         case let number as Int: setText(number)
         case let number as Int64: setText(number)
-        case let fragment as RenderedFragment where holes != nil: setText(holes?.marker(for: fragment) ?? fragment.html)
         default:
             let encoder = TreeEncoder(slot: self)
             try? value.encode(to: encoder)

@@ -135,6 +135,7 @@ extension DossierStore {
         } else {
             query += " AND \(unsafeRaw: key.sql) >= 0"
         }
+        // The LIMIT written in, as the agency is (`agencyLiteral`): bound, it kept PostgreSQL on custom plans.
         query += " ORDER BY \(unsafeRaw: key.sql), d.id LIMIT \(unsafeRaw: String(limit + 1))"
         return query
     }
